@@ -1,0 +1,265 @@
+// cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
+#include "client/cli/PassphraseSource.h"
+#include "client/profile/Profile.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace cloison;
+
+constexpr const char* kUsage =
+    R"(Usage: cloison-cli [--profile DIR] [--passphrase-fd N] COMMAND [ARGS]
+
+Commands:
+  init [--kdf-memory-mib N] [--kdf-passes N]
+                           create a new profile in DIR (asks for a new passphrase)
+  compartments             list the profile's compartments, one name per line
+  compartment add NAME     create a compartment with its own random key and vault
+  compartment remove NAME  destroy a compartment: its key, and its vault overwritten
+  passwd [--new-passphrase-fd N]
+                           change the profile passphrase
+
+Options:
+  --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
+                           $XDG_DATA_HOME/cloison/profile, else ~/.local/share/cloison/profile)
+  --passphrase-fd N        read the passphrase as one line from file descriptor N
+  --new-passphrase-fd N    (passwd) read the new passphrase from file descriptor N
+  --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
+  --kdf-passes N           (init) Argon2id passes (default 3)
+  --help                   show this text
+  --version                show the version
+
+The passphrase comes from --passphrase-fd when given, else from the terminal (echo off) when
+standard input is one, else from $CLOISON_PASSPHRASE ($CLOISON_NEW_PASSPHRASE for passwd).
+
+Exit codes:
+  0 success           4 data corrupted or modified
+  1 other failure     5 not found (profile or compartment)
+  2 usage error       6 already exists
+  3 wrong passphrase  7 written by a newer Cloison
+)";
+
+enum Exit {
+    kOk = 0,
+    kFailure = 1,
+    kUsageError = 2,
+    kWrongPassphrase = 3,
+    kCorrupted = 4,
+    kNotFound = 5,
+    kAlreadyExists = 6,
+    kTooNew = 7,
+};
+
+int exitFor(const Error& error) {
+    std::cerr << "cloison-cli: " << error.message << '\n';
+    switch (error.code) {
+    case ErrorCode::WrongPassphrase:
+    case ErrorCode::WrongKey:
+        return kWrongPassphrase;
+    case ErrorCode::Corrupted:
+        return kCorrupted;
+    case ErrorCode::NotFound:
+        return kNotFound;
+    case ErrorCode::AlreadyExists:
+        return kAlreadyExists;
+    case ErrorCode::SchemaTooNew:
+        return kTooNew;
+    case ErrorCode::InvalidArgument:
+        return kUsageError;
+    default:
+        return kFailure;
+    }
+}
+
+int usageError(const std::string& message) {
+    std::cerr << "cloison-cli: " << message << "\nTry 'cloison-cli --help'.\n";
+    return kUsageError;
+}
+
+std::optional<long> parseNumber(const std::string& text, long min, long max) {
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+std::string defaultProfileDir() {
+    if (const char* dir = std::getenv("CLOISON_PROFILE"); dir && *dir)
+        return dir;
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
+        return std::string(data) + "/cloison/profile";
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.local/share/cloison/profile";
+}
+
+struct Options {
+    std::string profileDir = defaultProfileDir();
+    std::optional<int> passphraseFd;
+    std::optional<int> newPassphraseFd;
+    std::optional<long> kdfMemoryMib;
+    std::optional<long> kdfPasses;
+    std::vector<std::string> words; // command and its arguments
+};
+
+Result<SecretBytes> currentPassphrase(const Options& options) {
+    return cli::obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "Passphrase", false});
+}
+
+Result<std::unique_ptr<Profile>> unlockProfile(const Options& options) {
+    auto passphrase = currentPassphrase(options);
+    if (!passphrase)
+        return passphrase.error();
+    return Profile::unlock(options.profileDir, passphrase.value());
+}
+
+Argon2idParams kdfParams(const Options& options) {
+    Argon2idParams params = Argon2idParams::strong();
+    if (options.kdfMemoryMib)
+        params.memoryBytes = static_cast<std::uint64_t>(*options.kdfMemoryMib) << 20;
+    if (options.kdfPasses)
+        params.passes = static_cast<std::uint64_t>(*options.kdfPasses);
+    if (params.isWeakerThanStrong())
+        std::cerr << "cloison-cli: warning: key derivation weaker than the default "
+                     "(256 MiB, 3 passes)\n";
+    return params;
+}
+
+int runInit(const Options& options) {
+    auto passphrase =
+        cli::obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "New passphrase", true});
+    if (!passphrase)
+        return exitFor(passphrase.error());
+    auto profile = Profile::create(options.profileDir, passphrase.value(), kdfParams(options));
+    if (!profile)
+        return exitFor(profile.error());
+    std::cout << "created profile " << options.profileDir << '\n';
+    return kOk;
+}
+
+int runCompartments(const Options& options) {
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    auto list = profile.value()->compartments();
+    if (!list)
+        return exitFor(list.error());
+    for (const CompartmentInfo& compartment : list.value())
+        std::cout << compartment.name << '\n';
+    return kOk;
+}
+
+int runCompartment(const Options& options) {
+    if (options.words.size() != 3 || (options.words[1] != "add" && options.words[1] != "remove"))
+        return usageError("expected 'compartment add NAME' or 'compartment remove NAME'");
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    const std::string& name = options.words[2];
+    if (options.words[1] == "add") {
+        auto added = profile.value()->addCompartment(name);
+        if (!added)
+            return exitFor(added.error());
+        std::cout << "added compartment " << name << '\n';
+        return kOk;
+    }
+    if (auto removed = profile.value()->removeCompartment(name); !removed)
+        return exitFor(removed.error());
+    std::cout << "removed compartment " << name << '\n';
+    return kOk;
+}
+
+int runPasswd(const Options& options) {
+    auto current = currentPassphrase(options);
+    if (!current)
+        return exitFor(current.error());
+    auto profile = Profile::unlock(options.profileDir, current.value());
+    if (!profile)
+        return exitFor(profile.error());
+    auto next = cli::obtainPassphrase(
+        {options.newPassphraseFd, "CLOISON_NEW_PASSPHRASE", "New passphrase", true});
+    if (!next)
+        return exitFor(next.error());
+    if (auto changed =
+            profile.value()->changePassphrase(current.value(), next.value(), kdfParams(options));
+        !changed)
+        return exitFor(changed.error());
+    std::cout << "passphrase changed\n";
+    return kOk;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&](const char* flag) -> std::optional<std::string> {
+            if (i + 1 >= args.size()) {
+                usageError(std::string(flag) + " needs a value");
+                return std::nullopt;
+            }
+            return args[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return kOk;
+        }
+        if (arg == "--version") {
+            std::cout << "cloison-cli " << CLOISON_VERSION << '\n';
+            return kOk;
+        }
+        if (arg == "--profile") {
+            auto dir = value("--profile");
+            if (!dir)
+                return kUsageError;
+            options.profileDir = *dir;
+        } else if (arg == "--passphrase-fd" || arg == "--new-passphrase-fd") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            auto fd = parseNumber(*text, 0, 1 << 20);
+            if (!fd)
+                return usageError(arg + " takes a file descriptor number");
+            (arg == "--passphrase-fd" ? options.passphraseFd : options.newPassphraseFd) =
+                static_cast<int>(*fd);
+        } else if (arg == "--kdf-memory-mib" || arg == "--kdf-passes") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            const bool memory = arg == "--kdf-memory-mib";
+            auto number = parseNumber(*text, 1, memory ? 8192 : 64);
+            if (!number)
+                return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
+            (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
+        } else if (arg.starts_with("--")) {
+            return usageError("unknown option " + arg);
+        } else {
+            options.words.push_back(arg);
+        }
+    }
+    if (options.words.empty())
+        return usageError("no command given");
+    const std::string& command = options.words.front();
+    const bool takesNoArguments =
+        command == "init" || command == "compartments" || command == "passwd";
+    if (takesNoArguments && options.words.size() != 1)
+        return usageError("'" + command + "' takes no arguments");
+    if (command == "init")
+        return runInit(options);
+    if (command == "compartments")
+        return runCompartments(options);
+    if (command == "compartment")
+        return runCompartment(options);
+    if (command == "passwd")
+        return runPasswd(options);
+    return usageError("unknown command '" + command + "'");
+}

@@ -1,0 +1,291 @@
+#include "client/profile/Profile.h"
+
+#include "client/profile/ProfileHeader.h"
+#include "crypto/Aead.h"
+#include "crypto/Hash.h"
+#include "storage/ProfileRepository.h"
+#include "storage/Schemas.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+
+namespace cloison {
+namespace {
+
+constexpr KdfContext kProfileContext = {'c', 'l', 'o', 'i', 's', 'o', 'n', 'p'};
+enum Subkey : std::uint64_t {
+    kProfileVaultKey = 1,
+    kHeaderMacKey = 2,
+    kCompartmentWrapKey = 3,
+};
+
+Bytes compartmentKeyBinding(const std::string& id) {
+    const std::string label = "cloison/compartment-key/v1/" + id;
+    return Bytes(label.begin(), label.end());
+}
+
+Result<void> makePrivateDirectory(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot create " + dir.string() + ": " + ec.message());
+    if (::chmod(dir.c_str(), 0700) != 0)
+        return makeError(ErrorCode::Io, "cannot restrict permissions of " + dir.string());
+    return {};
+}
+
+Result<PassphraseSlot> makePassphraseSlot(const SecretBytes& passphrase,
+                                          const Argon2idParams& params,
+                                          const SecretBytes& profileKey) {
+    PassphraseSlot slot{params, randomBytes(kArgon2SaltBytes), {}};
+    auto kek = deriveArgon2id(passphrase, slot.salt, params);
+    if (!kek)
+        return kek.error();
+    slot.wrappedKey = wrapKey(kek.value(), profileKey, ProfileHeader::slotBinding(slot));
+    return slot;
+}
+
+// The index of the slot `passphrase` opens, with the profile key it unwraps.
+Result<std::pair<std::size_t, SecretBytes>> openPassphraseSlot(const ProfileHeader& header,
+                                                               const SecretBytes& passphrase) {
+    for (std::size_t i = 0; i < header.passphraseSlots.size(); ++i) {
+        const PassphraseSlot& slot = header.passphraseSlots[i];
+        auto kek = deriveArgon2id(passphrase, slot.salt, slot.params);
+        if (!kek)
+            return kek.error();
+        auto key = unwrapKey(kek.value(), slot.wrappedKey, ProfileHeader::slotBinding(slot));
+        if (key)
+            return std::pair<std::size_t, SecretBytes>(i, std::move(key.value()));
+    }
+    return makeError(ErrorCode::WrongPassphrase, "the passphrase is wrong");
+}
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+Profile::Profile(std::filesystem::path dir, SecretBytes profileKey)
+    : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)) {}
+
+Profile::~Profile() {
+    lock();
+}
+
+SecretBytes Profile::subkey(std::uint64_t id) const {
+    return deriveSubkey(m_profileKey, kProfileContext, id);
+}
+
+std::filesystem::path Profile::compartmentPath(const std::string& id) const {
+    return m_dir / kCompartmentDir / (id + ".db");
+}
+
+Result<void> Profile::requireUnlocked() const {
+    if (!isUnlocked())
+        return makeError(ErrorCode::InvalidArgument, "the profile is locked");
+    return {};
+}
+
+Result<void> Profile::openProfileVault(bool create) {
+    const auto path = m_dir / kVaultFile;
+    const SecretBytes key = subkey(kProfileVaultKey);
+    auto vault = create ? storage::Vault::create(path, key, storage::profileSchema())
+                        : storage::Vault::open(path, key, storage::profileSchema());
+    if (!vault) {
+        // The key came out of an authenticated slot, so a refusal means the file is damaged.
+        if (vault.error().code == ErrorCode::WrongKey || vault.error().code == ErrorCode::NotFound)
+            return makeError(ErrorCode::Corrupted,
+                             "the profile vault is damaged or missing: " + vault.error().message);
+        return vault.error();
+    }
+    m_profileVault = std::move(vault.value());
+    return {};
+}
+
+Result<std::unique_ptr<Profile>> Profile::create(const std::filesystem::path& dir,
+                                                 const SecretBytes& passphrase,
+                                                 const Argon2idParams& params) {
+    if (passphrase.empty())
+        return makeError(ErrorCode::InvalidArgument, "the passphrase must not be empty");
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
+        return makeError(ErrorCode::AlreadyExists,
+                         dir.string() + " is not empty; a profile is created in a new directory");
+    if (auto made = makePrivateDirectory(dir / kCompartmentDir); !made)
+        return made.error();
+    if (::chmod(dir.c_str(), 0700) != 0)
+        return makeError(ErrorCode::Io, "cannot restrict permissions of " + dir.string());
+
+    std::unique_ptr<Profile> profile(new Profile(dir, SecretBytes::random(kKeyBytes)));
+    auto slot = makePassphraseSlot(passphrase, params, profile->m_profileKey);
+    if (!slot)
+        return slot.error();
+    if (auto opened = profile->openProfileVault(true); !opened)
+        return opened.error();
+    ProfileHeader header;
+    header.passphraseSlots.push_back(std::move(slot.value()));
+    // The header is written last: a profile without one was never finished.
+    if (auto written =
+            writeFileAtomically(dir / kHeaderFile, header.encode(profile->subkey(kHeaderMacKey)));
+        !written)
+        return written.error();
+    return profile;
+}
+
+Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& dir,
+                                                 const SecretBytes& passphrase) {
+    auto header = readProfileHeader(dir / kHeaderFile);
+    if (!header)
+        return header.error();
+    auto opened = openPassphraseSlot(header.value(), passphrase);
+    if (!opened)
+        return opened.error();
+    std::unique_ptr<Profile> profile(new Profile(dir, std::move(opened.value().second)));
+    if (!header.value().macMatches(profile->subkey(kHeaderMacKey)))
+        return makeError(ErrorCode::Corrupted,
+                         "the profile header was modified (its authentication code does not "
+                         "match); restore it from a backup or ask your admin for recovery");
+    if (auto vault = profile->openProfileVault(false); !vault)
+        return vault.error();
+    return profile;
+}
+
+void Profile::lock() {
+    m_openCompartments.clear();
+    m_profileVault.reset();
+    m_profileKey.wipe();
+}
+
+Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                       const Argon2idParams& params) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked;
+    if (next.empty())
+        return makeError(ErrorCode::InvalidArgument, "the new passphrase must not be empty");
+    auto header = readProfileHeader(m_dir / kHeaderFile);
+    if (!header)
+        return header.error();
+    auto opened = openPassphraseSlot(header.value(), current);
+    if (!opened)
+        return opened.error();
+    if (!opened.value().second.equals(m_profileKey))
+        return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
+    auto slot = makePassphraseSlot(next, params, m_profileKey);
+    if (!slot)
+        return slot.error();
+    header.value().passphraseSlots[opened.value().first] = std::move(slot.value());
+    return writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+}
+
+Result<void> Profile::validateCompartmentName(const std::string& name) {
+    if (name.empty() || name.size() > 64)
+        return makeError(ErrorCode::InvalidArgument,
+                         "a compartment name has 1 to 64 bytes of text");
+    for (unsigned char c : name) {
+        if (c < 0x20 || c == 0x7f)
+            return makeError(ErrorCode::InvalidArgument,
+                             "a compartment name must not contain control characters");
+    }
+    return {};
+}
+
+Result<std::vector<CompartmentInfo>> Profile::compartments() {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    auto records = storage::ProfileRepository(*m_profileVault).compartments();
+    if (!records)
+        return records.error();
+    std::vector<CompartmentInfo> out;
+    for (const auto& record : records.value())
+        out.push_back({record.id, record.name, record.createdAt});
+    return out;
+}
+
+Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    if (auto valid = validateCompartmentName(name); !valid)
+        return valid.error();
+    storage::ProfileRepository repository(*m_profileVault);
+    auto existing = repository.compartmentNamed(name);
+    if (!existing)
+        return existing.error();
+    if (existing.value())
+        return makeError(ErrorCode::AlreadyExists,
+                         "a compartment named \"" + name + "\" already exists");
+
+    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds()};
+    const SecretBytes compartmentKey = SecretBytes::random(kKeyBytes);
+    record.wrappedKey =
+        wrapKey(subkey(kCompartmentWrapKey), compartmentKey, compartmentKeyBinding(record.id));
+    const auto path = compartmentPath(record.id);
+    auto vault = storage::Vault::create(path, compartmentKey, storage::compartmentSchema());
+    if (!vault)
+        return vault.error();
+    if (auto inserted = repository.insertCompartment(record); !inserted) {
+        vault.value().reset();
+        (void)storage::destroyVaultFiles(path);
+        return inserted.error();
+    }
+    m_openCompartments[record.id] = std::move(vault.value());
+    return CompartmentInfo{record.id, record.name, record.createdAt};
+}
+
+Result<void> Profile::removeCompartment(const std::string& name) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked;
+    storage::ProfileRepository repository(*m_profileVault);
+    auto record = repository.compartmentNamed(name);
+    if (!record)
+        return record.error();
+    if (!record.value())
+        return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
+    const std::string id = record.value()->id;
+    m_openCompartments.erase(id);
+    if (auto removed = repository.removeCompartment(id); !removed)
+        return removed;
+    // With secure_delete the wrapped key's bytes are zeroed in the vault; the checkpoint also
+    // clears them out of the write-ahead log.
+    if (auto flushed = m_profileVault->checkpoint(); !flushed)
+        return flushed;
+    return storage::destroyVaultFiles(compartmentPath(id));
+}
+
+Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    auto record = storage::ProfileRepository(*m_profileVault).compartmentNamed(name);
+    if (!record)
+        return record.error();
+    if (!record.value())
+        return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
+    const std::string& id = record.value()->id;
+    if (auto open = m_openCompartments.find(id); open != m_openCompartments.end())
+        return open->second.get();
+
+    auto key = unwrapKey(subkey(kCompartmentWrapKey), record.value()->wrappedKey,
+                         compartmentKeyBinding(id));
+    if (!key)
+        return makeError(ErrorCode::Corrupted,
+                         "the stored key of compartment \"" + name + "\" is damaged");
+    auto vault =
+        storage::Vault::open(compartmentPath(id), key.value(), storage::compartmentSchema());
+    if (!vault) {
+        if (vault.error().code == ErrorCode::WrongKey || vault.error().code == ErrorCode::NotFound)
+            return makeError(ErrorCode::Corrupted, "the vault of compartment \"" + name +
+                                                       "\" is damaged, missing or replaced");
+        if (vault.error().code == ErrorCode::Corrupted)
+            return makeError(ErrorCode::Corrupted, "the vault of compartment \"" + name +
+                                                       "\" is damaged: " + vault.error().message);
+        return vault.error();
+    }
+    storage::Vault* raw = vault.value().get();
+    m_openCompartments[id] = std::move(vault.value());
+    return raw;
+}
+
+} // namespace cloison

@@ -1,0 +1,75 @@
+// A profile: one person on one laptop. A directory holding
+//   header            key slots (the only unencrypted file)
+//   profile.db        the profile vault: compartment names and their wrapped keys
+//   compartments/     one vault per compartment, named by a random id
+// The profile key (random, 256-bit) is unwrapped from a slot; compartment keys are random and
+// independent, each wrapped by a subkey of the profile key.
+#pragma once
+
+#include "crypto/Kdf.h"
+#include "storage/Vault.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cloison {
+
+struct CompartmentInfo {
+    std::string id;
+    std::string name;
+    std::int64_t createdAt = 0; // seconds since the epoch
+};
+
+class Profile {
+public:
+    static constexpr const char* kHeaderFile = "header";
+    static constexpr const char* kVaultFile = "profile.db";
+    static constexpr const char* kCompartmentDir = "compartments";
+
+    // `dir` must not exist or be empty.
+    static Result<std::unique_ptr<Profile>> create(const std::filesystem::path& dir,
+                                                   const SecretBytes& passphrase,
+                                                   const Argon2idParams& params);
+    // WrongPassphrase, Corrupted (damaged or modified), NotFound, SchemaTooNew. A failed unlock
+    // writes nothing.
+    static Result<std::unique_ptr<Profile>> unlock(const std::filesystem::path& dir,
+                                                   const SecretBytes& passphrase);
+    ~Profile();
+    Profile(const Profile&) = delete;
+    Profile& operator=(const Profile&) = delete;
+
+    const std::filesystem::path& directory() const { return m_dir; }
+    bool isUnlocked() const { return !m_profileKey.empty(); }
+    // Closes every vault and wipes every key from memory. The profile must be unlocked again.
+    void lock();
+
+    [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                                const Argon2idParams& params);
+
+    [[nodiscard]] Result<std::vector<CompartmentInfo>> compartments();
+    [[nodiscard]] Result<CompartmentInfo> addCompartment(const std::string& name);
+    // Destroys the compartment's key and overwrites its vault file before removing it.
+    [[nodiscard]] Result<void> removeCompartment(const std::string& name);
+    // Opened on first use and kept open until lock(); the pointer is invalid after lock() or
+    // removeCompartment() of that compartment.
+    [[nodiscard]] Result<storage::Vault*> compartmentVault(const std::string& name);
+
+    static Result<void> validateCompartmentName(const std::string& name);
+
+private:
+    Profile(std::filesystem::path dir, SecretBytes profileKey);
+    Result<void> openProfileVault(bool create);
+    Result<void> requireUnlocked() const;
+    SecretBytes subkey(std::uint64_t id) const;
+    std::filesystem::path compartmentPath(const std::string& id) const;
+
+    std::filesystem::path m_dir;
+    SecretBytes m_profileKey;
+    std::unique_ptr<storage::Vault> m_profileVault;
+    std::map<std::string, std::unique_ptr<storage::Vault>> m_openCompartments; // by id
+};
+
+} // namespace cloison

@@ -1,0 +1,237 @@
+#include "client/profile/ProfileHeader.h"
+
+#include "crypto/Aead.h"
+#include "crypto/Hash.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cloison {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'L', 'O', 'I', 'S', 'O', 'N', 'H'};
+constexpr std::size_t kPassphrasePayloadBytes =
+    8 + 8 + kArgon2SaltBytes + kAeadOverheadBytes + kKeyBytes;
+
+void putU16(Bytes& out, std::uint16_t v) {
+    out.push_back(static_cast<std::uint8_t>(v));
+    out.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+
+void putU64(Bytes& out, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+        out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+void putBytes(Bytes& out, ByteView bytes) {
+    out.insert(out.end(), bytes.begin(), bytes.end());
+}
+
+class Reader {
+public:
+    explicit Reader(ByteView data) : m_data(data) {}
+    bool take(std::size_t n, ByteView& out) {
+        if (m_data.size() - m_pos < n)
+            return false;
+        out = m_data.subspan(m_pos, n);
+        m_pos += n;
+        return true;
+    }
+    bool u8(std::uint8_t& v) {
+        ByteView b;
+        if (!take(1, b))
+            return false;
+        v = b[0];
+        return true;
+    }
+    bool u16(std::uint16_t& v) {
+        ByteView b;
+        if (!take(2, b))
+            return false;
+        v = static_cast<std::uint16_t>(b[0] | (b[1] << 8));
+        return true;
+    }
+    bool u64(std::uint64_t& v) {
+        ByteView b;
+        if (!take(8, b))
+            return false;
+        v = 0;
+        for (int i = 7; i >= 0; --i)
+            v = (v << 8) | b[static_cast<std::size_t>(i)];
+        return true;
+    }
+    bool atEnd() const { return m_pos == m_data.size(); }
+
+private:
+    ByteView m_data;
+    std::size_t m_pos = 0;
+};
+
+Error damaged(const std::string& why) {
+    return makeError(ErrorCode::Corrupted, "the profile header is damaged (" + why + ")");
+}
+
+} // namespace
+
+Bytes ProfileHeader::slotBinding(const PassphraseSlot& slot) {
+    Bytes out(kMagic, kMagic + sizeof kMagic);
+    putU16(out, kFormat);
+    out.push_back(static_cast<std::uint8_t>(SlotKind::Passphrase));
+    putU64(out, slot.params.passes);
+    putU64(out, slot.params.memoryBytes);
+    putBytes(out, slot.salt);
+    return out;
+}
+
+Bytes ProfileHeader::encodeBody() const {
+    Bytes out(kMagic, kMagic + sizeof kMagic);
+    putU16(out, kFormat);
+    putU16(out, static_cast<std::uint16_t>(passphraseSlots.size()));
+    for (const PassphraseSlot& slot : passphraseSlots) {
+        out.push_back(static_cast<std::uint8_t>(SlotKind::Passphrase));
+        out.push_back(0);
+        putU16(out, static_cast<std::uint16_t>(kPassphrasePayloadBytes));
+        putU64(out, slot.params.passes);
+        putU64(out, slot.params.memoryBytes);
+        putBytes(out, slot.salt);
+        putBytes(out, slot.wrappedKey);
+    }
+    return out;
+}
+
+Bytes ProfileHeader::encode(const SecretBytes& macKey) const {
+    Bytes out = encodeBody();
+    putBytes(out, blake2bMac(macKey, out));
+    putBytes(out, blake2b(out));
+    return out;
+}
+
+Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
+    if (file.size() > kMaxBytes)
+        return damaged("it is larger than any header Cloison writes");
+    if (file.size() < sizeof kMagic + 4 + 2 * kHashBytes)
+        return damaged("it is truncated");
+    const ByteView covered = file.first(file.size() - kHashBytes);
+    if (!equalConstantTime(blake2b(covered), file.last(kHashBytes)))
+        return damaged("checksum mismatch");
+
+    Reader reader(covered.first(covered.size() - kHashBytes));
+    ProfileHeader header;
+    header.mac.assign(covered.end() - static_cast<std::ptrdiff_t>(kHashBytes), covered.end());
+    header.body.assign(covered.begin(), covered.end() - static_cast<std::ptrdiff_t>(kHashBytes));
+    ByteView magic;
+    std::uint16_t format = 0;
+    std::uint16_t slotCount = 0;
+    if (!reader.take(sizeof kMagic, magic) || std::memcmp(magic.data(), kMagic, sizeof kMagic))
+        return damaged("not a Cloison profile header");
+    if (!reader.u16(format) || !reader.u16(slotCount))
+        return damaged("it is truncated");
+    if (format > kFormat)
+        return makeError(ErrorCode::SchemaTooNew,
+                         "the profile was written by a newer Cloison; update Cloison to open it");
+    for (std::uint16_t i = 0; i < slotCount; ++i) {
+        std::uint8_t kind = 0;
+        std::uint8_t reserved = 0;
+        std::uint16_t length = 0;
+        ByteView payload;
+        if (!reader.u8(kind) || !reader.u8(reserved) || !reader.u16(length) ||
+            !reader.take(length, payload))
+            return damaged("a key slot is truncated");
+        if (kind != static_cast<std::uint8_t>(SlotKind::Passphrase))
+            return makeError(ErrorCode::SchemaTooNew,
+                             "the profile has a key slot of a kind this build does not know; "
+                             "update Cloison to open it");
+        if (length != kPassphrasePayloadBytes)
+            return damaged("a passphrase slot has the wrong size");
+        Reader slotReader(payload);
+        PassphraseSlot slot;
+        ByteView salt;
+        ByteView wrapped;
+        if (!slotReader.u64(slot.params.passes) || !slotReader.u64(slot.params.memoryBytes) ||
+            !slotReader.take(kArgon2SaltBytes, salt) ||
+            !slotReader.take(kAeadOverheadBytes + kKeyBytes, wrapped))
+            return damaged("a passphrase slot is truncated");
+        if (!validateArgon2idParams(slot.params))
+            return damaged("a passphrase slot has impossible key-derivation parameters");
+        slot.salt.assign(salt.begin(), salt.end());
+        slot.wrappedKey.assign(wrapped.begin(), wrapped.end());
+        header.passphraseSlots.push_back(std::move(slot));
+    }
+    if (!reader.atEnd())
+        return damaged("unexpected trailing data");
+    if (header.passphraseSlots.empty())
+        return damaged("it has no key slot");
+    return header;
+}
+
+bool ProfileHeader::macMatches(const SecretBytes& macKey) const {
+    return equalConstantTime(blake2bMac(macKey, body), mac);
+}
+
+Result<ProfileHeader> readProfileHeader(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return makeError(ErrorCode::NotFound,
+                             "no Cloison profile at " + path.parent_path().string());
+        return makeError(ErrorCode::Io,
+                         "cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    Bytes data;
+    std::uint8_t buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        data.insert(data.end(), buffer, buffer + n);
+        if (data.size() > ProfileHeader::kMaxBytes)
+            break;
+    }
+    ::close(fd);
+    return ProfileHeader::decode(data);
+}
+
+Result<void> writeFileAtomically(const std::filesystem::path& path, ByteView data) {
+    const std::filesystem::path temporary = path.string() + ".new";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return makeError(ErrorCode::Io,
+                         "cannot write " + temporary.string() + ": " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += static_cast<std::size_t>(n);
+    }
+    const bool flushed = done == data.size() && ::fsync(fd) == 0;
+    const int savedErrno = errno;
+    ::close(fd);
+    if (!flushed) {
+        ::unlink(temporary.c_str());
+        return makeError(ErrorCode::Io,
+                         "cannot write " + temporary.string() + ": " + std::strerror(savedErrno));
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int renameErrno = errno;
+        ::unlink(temporary.c_str());
+        return makeError(ErrorCode::Io,
+                         "cannot replace " + path.string() + ": " + std::strerror(renameErrno));
+    }
+    // The rename is only durable once the directory entry is.
+    const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+    return {};
+}
+
+} // namespace cloison

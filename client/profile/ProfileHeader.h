@@ -1,0 +1,50 @@
+// The profile header: the only unencrypted file of a profile. It holds key slots and nothing
+// else (no names, no counts of anything a person chose).
+//
+// Layout (integers little-endian):
+//   magic "CLOISONH" | u16 format | u16 slot count
+//   per slot: u8 kind | u8 reserved (0) | u16 payload length | payload
+//   32-byte MAC (BLAKE2b keyed with a subkey of the profile key) over everything before it
+//   32-byte checksum (unkeyed BLAKE2b) over everything before it
+// The checksum tells accidental damage ("corrupted") apart from a wrong passphrase; the MAC
+// tells deliberate modification apart once the profile key is known.
+#pragma once
+
+#include "crypto/Kdf.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace cloison {
+
+enum class SlotKind : std::uint8_t {
+    Passphrase = 1,
+};
+
+struct PassphraseSlot {
+    Argon2idParams params;
+    Bytes salt;       // kArgon2SaltBytes
+    Bytes wrappedKey; // the profile key sealed with the Argon2id output
+};
+
+struct ProfileHeader {
+    static constexpr std::uint16_t kFormat = 1;
+    static constexpr std::size_t kMaxBytes = 64 * 1024;
+
+    std::vector<PassphraseSlot> passphraseSlots;
+    Bytes body; // the bytes the MAC covers, as read
+    Bytes mac;  // as read; recomputed on write
+
+    // Associated data binding a slot's wrapped key to its parameters and salt.
+    static Bytes slotBinding(const PassphraseSlot& slot);
+    Bytes encodeBody() const; // everything the MAC covers
+    Bytes encode(const SecretBytes& macKey) const;
+    static Result<ProfileHeader> decode(ByteView file); // Corrupted on any damage
+    [[nodiscard]] bool macMatches(const SecretBytes& macKey) const;
+};
+
+[[nodiscard]] Result<ProfileHeader> readProfileHeader(const std::filesystem::path& path);
+// Atomic: written to a temporary file in the same directory, flushed, then renamed over.
+[[nodiscard]] Result<void> writeFileAtomically(const std::filesystem::path& path, ByteView data);
+
+} // namespace cloison

@@ -1,0 +1,31 @@
+#include "crypto/Result.h"
+
+namespace cloison {
+
+const char* errorCodeName(ErrorCode code) {
+    switch (code) {
+    case ErrorCode::InvalidArgument:
+        return "invalid-argument";
+    case ErrorCode::WrongPassphrase:
+        return "wrong-passphrase";
+    case ErrorCode::WrongKey:
+        return "wrong-key";
+    case ErrorCode::Corrupted:
+        return "corrupted";
+    case ErrorCode::SchemaTooNew:
+        return "schema-too-new";
+    case ErrorCode::NotFound:
+        return "not-found";
+    case ErrorCode::AlreadyExists:
+        return "already-exists";
+    case ErrorCode::Io:
+        return "io";
+    case ErrorCode::Crypto:
+        return "crypto";
+    case ErrorCode::Internal:
+        return "internal";
+    }
+    return "unknown";
+}
+
+} // namespace cloison

@@ -1,0 +1,66 @@
+// Fallible operations return Result<T>: a value or a typed error with a message a person can
+// act on. No exception crosses a library boundary.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace cloison {
+
+enum class ErrorCode {
+    InvalidArgument, // the caller asked for something malformed
+    WrongPassphrase, // no key slot opens with what was given
+    WrongKey,        // a key does not open this object
+    Corrupted,       // data on disk is damaged or was modified
+    SchemaTooNew,    // written by a newer Cloison than this one
+    NotFound,
+    AlreadyExists,
+    Io,       // the operating system refused (disk full, permissions, ...)
+    Crypto,   // a cryptographic primitive failed unexpectedly
+    Internal, // a bug in Cloison
+};
+
+const char* errorCodeName(ErrorCode code);
+
+struct Error {
+    ErrorCode code;
+    std::string message;
+};
+
+template <typename T> class [[nodiscard]] Result {
+public:
+    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}
+
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<0>(m_state); }
+    const T& value() const& { return std::get<0>(m_state); }
+    T&& value() && { return std::get<0>(std::move(m_state)); }
+    const Error& error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, Error> m_state;
+};
+
+template <> class [[nodiscard]] Result<void> {
+public:
+    Result() = default;
+    Result(Error error) : m_error(std::move(error)), m_failed(true) {}
+
+    bool ok() const { return !m_failed; }
+    explicit operator bool() const { return ok(); }
+    const Error& error() const { return m_error; }
+
+private:
+    Error m_error{ErrorCode::Internal, {}};
+    bool m_failed = false;
+};
+
+inline Error makeError(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
+
+} // namespace cloison

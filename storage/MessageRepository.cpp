@@ -1,0 +1,62 @@
+#include "storage/MessageRepository.h"
+
+#include <algorithm>
+
+namespace cloison::storage {
+
+Result<void> MessageRepository::insert(const NewMessage& message) {
+    auto stmt = m_vault.db().cached(
+        "INSERT INTO messages (conversation, sender, sent_at, body) VALUES (?, ?, ?, ?)");
+    if (!stmt)
+        return stmt.error();
+    Statement& insert = *stmt.value();
+    insert.bind(1, message.conversation).bind(2, message.sender).bind(3, message.sentAt);
+    insert.bind(4, message.body);
+    return insert.run();
+}
+
+Result<std::int64_t> MessageRepository::append(const NewMessage& message) {
+    if (auto inserted = insert(message); !inserted)
+        return inserted.error();
+    return m_vault.db().lastInsertRowId();
+}
+
+Result<void> MessageRepository::appendBatch(std::span<const NewMessage> messages) {
+    return m_vault.transaction([&]() -> Result<void> {
+        for (const NewMessage& message : messages) {
+            if (auto inserted = insert(message); !inserted)
+                return inserted;
+        }
+        return {};
+    });
+}
+
+Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view conversation,
+                                                             int limit) {
+    auto stmt = m_vault.db().cached("SELECT id, conversation, sender, sent_at, body FROM messages"
+                                    " WHERE conversation = ? ORDER BY id DESC LIMIT ?");
+    if (!stmt)
+        return stmt.error();
+    Statement& query = *stmt.value();
+    query.bind(1, conversation).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<StoredMessage> out;
+    out.reserve(static_cast<std::size_t>(std::max(limit, 0)));
+    for (;;) {
+        auto row = query.step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            break;
+        out.push_back({query.columnInt64(0), query.columnText(1), query.columnText(2),
+                       query.columnInt64(3), query.columnText(4)});
+    }
+    query.reset();
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+Result<std::int64_t> MessageRepository::count() {
+    return m_vault.db().queryInt64("SELECT count(*) FROM messages");
+}
+
+} // namespace cloison::storage

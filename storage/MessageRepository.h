@@ -1,0 +1,45 @@
+// A compartment's messages.
+#pragma once
+
+#include "storage/Vault.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cloison::storage {
+
+struct NewMessage {
+    std::string conversation; // the peer's or the room's address
+    std::string sender;
+    std::int64_t sentAt = 0; // milliseconds since the epoch
+    std::string body;        // plain text, never interpreted
+};
+
+struct StoredMessage {
+    std::int64_t id = 0;
+    std::string conversation;
+    std::string sender;
+    std::int64_t sentAt = 0;
+    std::string body;
+};
+
+class MessageRepository {
+public:
+    explicit MessageRepository(Vault& vault) : m_vault(vault) {}
+
+    // One message, one transaction.
+    [[nodiscard]] Result<std::int64_t> append(const NewMessage& message);
+    // Messages that arrive together go in one transaction: all or none.
+    [[nodiscard]] Result<void> appendBatch(std::span<const NewMessage> messages);
+    // The newest `limit` messages of a conversation, oldest first.
+    [[nodiscard]] Result<std::vector<StoredMessage>> latest(std::string_view conversation,
+                                                            int limit);
+    [[nodiscard]] Result<std::int64_t> count();
+
+private:
+    Result<void> insert(const NewMessage& message);
+    Vault& m_vault;
+};
+
+} // namespace cloison::storage

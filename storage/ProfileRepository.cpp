@@ -1,0 +1,73 @@
+#include "storage/ProfileRepository.h"
+
+namespace cloison::storage {
+namespace {
+
+CompartmentRecord readRecord(const Statement& stmt) {
+    return {stmt.columnText(0), stmt.columnText(1), stmt.columnBlob(2), stmt.columnInt64(3)};
+}
+
+} // namespace
+
+Result<void> ProfileRepository::insertCompartment(const CompartmentRecord& record) {
+    auto stmt = m_vault.db().cached(
+        "INSERT INTO compartments (id, name, wrapped_key, created_at) VALUES (?, ?, ?, ?)");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, record.id).bind(2, record.name).bind(3, record.wrappedKey);
+    stmt.value()->bind(4, record.createdAt);
+    auto done = stmt.value()->run();
+    if (!done && done.error().code == ErrorCode::AlreadyExists)
+        return makeError(ErrorCode::AlreadyExists,
+                         "a compartment named \"" + record.name + "\" already exists");
+    return done;
+}
+
+Result<void> ProfileRepository::removeCompartment(const std::string& id) {
+    auto stmt = m_vault.db().cached("DELETE FROM compartments WHERE id = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, id);
+    if (auto done = stmt.value()->run(); !done)
+        return done;
+    if (m_vault.db().changes() == 0)
+        return makeError(ErrorCode::NotFound, "no such compartment");
+    return {};
+}
+
+Result<std::vector<CompartmentRecord>> ProfileRepository::compartments() {
+    auto stmt = m_vault.db().cached(
+        "SELECT id, name, wrapped_key, created_at FROM compartments ORDER BY created_at, name");
+    if (!stmt)
+        return stmt.error();
+    std::vector<CompartmentRecord> out;
+    for (;;) {
+        auto row = stmt.value()->step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            break;
+        out.push_back(readRecord(*stmt.value()));
+    }
+    stmt.value()->reset();
+    return out;
+}
+
+Result<std::optional<CompartmentRecord>>
+ProfileRepository::compartmentNamed(const std::string& name) {
+    auto stmt = m_vault.db().cached(
+        "SELECT id, name, wrapped_key, created_at FROM compartments WHERE name = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, name);
+    auto row = stmt.value()->step();
+    if (!row)
+        return row.error();
+    std::optional<CompartmentRecord> out;
+    if (row.value())
+        out = readRecord(*stmt.value());
+    stmt.value()->reset();
+    return out;
+}
+
+} // namespace cloison::storage

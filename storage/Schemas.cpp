@@ -1,0 +1,51 @@
+#include "storage/Schemas.h"
+
+#include <array>
+
+namespace cloison::storage {
+namespace {
+
+Result<void> profileV1(Database& db) {
+    return db.exec("CREATE TABLE compartments ("
+                   " id TEXT PRIMARY KEY NOT NULL,"
+                   " name TEXT NOT NULL UNIQUE,"
+                   " wrapped_key BLOB NOT NULL,"
+                   " created_at INTEGER NOT NULL);"
+                   "CREATE TABLE settings ("
+                   " key TEXT PRIMARY KEY NOT NULL,"
+                   " value BLOB NOT NULL);");
+}
+
+Result<void> compartmentV1(Database& db) {
+    return db.exec("CREATE TABLE messages ("
+                   " id INTEGER PRIMARY KEY,"
+                   " conversation TEXT NOT NULL,"
+                   " sender TEXT NOT NULL,"
+                   " sent_at INTEGER NOT NULL,"
+                   " body TEXT NOT NULL);"
+                   "CREATE INDEX messages_by_conversation ON messages (conversation, id);"
+                   "CREATE TABLE settings ("
+                   " key TEXT PRIMARY KEY NOT NULL,"
+                   " value BLOB NOT NULL);");
+}
+
+constexpr std::array kProfileMigrations{
+    Migration{1, "compartments and settings", &profileV1},
+};
+constexpr std::array kCompartmentMigrations{
+    Migration{1, "messages and settings", &compartmentV1},
+};
+
+} // namespace
+
+const Schema& profileSchema() {
+    static const Schema schema{"profile", kProfileMigrations};
+    return schema;
+}
+
+const Schema& compartmentSchema() {
+    static const Schema schema{"compartment", kCompartmentMigrations};
+    return schema;
+}
+
+} // namespace cloison::storage
