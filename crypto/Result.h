@@ -38,7 +38,8 @@ public:
 
     T& value() & { return std::get<0>(m_state); }
     const T& value() const& { return std::get<0>(m_state); }
-    T&& value() && { return std::get<0>(std::move(m_state)); }
+    // By value, so that `for (x : f().value())` does not dangle.
+    T value() && { return std::get<0>(std::move(m_state)); }
     const Error& error() const { return std::get<1>(m_state); }
 
 private:

@@ -118,10 +118,14 @@ Result<std::unique_ptr<Vault>> Vault::openWithKey(const std::filesystem::path& p
 
     // The first read decrypts page 1: this is where a wrong key shows.
     if (auto probe = db.value()->queryInt64("SELECT count(*) FROM sqlite_master"); !probe) {
-        if (probe.error().code == ErrorCode::Corrupted)
+        // NOTADB: page 1 failed its authentication. CORRUPT: page 1 is fine, the rest is not.
+        if ((sqlite3_errcode(db.value()->handle()) & 0xff) == SQLITE_NOTADB)
             return makeError(ErrorCode::WrongKey,
                              "the key does not open the vault " + path.string() +
                                  " (wrong key, or the start of the file is damaged)");
+        if (probe.error().code == ErrorCode::Corrupted)
+            return makeError(ErrorCode::Corrupted, "the vault " + path.string() +
+                                                       " is damaged: " + probe.error().message);
         return probe.error();
     }
     if (auto wal = db.value()->queryInt64("PRAGMA journal_mode = WAL"); !wal)

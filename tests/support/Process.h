@@ -1,0 +1,28 @@
+// Runs a program for a test: arguments, extra environment, standard input, and optionally a
+// second input on another file descriptor; collects its output and exit status.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cloison::test {
+
+struct ProcessResult {
+    int exitCode = -1; // -1 when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+struct ProcessOptions {
+    std::map<std::string, std::string> environment; // added to (or replacing in) ours
+    std::vector<std::string> unsetEnvironment;
+    std::string input;                   // written to standard input, which is then closed
+    std::optional<std::string> fd3Input; // when set, readable on file descriptor 3
+    int timeoutSeconds = 120;
+};
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+} // namespace cloison::test

@@ -1,0 +1,297 @@
+#include "storage/MessageRepository.h"
+#include "storage/ProfileRepository.h"
+#include "storage/Schemas.h"
+#include "tests/support/Files.h"
+#include "tests/support/TempDir.h"
+
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <csignal>
+
+using namespace cloison;
+using namespace cloison::storage;
+
+namespace {
+
+std::vector<NewMessage> someMessages(int count,
+                                     const std::string& conversation = "peer@example.org") {
+    std::vector<NewMessage> out;
+    for (int i = 0; i < count; ++i)
+        out.push_back({conversation, "me@example.org", 1000 + i,
+                       "message number " + std::to_string(i) + std::string(150, '.')});
+    return out;
+}
+
+std::string schemaDump(Vault& vault) {
+    // Reads the schema through a repository-free query: the storage layer's own test.
+    auto stmt = vault.db().cached(
+        "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name");
+    REQUIRE(stmt);
+    std::string out;
+    while (stmt.value()->step().value())
+        out += stmt.value()->columnText(0) + "\n";
+    stmt.value()->reset();
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a vault keeps its data across close and reopen") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    {
+        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
+        REQUIRE(vault);
+        MessageRepository messages(*vault.value());
+        REQUIRE(messages.appendBatch(someMessages(10)));
+        REQUIRE(messages.append({"other@example.org", "me", 5, "hello"}));
+    }
+    auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+    REQUIRE(vault);
+    CHECK(vault.value()->schemaVersion() == compartmentSchema().latestVersion());
+    MessageRepository messages(*vault.value());
+    CHECK(messages.count().value() == 11);
+    auto last = messages.latest("peer@example.org", 3);
+    REQUIRE(last);
+    REQUIRE(last.value().size() == 3);
+    CHECK(last.value().front().body.starts_with("message number 7"));
+    CHECK(last.value().back().body.starts_with("message number 9"));
+    CHECK(messages.latest("other@example.org", 50).value().size() == 1);
+}
+
+TEST_CASE("a vault is never silently replaced, and a missing one is reported") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    REQUIRE(Vault::create(dir / "v.db", key, compartmentSchema()));
+    auto again = Vault::create(dir / "v.db", key, compartmentSchema());
+    CHECK(again.error().code == ErrorCode::AlreadyExists);
+    CHECK(Vault::open(dir / "missing.db", key, compartmentSchema()).error().code ==
+          ErrorCode::NotFound);
+    CHECK(Vault::create(dir / "short.db", SecretBytes::random(16), compartmentSchema())
+              .error()
+              .code == ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("a vault opened with another vault's key fails and changes nothing") {
+    test::TempDir dir;
+    const SecretBytes keyA = SecretBytes::random(32);
+    const SecretBytes keyB = SecretBytes::random(32);
+    {
+        auto a = Vault::create(dir / "a.db", keyA, compartmentSchema());
+        auto b = Vault::create(dir / "b.db", keyB, compartmentSchema());
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(MessageRepository(*a.value()).appendBatch(someMessages(5)));
+    }
+    const auto before = test::hashTree(dir.path());
+    auto wrong = Vault::open(dir / "a.db", keyB, compartmentSchema());
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code == ErrorCode::WrongKey);
+    CHECK(test::hashTree(dir.path()) == before);
+    CHECK(Vault::open(dir / "a.db", keyA, compartmentSchema()));
+}
+
+TEST_CASE("a damaged vault page is reported as corruption when the vault opens") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    {
+        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
+        REQUIRE(vault);
+        REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(400)));
+        REQUIRE(vault.value()->checkpoint());
+    }
+    const auto size = std::filesystem::file_size(dir / "v.db");
+    REQUIRE(size > 8 * 4096);
+    const std::uintmax_t offset = GENERATE(4096u * 2 + 100, 4096u * 5 + 4000);
+    test::flipByte(dir / "v.db", offset);
+    auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+    REQUIRE_FALSE(vault);
+    CHECK(vault.error().code == ErrorCode::Corrupted);
+    CHECK_THAT(vault.error().message, Catch::Contains("damaged"));
+}
+
+TEST_CASE("a truncated vault is reported as corruption") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    {
+        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
+        REQUIRE(vault);
+        REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(400)));
+        REQUIRE(vault.value()->checkpoint());
+    }
+    std::filesystem::resize_file(dir / "v.db", 4096 * 3);
+    auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+    REQUIRE_FALSE(vault);
+    CHECK(vault.error().code == ErrorCode::Corrupted);
+}
+
+TEST_CASE("a vault written by a newer schema is refused with a clear error") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    {
+        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
+        REQUIRE(vault);
+        REQUIRE(vault.value()->db().exec("PRAGMA user_version = 999"));
+    }
+    auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+    REQUIRE_FALSE(vault);
+    CHECK(vault.error().code == ErrorCode::SchemaTooNew);
+    CHECK_THAT(vault.error().message, Catch::Contains("newer"));
+}
+
+namespace {
+
+Result<void> testV1(Database& db) {
+    return db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);");
+}
+Result<void> testV2(Database& db) {
+    return db.exec("ALTER TABLE notes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"
+                   "CREATE INDEX notes_pinned ON notes (pinned);");
+}
+Result<void> failingV2(Database& db) {
+    if (auto ok = db.exec("CREATE TABLE half_done (x);"); !ok)
+        return ok;
+    return db.exec("THIS IS NOT SQL");
+}
+constexpr std::array kV1{Migration{1, "notes", &testV1}};
+constexpr std::array kV2{Migration{1, "notes", &testV1}, Migration{2, "pinned notes", &testV2}};
+constexpr std::array kBroken{Migration{1, "notes", &testV1}, Migration{2, "broken", &failingV2}};
+
+} // namespace
+
+TEST_CASE("migrating from version 1 gives the same schema as creating fresh") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    const Schema v1{"test", kV1};
+    const Schema v2{"test", kV2};
+    REQUIRE(Vault::create(dir / "old.db", key, v1));
+    auto migrated = Vault::open(dir / "old.db", key, v2);
+    REQUIRE(migrated);
+    CHECK(migrated.value()->schemaVersion() == 2);
+    auto fresh = Vault::create(dir / "fresh.db", key, v2);
+    REQUIRE(fresh);
+    CHECK(schemaDump(*migrated.value()) == schemaDump(*fresh.value()));
+}
+
+TEST_CASE("a failing migration rolls back completely and keeps the old version") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    REQUIRE(Vault::create(dir / "v.db", key, Schema{"test", kV1}));
+    auto broken = Vault::open(dir / "v.db", key, Schema{"test", kBroken});
+    REQUIRE_FALSE(broken);
+    CHECK_THAT(broken.error().message, Catch::Contains("migration to test schema 2"));
+    auto reopened = Vault::open(dir / "v.db", key, Schema{"test", kV1});
+    REQUIRE(reopened);
+    CHECK(reopened.value()->schemaVersion() == 1);
+    CHECK(schemaDump(*reopened.value()).find("half_done") == std::string::npos);
+}
+
+TEST_CASE("the shipped schemas migrate to the same result as a fresh vault") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    for (const Schema* schema : {&profileSchema(), &compartmentSchema()}) {
+        const std::string name = schema->name;
+        auto fresh = Vault::create(dir / (name + "-fresh.db"), key, *schema);
+        REQUIRE(fresh);
+        const Schema firstOnly{schema->name, schema->migrations.first(1)};
+        REQUIRE(Vault::create(dir / (name + "-old.db"), key, firstOnly));
+        auto migrated = Vault::open(dir / (name + "-old.db"), key, *schema);
+        REQUIRE(migrated);
+        CHECK(schemaDump(*migrated.value()) == schemaDump(*fresh.value()));
+    }
+}
+
+TEST_CASE("a failed transaction leaves nothing behind") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "v.db", SecretBytes::random(32), compartmentSchema());
+    REQUIRE(vault);
+    MessageRepository messages(*vault.value());
+    auto outcome = vault.value()->transaction([&]() -> Result<void> {
+        if (auto added = messages.append({"a", "b", 1, "kept?"}); !added)
+            return added.error();
+        return makeError(ErrorCode::Internal, "simulated failure after the first write");
+    });
+    CHECK_FALSE(outcome);
+    CHECK(messages.count().value() == 0);
+}
+
+TEST_CASE("the profile repository keeps names unique") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "p.db", SecretBytes::random(32), profileSchema());
+    REQUIRE(vault);
+    ProfileRepository repository(*vault.value());
+    REQUIRE(repository.insertCompartment({"id1", "finance", Bytes(72, 1), 1}));
+    auto duplicate = repository.insertCompartment({"id2", "finance", Bytes(72, 2), 2});
+    CHECK(duplicate.error().code == ErrorCode::AlreadyExists);
+    CHECK(repository.compartments().value().size() == 1);
+    CHECK(repository.compartmentNamed("finance").value()->id == "id1");
+    CHECK_FALSE(repository.compartmentNamed("nope").value().has_value());
+    CHECK(repository.removeCompartment("nope").error().code == ErrorCode::NotFound);
+    CHECK(repository.removeCompartment("id1"));
+}
+
+TEST_CASE("destroying a vault overwrites and removes its files") {
+    test::TempDir dir;
+    {
+        auto vault = Vault::create(dir / "v.db", SecretBytes::random(32), compartmentSchema());
+        REQUIRE(vault);
+        REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(20)));
+    }
+    REQUIRE(destroyVaultFiles(dir / "v.db"));
+    CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+// The failing device: a child process whose file-size limit makes the disk "full" partway
+// through. Every write it reported as committed must be there afterwards; nothing else.
+TEST_CASE("a disk that fills up mid-write loses no committed message") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    REQUIRE(Vault::create(dir / "v.db", key, compartmentSchema()));
+
+    int pipeFds[2];
+    REQUIRE(::pipe(pipeFds) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(pipeFds[0]);
+        std::signal(SIGXFSZ, SIG_IGN); // writes past the limit fail with EFBIG instead
+        rlimit limit{256 * 1024, 256 * 1024};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+        int committed = 0;
+        bool sawError = false;
+        if (vault) {
+            MessageRepository messages(*vault.value());
+            for (int batch = 0; batch < 200; ++batch) {
+                if (!messages.appendBatch(someMessages(10))) {
+                    sawError = true;
+                    break;
+                }
+                committed += 10;
+                (void)vault.value()->checkpoint();
+            }
+        }
+        const int report[2] = {committed, sawError ? 1 : 0};
+        (void)!::write(pipeFds[1], report, sizeof report);
+        ::_exit(vault ? 0 : 3);
+    }
+    ::close(pipeFds[1]);
+    int report[2] = {-1, 0};
+    REQUIRE(::read(pipeFds[0], report, sizeof report) == sizeof report);
+    ::close(pipeFds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(report[1] == 1); // the limit was really hit
+    CHECK(report[0] > 0);
+
+    auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+    REQUIRE(vault);
+    CHECK(MessageRepository(*vault.value()).count().value() == report[0]);
+}
