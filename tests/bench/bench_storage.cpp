@@ -17,8 +17,12 @@ using namespace cloison::bench;
 
 namespace {
 
+std::filesystem::path g_workDir; // removed on every exit, failures included
+
 [[noreturn]] void fail(const std::string& what) {
     std::fprintf(stderr, "bench_storage: %s\n", what.c_str());
+    std::error_code ignored;
+    std::filesystem::remove_all(g_workDir, ignored);
     std::exit(1);
 }
 
@@ -78,8 +82,7 @@ Figures runPlainSqlite(const std::filesystem::path& dir, std::string& version) {
         std::fscanf(child, "%15s %31s %lf %lf %lf", name, versionText, &f.batchedSeconds,
                     &f.singleSeconds, &f.last50Micros) != 5 ||
         ::pclose(child) != 0) {
-        std::fprintf(stderr, "the plain SQLite run failed\n");
-        std::exit(1);
+        fail("the plain SQLite run failed");
     }
     version = versionText;
     return f;
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
     }
     useWallClock() = option == "--wall";
     const auto dir = std::filesystem::temp_directory_path() / ("cloison-bench-" + randomId());
+    g_workDir = dir;
     std::filesystem::create_directories(dir);
     const auto rows = makeRows();
 
