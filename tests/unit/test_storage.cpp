@@ -27,6 +27,14 @@ std::vector<NewMessage> someMessages(int count,
     return out;
 }
 
+// A closed vault of many pages, everything checkpointed into the main file.
+void writeCheckpointedVault(const std::filesystem::path& path, const SecretBytes& key) {
+    auto vault = Vault::create(path, key, compartmentSchema());
+    REQUIRE(vault);
+    REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(400)));
+    REQUIRE(vault.value()->checkpoint());
+}
+
 std::string schemaDump(Vault& vault) {
     // Reads the schema through a repository-free query: the storage layer's own test.
     auto stmt = vault.db().cached(
@@ -99,12 +107,7 @@ TEST_CASE("a vault opened with another vault's key fails and changes nothing") {
 TEST_CASE("a damaged vault page is reported as corruption when the vault opens") {
     test::TempDir dir;
     const SecretBytes key = SecretBytes::random(32);
-    {
-        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
-        REQUIRE(vault);
-        REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(400)));
-        REQUIRE(vault.value()->checkpoint());
-    }
+    writeCheckpointedVault(dir / "v.db", key);
     const auto size = std::filesystem::file_size(dir / "v.db");
     REQUIRE(size > 8 * 4096);
     const std::uintmax_t offset = GENERATE(4096u * 2 + 100, 4096u * 5 + 4000);
@@ -118,12 +121,7 @@ TEST_CASE("a damaged vault page is reported as corruption when the vault opens")
 TEST_CASE("a truncated vault is reported as corruption") {
     test::TempDir dir;
     const SecretBytes key = SecretBytes::random(32);
-    {
-        auto vault = Vault::create(dir / "v.db", key, compartmentSchema());
-        REQUIRE(vault);
-        REQUIRE(MessageRepository(*vault.value()).appendBatch(someMessages(400)));
-        REQUIRE(vault.value()->checkpoint());
-    }
+    writeCheckpointedVault(dir / "v.db", key);
     std::filesystem::resize_file(dir / "v.db", 4096 * 3);
     auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
     REQUIRE_FALSE(vault);
