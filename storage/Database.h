@@ -2,7 +2,7 @@
 // storage/: no SQL outside this library.
 #pragma once
 
-#include "crypto/Bytes.h"
+#include "crypto/SecretBytes.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -39,6 +39,7 @@ public:
     std::int64_t columnInt64(int column) const;
     std::string columnText(int column) const;
     Bytes columnBlob(int column) const;
+    SecretBytes columnSecret(int column) const; // straight into guarded memory
     bool columnIsNull(int column) const;
 
 private:

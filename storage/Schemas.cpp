@@ -29,11 +29,33 @@ Result<void> compartmentV1(Database& db) {
                    " value BLOB NOT NULL);");
 }
 
+Result<void> compartmentV3(Database& db) {
+    // Append-only in the vault itself, not only by convention of the code that writes it.
+    return db.exec("CREATE TABLE key_events ("
+                   " seq INTEGER PRIMARY KEY,"
+                   " time_ms INTEGER NOT NULL,"
+                   " type TEXT NOT NULL,"
+                   " subject TEXT NOT NULL,"
+                   " fingerprint TEXT NOT NULL,"
+                   " details TEXT NOT NULL,"
+                   " prev_hash BLOB NOT NULL,"
+                   " hash BLOB NOT NULL,"
+                   " signature BLOB NOT NULL);"
+                   "CREATE TRIGGER key_events_no_update BEFORE UPDATE ON key_events"
+                   " BEGIN SELECT RAISE(ABORT, 'the key-event log is append-only'); END;"
+                   "CREATE TRIGGER key_events_no_delete BEFORE DELETE ON key_events"
+                   " BEGIN SELECT RAISE(ABORT, 'the key-event log is append-only'); END;"
+                   "CREATE TABLE key_log_signing_key ("
+                   " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                   " secret_key BLOB NOT NULL);");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
 };
 constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},
+    Migration{3, "key-event log", &compartmentV3},
 };
 
 } // namespace

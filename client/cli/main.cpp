@@ -1,4 +1,5 @@
 // cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
+#include "client/cli/AuditCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/profile/Profile.h"
 
@@ -24,6 +25,11 @@ Commands:
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   passwd [--new-passphrase-fd N]
                            change the profile passphrase
+  export-audit --compartment NAME [--output FILE]
+                           write the compartment's key-event log as JSON Lines (no message
+                           content) for cloison-audit; the export is itself logged
+  log-head --compartment NAME
+                           print the compartment's signed log head (one JSON line)
 
 Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
@@ -32,6 +38,8 @@ Options:
   --new-passphrase-fd N    (passwd) read the new passphrase from file descriptor N
   --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
   --kdf-passes N           (init) Argon2id passes (default 3)
+  --compartment NAME       the compartment a command works on
+  --output FILE            (export-audit) write to FILE instead of standard output
   --help                   show this text
   --version                show the version
 
@@ -106,6 +114,8 @@ struct Options {
     std::optional<int> newPassphraseFd;
     std::optional<long> kdfMemoryMib;
     std::optional<long> kdfPasses;
+    std::string compartment;
+    std::string output;
     std::vector<std::string> words; // command and its arguments
 };
 
@@ -195,6 +205,18 @@ int runPasswd(const Options& options) {
     return kOk;
 }
 
+int runAuditCommand(const Options& options, const std::string& command) {
+    if (options.compartment.empty())
+        return usageError("'" + command + "' needs --compartment NAME");
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    auto done = command == "export-audit"
+                    ? cli::exportAudit(*profile.value(), options.compartment, options.output)
+                    : cli::printLogHead(*profile.value(), options.compartment);
+    return done ? kOk : exitFor(done.error());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -240,6 +262,11 @@ int main(int argc, char** argv) {
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
+        } else if (arg == "--compartment" || arg == "--output") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            (arg == "--compartment" ? options.compartment : options.output) = *text;
         } else if (arg.starts_with("--")) {
             return usageError("unknown option " + arg);
         } else {
@@ -261,5 +288,7 @@ int main(int argc, char** argv) {
         return runCompartment(options);
     if (command == "passwd")
         return runPasswd(options);
+    if (command == "export-audit" || command == "log-head")
+        return runAuditCommand(options, command);
     return usageError("unknown command '" + command + "'");
 }

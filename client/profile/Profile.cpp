@@ -1,5 +1,6 @@
 #include "client/profile/Profile.h"
 
+#include "client/audit/KeyEventLog.h"
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
@@ -226,7 +227,10 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
     auto vault = storage::Vault::create(path, compartmentKey, storage::compartmentSchema());
     if (!vault)
         return vault.error();
-    if (auto inserted = repository.insertCompartment(record); !inserted) {
+    // The compartment's key-event log starts with the compartment.
+    auto log = audit::KeyEventLog::open(*vault.value(), record.id);
+    auto inserted = log ? repository.insertCompartment(record) : Result<void>(log.error());
+    if (!inserted) {
         vault.value().reset();
         (void)storage::destroyVaultFiles(path);
         return inserted.error();

@@ -1,0 +1,59 @@
+#include "client/cli/AuditCommands.h"
+
+#include "client/audit/AuditJson.h"
+#include "client/audit/KeyEventLog.h"
+#include "client/profile/ProfileHeader.h"
+
+#include <iostream>
+
+namespace cloison::cli {
+namespace {
+
+Result<audit::KeyEventLog> openLog(Profile& profile, const std::string& compartment) {
+    auto vault = profile.compartmentVault(compartment);
+    if (!vault)
+        return vault.error();
+    auto list = profile.compartments();
+    if (!list)
+        return list.error();
+    std::string id;
+    for (const auto& c : list.value())
+        if (c.name == compartment)
+            id = c.id;
+    return audit::KeyEventLog::open(*vault.value(), id);
+}
+
+} // namespace
+
+Result<void> exportAudit(Profile& profile, const std::string& compartment,
+                         const std::string& output) {
+    auto log = openLog(profile, compartment);
+    if (!log)
+        return log.error();
+    if (auto recorded = log.value().record(audit::event::kExport, "audit log",
+                                           keyFingerprint(log.value().publicKey()),
+                                           output.empty() ? "to standard output" : "to a file");
+        !recorded)
+        return recorded.error();
+    auto lines = log.value().exportJsonLines();
+    if (!lines)
+        return lines.error();
+    if (output.empty()) {
+        std::cout << lines.value();
+        return {};
+    }
+    return writeFileAtomically(output, asBytes(lines.value()));
+}
+
+Result<void> printLogHead(Profile& profile, const std::string& compartment) {
+    auto log = openLog(profile, compartment);
+    if (!log)
+        return log.error();
+    auto head = log.value().head(audit::KeyEventLog::nowMs());
+    if (!head)
+        return head.error();
+    std::cout << audit::headLine(log.value().publicKey(), head.value()) << '\n';
+    return {};
+}
+
+} // namespace cloison::cli

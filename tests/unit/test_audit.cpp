@@ -1,0 +1,257 @@
+// The key-event log and the auditor's verification: every kind of tampering is caught and the
+// first bad entry named; the export never carries message content.
+#include "client/audit/AuditJson.h"
+#include "client/audit/AuditVerifier.h"
+#include "client/audit/KeyEventLog.h"
+#include "client/profile/Profile.h"
+#include "crypto/Hash.h"
+#include "storage/MessageRepository.h"
+#include "tests/support/Files.h"
+#include "tests/support/Process.h"
+#include "tests/support/TempDir.h"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace cloison;
+using namespace cloison::audit;
+
+namespace {
+
+struct LogFixture {
+    test::TempDir dir;
+    std::unique_ptr<Profile> profile;
+    storage::Vault* vault = nullptr;
+    std::optional<KeyEventLog> log;
+
+    LogFixture() {
+        auto created =
+            Profile::create(dir / "p", SecretBytes::fromString("pw"), Argon2idParams::light());
+        REQUIRE(created);
+        profile = std::move(created.value());
+        auto info = profile->addCompartment("finance");
+        REQUIRE(info);
+        vault = profile->compartmentVault("finance").value();
+        auto opened = KeyEventLog::open(*vault, info.value().id);
+        REQUIRE(opened);
+        log.emplace(std::move(opened.value()));
+    }
+
+    void recordScenario() {
+        REQUIRE(log->record(event::kIdentityCreated, "device 1001", "05ab cdef"));
+        REQUIRE(log->record(event::kDeviceSeen, "bob@example.org/2002", "05cd 1234"));
+        REQUIRE(log->record(event::kDeviceCertified, "bob@example.org/2002", "05cd 1234"));
+        REQUIRE(log->record(event::kSessionStarted, "bob@example.org/2002"));
+        REQUIRE(log->record(event::kMessageRefused, "mallory@example.org/666", "05ee 0000",
+                            "uncertified device"));
+        REQUIRE(log->record(event::kDeviceRevoked, "bob@example.org/2002", "05cd 1234"));
+    }
+
+    std::vector<std::string> exportLines() {
+        auto text = log->exportJsonLines();
+        REQUIRE(text);
+        std::vector<std::string> lines;
+        std::istringstream in(text.value());
+        for (std::string line; std::getline(in, line);)
+            lines.push_back(line);
+        return lines;
+    }
+};
+
+std::string join(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines)
+        out += l + "\n";
+    return out;
+}
+
+// Re-signs entries [from, end) with another key, keeping the chain consistent.
+std::vector<std::string> resignFrom(std::vector<std::string> lines, std::size_t from,
+                                    const SigningKey& key) {
+    // lines[0] is the header; lines[i] is entry i.
+    Bytes previous = from == 1 ? genesisHash() : parseEventLine(lines[from - 1]).value().hash;
+    for (std::size_t i = from; i < lines.size(); ++i) {
+        KeyEvent e = parseEventLine(lines[i]).value();
+        e.prevHash = previous;
+        e.hash = e.computeHash();
+        e.signature = key.sign(e.canonicalBytes());
+        previous = e.hash;
+        lines[i] = eventLine(e);
+    }
+    return lines;
+}
+
+} // namespace
+
+TEST_CASE("a key-event log verifies, in order, with its own key") {
+    LogFixture f;
+    f.recordScenario();
+    const auto lines = f.exportLines();
+    REQUIRE(lines.size() == 1 + 7);
+    const auto report = verifyAuditLog(join(lines), {f.log->publicKey(), {}});
+    INFO(report.problem);
+    CHECK(report.ok);
+    CHECK(report.entries == 7);
+    CHECK(report.events.front().type == event::kLogCreated);
+    CHECK(report.events.back().type == event::kDeviceRevoked);
+}
+
+TEST_CASE("the vault itself refuses to change or delete a log entry") {
+    LogFixture f;
+    f.recordScenario();
+    CHECK_FALSE(f.vault->db().exec("UPDATE key_events SET subject = 'x' WHERE seq = 2"));
+    CHECK_FALSE(f.vault->db().exec("DELETE FROM key_events WHERE seq = 7"));
+    CHECK(verifyAuditLog(join(f.exportLines())).ok);
+}
+
+TEST_CASE("every kind of tampering is detected and the first bad entry named") {
+    LogFixture f;
+    f.recordScenario();
+    const auto lines = f.exportLines(); // header + entries 1..7
+    VerifyOptions pinned{f.log->publicKey(), {}};
+
+    SECTION("a flipped byte in an entry") {
+        auto damaged = lines;
+        const auto at = damaged[3].find("bob@");
+        REQUIRE(at != std::string::npos);
+        damaged[3][at] = 'B';
+        const auto report = verifyAuditLog(join(damaged), pinned);
+        CHECK_FALSE(report.ok);
+        CHECK(report.firstBadSeq == 3);
+        CHECK_THAT(report.problem, Catch::Contains("modified"));
+    }
+    SECTION("a flipped byte in a signature") {
+        auto damaged = lines;
+        const auto at = damaged[5].find("\"signature\":\"") + 14;
+        damaged[5][at] = damaged[5][at] == 'A' ? 'B' : 'A';
+        const auto report = verifyAuditLog(join(damaged), pinned);
+        CHECK(report.firstBadSeq == 5);
+    }
+    SECTION("a deleted entry") {
+        auto damaged = lines;
+        damaged.erase(damaged.begin() + 4);
+        const auto report = verifyAuditLog(join(damaged), pinned);
+        CHECK(report.firstBadSeq == 4);
+        CHECK_THAT(report.problem, Catch::Contains("missing or out of order"));
+    }
+    SECTION("two entries reordered") {
+        auto damaged = lines;
+        std::swap(damaged[2], damaged[3]);
+        CHECK(verifyAuditLog(join(damaged), pinned).firstBadSeq == 2);
+    }
+    SECTION("the tail truncated mid-line") {
+        std::string text = join(lines);
+        text.resize(text.size() - 40);
+        const auto report = verifyAuditLog(text, pinned);
+        CHECK(report.firstBadSeq == 7);
+        CHECK_THAT(report.problem, Catch::Contains("malformed"));
+    }
+    SECTION("whole entries cut from the tail") {
+        auto damaged = lines;
+        damaged.resize(damaged.size() - 2);
+        const auto report = verifyAuditLog(join(damaged), pinned);
+        CHECK(report.firstBadSeq == 6);
+        CHECK_THAT(report.problem, Catch::Contains("truncated"));
+    }
+    SECTION("entries re-signed with another key") {
+        const auto damaged = resignFrom(lines, 4, SigningKey::generate());
+        const auto report = verifyAuditLog(join(damaged), pinned);
+        CHECK(report.firstBadSeq == 4);
+        CHECK_THAT(report.problem, Catch::Contains("signature"));
+    }
+    SECTION("the whole log re-signed with another key and a forged header") {
+        const SigningKey forger = SigningKey::generate();
+        auto damaged = resignFrom(lines, 1, forger);
+        const KeyEvent last = parseEventLine(damaged.back()).value();
+        LogHead head{last.seq, last.hash, last.timeMs, {}};
+        head.signature = forger.sign(head.canonicalBytes());
+        damaged[0] = headerLine(forger.publicKey(), head);
+        CHECK(verifyAuditLog(join(damaged)).ok);                   // consistent in itself...
+        const auto report = verifyAuditLog(join(damaged), pinned); // ...but not the certified key
+        CHECK_FALSE(report.ok);
+        CHECK(report.firstBadSeq == 1);
+        CHECK_THAT(report.problem, Catch::Contains("not by the expected key"));
+        auto head2 = f.log->head(KeyEventLog::nowMs());
+        const auto published = verifyAuditLog(
+            join(damaged), {std::nullopt, {headLine(f.log->publicKey(), head2.value())}});
+        CHECK_FALSE(published.ok);
+        CHECK_THAT(published.problem, Catch::Contains("another log key"));
+    }
+    SECTION("garbage and oversized lines are refused, not crashed on") {
+        for (const std::string& bad : {std::string("not json"), std::string("[1,2]"),
+                                       std::string(100000, '{'), std::string("{\"seq\":\"1\"}"),
+                                       std::string("{\"seq\":-1}"), std::string("{\"seq\":1.5}")}) {
+            auto damaged = lines;
+            damaged[2] = bad;
+            CHECK(verifyAuditLog(join(damaged), pinned).firstBadSeq == 2);
+        }
+        CHECK_FALSE(verifyAuditLog("", pinned).ok);
+        CHECK_FALSE(verifyAuditLog("{}\n", pinned).ok);
+    }
+}
+
+TEST_CASE("a consistent but truncated log is caught by a head published earlier") {
+    LogFixture f;
+    f.recordScenario();
+    const std::string early = join(f.exportLines()); // internally consistent, 7 entries
+    REQUIRE(f.log->record(event::kDeviceSeen, "eve@example.org/7", "05ff"));
+    REQUIRE(f.log->record(event::kDeviceTrustedManually, "eve@example.org/7", "05ff"));
+    const auto head = f.log->head(KeyEventLog::nowMs());
+    REQUIRE(head);
+    const std::string published = headLine(f.log->publicKey(), head.value());
+
+    CHECK(verifyAuditLog(early).ok); // alone it looks fine
+    const auto report = verifyAuditLog(early, {std::nullopt, {published}});
+    CHECK_FALSE(report.ok);
+    CHECK(report.firstBadSeq == 8);
+    CHECK_THAT(report.problem, Catch::Contains("truncated"));
+    // The full log agrees with the same head.
+    CHECK(verifyAuditLog(join(f.exportLines()), {std::nullopt, {published}}).ok);
+}
+
+TEST_CASE("the audit export contains no message text") {
+    LogFixture f;
+    const std::string canary = "CANARY-" + randomId();
+    REQUIRE(storage::MessageRepository(*f.vault).append({"bob@example.org", "me", 1, canary}));
+    f.recordScenario();
+    const std::string text = join(f.exportLines());
+    CHECK(text.find(canary) == std::string::npos);
+    CHECK(text.find(canary.substr(7)) == std::string::npos);
+}
+
+TEST_CASE("cloison-cli export-audit and cloison-audit verify, as scripts use them") {
+    test::TempDir dir;
+    test::ProcessOptions env;
+    env.environment["CLOISON_PASSPHRASE"] = "pw";
+    const std::string profile = (dir / "p").string();
+    auto cli = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {CLOISON_CLI, "--profile", profile});
+        return test::runProcess(args, env);
+    };
+    REQUIRE(cli({"init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}).exitCode == 0);
+    REQUIRE(cli({"compartment", "add", "finance"}).exitCode == 0);
+    CHECK(cli({"export-audit"}).exitCode == 2);
+    CHECK(cli({"export-audit", "--compartment", "nope"}).exitCode == 5);
+    const std::string file = (dir / "finance.jsonl").string();
+    REQUIRE(cli({"export-audit", "--compartment", "finance", "--output", file}).exitCode == 0);
+    auto head = cli({"log-head", "--compartment", "finance"});
+    REQUIRE(head.exitCode == 0);
+    test::writeFile(dir / "heads.jsonl", asBytes(head.out));
+
+    auto verified = test::runProcess(
+        {CLOISON_AUDIT, "verify", file, "--heads", (dir / "heads.jsonl").string()});
+    CHECK(verified.exitCode == 0);
+    CHECK_THAT(verified.out, Catch::StartsWith("verified: 2 entries, log key "));
+
+    Bytes text = test::readFile(file);
+    text[text.size() - 30] ^= 0x01;
+    test::writeFile(file, text);
+    auto failed = test::runProcess({CLOISON_AUDIT, "verify", file});
+    CHECK(failed.exitCode == 1);
+    CHECK_THAT(failed.out, Catch::StartsWith("FAILED at entry 2: "));
+    CHECK(test::runProcess({CLOISON_AUDIT, "verify", (dir / "absent").string()}).exitCode == 3);
+    CHECK(test::runProcess({CLOISON_AUDIT, "verify"}).exitCode == 2);
+    CHECK(test::runProcess({CLOISON_AUDIT, "verify", file, "--log-key", "xyz"}).exitCode == 2);
+    CHECK_THAT(test::runProcess({CLOISON_AUDIT, "--help"}).out, Catch::Contains("Exit codes"));
+}
