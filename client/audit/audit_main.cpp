@@ -1,6 +1,8 @@
 // cloison-audit: the auditor's tool. It verifies exported key-event logs without any message
 // content. Scripts depend on its commands, output and exit codes.
+#include "client/audit/AuditReport.h"
 #include "client/audit/AuditVerifier.h"
+#include "client/profile/ProfileHeader.h"
 #include "crypto/Signing.h"
 
 #include <fstream>
@@ -22,10 +24,17 @@ Commands:
         --heads FILE    published log heads, one JSON object per line; a log truncated or
                         rewritten since any of them fails
 
+  report FILE --html OUT [--log-key KEY] [--heads FILE]
+        verify as above and write a self-contained HTML report to OUT: a timeline of key
+        events per device, anomalies highlighted (unexpected devices, refused messages,
+        trust given by hand, revocations, server key changes, unlock-failure bursts) and a
+        summary. A log that fails verification still gets a report, headed by the failure.
+
 Output: "verified: N entries, log key FINGERPRINT", or
         "FAILED at entry N: PROBLEM" naming the first entry that does not verify.
 
-Exit codes: 0 verified, 1 verification failed, 2 usage error, 3 a file cannot be read.
+Exit codes: 0 verified, 1 verification failed, 2 usage error, 3 a file cannot be read
+or written.
 )";
 
 constexpr std::size_t kMaxFileBytes = 256u << 20;
@@ -45,15 +54,19 @@ int usageError(const std::string& message) {
     return 2;
 }
 
-int runVerify(const std::vector<std::string>& args) {
+int run(const std::string& command, const std::vector<std::string>& args) {
     std::string file;
+    std::string html;
     audit::VerifyOptions options;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--log-key" || args[i] == "--heads") {
+        const std::string& arg = args[i];
+        if (arg == "--log-key" || arg == "--heads" || arg == "--html") {
             if (i + 1 >= args.size())
-                return usageError(args[i] + " needs a value");
+                return usageError(arg + " needs a value");
             const std::string value = args[++i];
-            if (args[i - 1] == "--log-key") {
+            if (arg == "--html") {
+                html = value;
+            } else if (arg == "--log-key") {
                 auto key = fromBase64(value);
                 if (!key || key.value().size() != kSigningPublicKeyBytes)
                     return usageError("--log-key takes a base64 Ed25519 public key");
@@ -69,22 +82,33 @@ int runVerify(const std::vector<std::string>& args) {
                     if (!line.empty())
                         options.publishedHeads.push_back(line);
             }
-        } else if (args[i].starts_with("--")) {
-            return usageError("unknown option " + args[i]);
+        } else if (arg.starts_with("--")) {
+            return usageError("unknown option " + arg);
         } else if (file.empty()) {
-            file = args[i];
+            file = arg;
         } else {
-            return usageError("verify takes one file");
+            return usageError(command + " takes one file");
         }
     }
     if (file.empty())
-        return usageError("verify needs a file");
+        return usageError(command + " needs a file");
+    if (command == "report" && html.empty())
+        return usageError("report needs --html OUT");
+    if (command == "verify" && !html.empty())
+        return usageError("--html goes with report");
     std::string text;
     if (!readFile(file, text)) {
         std::cerr << "cloison-audit: cannot read " << file << '\n';
         return 3;
     }
     const auto report = audit::verifyAuditLog(text, options);
+    if (!html.empty()) {
+        const std::string page = audit::renderHtmlReport(report, file);
+        if (!writeFileAtomically(html, asBytes(page))) {
+            std::cerr << "cloison-audit: cannot write " << html << '\n';
+            return 3;
+        }
+    }
     if (!report.ok) {
         std::cout << "FAILED at entry " << report.firstBadSeq.value_or(0) << ": " << report.problem
                   << '\n';
@@ -109,7 +133,7 @@ int main(int argc, char** argv) {
         std::cout << "cloison-audit " << CLOISON_VERSION << '\n';
         return 0;
     }
-    if (args[0] == "verify")
-        return runVerify({args.begin() + 1, args.end()});
+    if (args[0] == "verify" || args[0] == "report")
+        return run(args[0], {args.begin() + 1, args.end()});
     return usageError("unknown command '" + args[0] + "'");
 }

@@ -1,6 +1,7 @@
 // The key-event log and the auditor's verification: every kind of tampering is caught and the
 // first bad entry named; the export never carries message content.
 #include "client/audit/AuditJson.h"
+#include "client/audit/AuditReport.h"
 #include "client/audit/AuditVerifier.h"
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/Profile.h"
@@ -254,4 +255,57 @@ TEST_CASE("cloison-cli export-audit and cloison-audit verify, as scripts use the
     CHECK(test::runProcess({CLOISON_AUDIT, "verify"}).exitCode == 2);
     CHECK(test::runProcess({CLOISON_AUDIT, "verify", file, "--log-key", "xyz"}).exitCode == 2);
     CHECK_THAT(test::runProcess({CLOISON_AUDIT, "--help"}).out, Catch::Contains("Exit codes"));
+}
+
+TEST_CASE("the HTML report of a scripted scenario shows each anomaly and escapes everything") {
+    test::TempDir dir;
+    const std::string log = (dir / "scenario.jsonl").string();
+    const std::string html = (dir / "scenario.html").string();
+    REQUIRE(test::runProcess({CLOISON_AUDIT_SCENARIO, (dir / "p").string(), log}).exitCode == 0);
+    auto made = test::runProcess({CLOISON_AUDIT, "report", log, "--html", html});
+    CHECK(made.exitCode == 0);
+    const Bytes bytes = test::readFile(html);
+    const std::string page(bytes.begin(), bytes.end());
+    // The three things the scenario did, each flagged.
+    CHECK_THAT(page, Catch::Contains(
+                         "<strong>unexpected device</strong></td><td>bob@campaign.example/6666"));
+    CHECK_THAT(page, Catch::Contains(
+                         "<strong>refused message</strong></td><td>bob@campaign.example/6666"));
+    CHECK_THAT(page,
+               Catch::Contains("<strong>manual trust</strong></td><td>carol@partner.example/3003"));
+    CHECK_THAT(page,
+               Catch::Contains("<strong>revocation</strong></td><td>bob@campaign.example/2002"));
+    CHECK_THAT(page, Catch::Contains("<strong>unlock-failure burst</strong>"));
+    CHECK_THAT(page, Catch::Contains("The log verifies."));
+    CHECK_THAT(page, Catch::Contains("<svg"));
+    // Hostile text is inert: no markup of its own, the bidi override made visible.
+    CHECK(page.find("<script>") == std::string::npos);
+    CHECK_THAT(
+        page,
+        Catch::Contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;<span class=\"cp\">[U+202E]</span>gnp.exe"));
+    CHECK(page.find("\u202E") == std::string::npos);
+    // Self-contained: nothing loaded from anywhere.
+    CHECK(page.find("http://") == page.find("http://www.w3.org/2000/svg"));
+    CHECK(page.find("https://") == std::string::npos);
+    CHECK(page.find("src=") == std::string::npos);
+
+    // A tampered log still gets a report, headed by the failure; the exit code says so.
+    Bytes text = test::readFile(log);
+    text[text.size() - 100] ^= 0x02;
+    test::writeFile(log, text);
+    auto failed = test::runProcess({CLOISON_AUDIT, "report", log, "--html", html});
+    CHECK(failed.exitCode == 1);
+    const Bytes again = test::readFile(html);
+    CHECK_THAT(std::string(again.begin(), again.end()), Catch::Contains("does NOT verify"));
+}
+
+TEST_CASE("HTML escaping shows invisible and malformed text for what it is") {
+    CHECK(escapeHtml("a&b<c>\"d'") == "a&amp;b&lt;c&gt;&quot;d&#39;");
+    CHECK(escapeHtml("caf\xc3\xa9") == "caf\xc3\xa9");
+    CHECK(escapeHtml("x\xe2\x80\x8by") == "x<span class=\"cp\">[U+200B]</span>y");
+    CHECK(escapeHtml("\xff") == "<span class=\"cp\">[U+FFFD]</span>");
+    CHECK(escapeHtml("\xc0\xaf") ==
+          "<span class=\"cp\">[U+FFFD]</span><span class=\"cp\">[U+FFFD]</span>");
+    CHECK(escapeHtml("\xed\xa0\x80").find("U+FFFD") != std::string::npos); // a lone surrogate
 }
