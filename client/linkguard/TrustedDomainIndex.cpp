@@ -1,0 +1,202 @@
+#include "client/linkguard/TrustedDomainIndex.h"
+
+#include "client/linkguard/Blocklist.h"
+#include "client/linkguard/Icu.h"
+#include "client/linkguard/PublicSuffixList.h"
+#include "client/linkguard/Url.h"
+#include "client/linkguard/Utf8.h"
+
+#include <algorithm>
+
+namespace cloison::linkguard {
+namespace {
+
+constexpr std::size_t kMinBrandTokens = 4;    // brands matched on token boundaries
+constexpr std::size_t kMinBrandSubstring = 6; // brands matched anywhere inside a label
+
+// Every string obtained by deleting up to `edits` code points from `word`.
+void addDeletions(const std::u32string& word, std::size_t edits,
+                  std::unordered_set<std::u32string>& out) {
+    out.insert(word);
+    if (edits == 0)
+        return;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        std::u32string shorter = word;
+        shorter.erase(i, 1);
+        if (!out.contains(shorter))
+            addDeletions(shorter, edits - 1, out);
+    }
+}
+
+std::string withoutSeparators(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c != '-' && c != '_' && c != '.')
+            out.push_back(c);
+    }
+    return out;
+}
+
+template <typename Map, typename Key>
+std::optional<std::size_t> find(const Map& map, const Key& key) {
+    auto it = map.find(key);
+    if (it == map.end())
+        return std::nullopt;
+    return it->second;
+}
+
+} // namespace
+
+std::string canonicalTokens(std::string_view host) {
+    std::string out;
+    out.reserve(host.size());
+    bool pendingSeparator = false;
+    for (char c : host) {
+        if (c == '.' || c == '-' || c == '_') {
+            pendingSeparator = !out.empty();
+            continue;
+        }
+        if (pendingSeparator)
+            out.push_back('.');
+        pendingSeparator = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::size_t allowedEdits(std::size_t length) {
+    if (length >= 10)
+        return 2;
+    return length >= 5 ? 1 : 0;
+}
+
+std::size_t editDistance(std::u32string_view a, std::u32string_view b) {
+    const std::size_t n = a.size();
+    const std::size_t m = b.size();
+    std::vector<std::size_t> before(m + 1), previous(m + 1), current(m + 1);
+    for (std::size_t j = 0; j <= m; ++j)
+        previous[j] = j;
+    for (std::size_t i = 1; i <= n; ++i) {
+        current[0] = i;
+        for (std::size_t j = 1; j <= m; ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                current[j] = std::min(current[j], before[j - 2] + 1);
+        }
+        before.swap(previous);
+        previous.swap(current);
+    }
+    return previous[m];
+}
+
+Result<TrustedDomainIndex> TrustedDomainIndex::build(const std::vector<std::string>& domains,
+                                                     const PublicSuffixList& suffixes,
+                                                     const Idna& idna, const SpoofChecker& spoof) {
+    if (domains.size() > kMaxDomains)
+        return makeError(ErrorCode::InvalidArgument, "more than 10000 trusted domains");
+    TrustedDomainIndex index;
+    for (std::string given : domains) {
+        if (given.starts_with("*."))
+            given.erase(0, 2);
+        const UrlParts parts = splitUrl(given);
+        const IdnaHost host = idna.convert(parts.host);
+        if (parts.host.empty() || !host.valid || !isCanonicalDomain(host.ascii) ||
+            parts.isIpAddress || !parts.rest.empty() || parts.hasUserInfo)
+            return makeError(ErrorCode::InvalidArgument,
+                             "not a domain name: '" + given.substr(0, 80) + "'");
+        const std::string_view registrable = suffixes.registrableDomain(host.unicode);
+        if (registrable.empty())
+            return makeError(ErrorCode::InvalidArgument,
+                             "'" + host.unicode +
+                                 "' is a public suffix: trusting it would trust every "
+                                 "registrant under it");
+        if (index.m_byAscii.contains(host.ascii))
+            continue;
+        TrustedDomain entry;
+        entry.ascii = host.ascii;
+        entry.unicode = host.unicode;
+        entry.registrable = std::string(registrable);
+        const std::size_t dot = entry.registrable.find('.');
+        entry.label = entry.registrable.substr(0, dot);
+        entry.suffix = entry.registrable.substr(dot + 1);
+        entry.skeleton = spoof.skeleton(entry.label);
+
+        const std::size_t id = index.m_domains.size();
+        index.m_byAscii.emplace(entry.ascii, id);
+        index.m_registrables.insert(entry.registrable);
+        index.m_bySkeleton.emplace(entry.skeleton, id);
+        index.m_byCanonical.emplace(canonicalTokens(entry.unicode), id);
+        index.m_byCanonical.emplace(canonicalTokens(entry.registrable), id);
+        const std::string brand = withoutSeparators(entry.label);
+        if (toUtf32(brand).size() >= kMinBrandTokens) {
+            index.m_byBrand.emplace(brand, id);
+            if (toUtf32(brand).size() >= kMinBrandSubstring &&
+                std::find(index.m_brandLengths.begin(), index.m_brandLengths.end(), brand.size()) ==
+                    index.m_brandLengths.end())
+                index.m_brandLengths.push_back(brand.size());
+        }
+        std::u32string skeleton32 = toUtf32(entry.skeleton);
+        if (const std::size_t edits = allowedEdits(skeleton32.size()); edits > 0) {
+            std::unordered_set<std::u32string> deletions;
+            addDeletions(skeleton32, edits, deletions);
+            for (const std::u32string& deletion : deletions)
+                index.m_deletions[deletion].push_back(id);
+        }
+        index.m_skeletons32.push_back(std::move(skeleton32));
+        index.m_domains.push_back(std::move(entry));
+    }
+    return index;
+}
+
+std::optional<std::size_t> TrustedDomainIndex::trustedFor(std::string_view asciiHost) const {
+    for (;;) {
+        if (auto it = m_byAscii.find(std::string(asciiHost)); it != m_byAscii.end())
+            return it->second;
+        const std::size_t dot = asciiHost.find('.');
+        if (dot == std::string_view::npos)
+            return std::nullopt;
+        asciiHost.remove_prefix(dot + 1);
+    }
+}
+
+bool TrustedDomainIndex::isTrustedRegistrable(std::string_view registrable) const {
+    return m_registrables.contains(std::string(registrable));
+}
+
+std::optional<std::size_t> TrustedDomainIndex::bySkeleton(std::string_view skeleton) const {
+    return find(m_bySkeleton, std::string(skeleton));
+}
+
+std::optional<std::size_t> TrustedDomainIndex::byCanonical(std::string_view canonical) const {
+    return find(m_byCanonical, std::string(canonical));
+}
+
+std::optional<std::size_t> TrustedDomainIndex::byBrand(std::string_view brand) const {
+    return find(m_byBrand, std::string(brand));
+}
+
+std::optional<EditMatch> TrustedDomainIndex::nearestByEdits(const std::u32string& skeleton) const {
+    const std::size_t edits = allowedEdits(skeleton.size());
+    if (edits == 0 || m_deletions.empty())
+        return std::nullopt;
+    std::unordered_set<std::u32string> deletions;
+    addDeletions(skeleton, edits, deletions);
+    std::optional<EditMatch> best;
+    for (const std::u32string& deletion : deletions) {
+        auto it = m_deletions.find(deletion);
+        if (it == m_deletions.end())
+            continue;
+        for (std::size_t id : it->second) {
+            const std::u32string& trusted = m_skeletons32[id];
+            const std::size_t limit = std::min(edits, allowedEdits(trusted.size()));
+            const std::size_t distance = editDistance(skeleton, trusted);
+            if (distance > 0 && distance <= limit && (!best || distance < best->distance))
+                best = EditMatch{id, distance};
+        }
+    }
+    return best;
+}
+
+} // namespace cloison::linkguard
