@@ -58,6 +58,7 @@ std::string jsonString(std::string_view utf8) {
 
 std::string toJson(const LinkCheck& check) {
     std::string out = "{\"url\":" + jsonString(check.url);
+    out += ",\"written\":" + (check.written.empty() ? "null" : jsonString(check.written));
     out += ",\"verdict\":" + jsonString(verdictName(check.verdict));
     out += ",\"host\":" + jsonString(check.host);
     out += ",\"ascii_host\":" + jsonString(check.asciiHost);

@@ -12,7 +12,7 @@
 namespace cloison::linkguard {
 
 std::string jsonString(std::string_view utf8);
-// {"url":...,"verdict":...,"host":...,"ascii_host":...,"imitated":...|null,
+// {"url":...,"written":...|null,"verdict":...,"host":...,"ascii_host":...,"imitated":...|null,
 //  "reasons":[{"code":...,"detail":...}],"defanged":...|null} on one line.
 std::string toJson(const LinkCheck& check);
 

@@ -91,7 +91,8 @@ bool isTrailingPunctuation(char32_t c) {
 
 class Scanner {
 public:
-    Scanner(std::string_view text, const PublicSuffixList& suffixes) : m_suffixes(suffixes) {
+    Scanner(std::string_view text, const PublicSuffixList& suffixes)
+        : m_text(text), m_suffixes(suffixes) {
         for (std::size_t i = 0; i < text.size();) {
             const DecodedCodePoint decoded = decodeUtf8(text, i);
             if (isInvisible(decoded.codePoint)) {
@@ -233,9 +234,13 @@ private:
             link.hadZeroWidth = link.hadZeroWidth || isZeroWidth(hidden->c);
             link.hadBidiControl = link.hadBidiControl || isBidiControl(hidden->c);
         }
+        if (link.hadZeroWidth || link.hadBidiControl)
+            link.written = std::string(
+                m_text.substr(from, link.offset + link.length - from).substr(0, kMaxLinkBytes));
         return link;
     }
 
+    std::string_view m_text;
     const PublicSuffixList& m_suffixes;
     std::vector<Cell> m_cells;
     std::vector<Cell> m_invisible;

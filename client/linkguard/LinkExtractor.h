@@ -21,6 +21,7 @@ struct ExtractedLink {
     std::size_t length = 0; // its length in the message, in bytes, invisible characters included
     bool hadZeroWidth = false;
     bool hadBidiControl = false;
+    std::string written; // as written, invisible characters included, when it had any
 };
 
 constexpr std::size_t kMaxLinksPerText = 256;

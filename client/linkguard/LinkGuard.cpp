@@ -6,7 +6,7 @@
 namespace cloison::linkguard {
 namespace {
 
-constexpr std::size_t kMaxBrandRunTokens = 4;
+constexpr std::size_t kMaxBrandRunTokens = 5;
 
 void addReason(LinkCheck& check, std::string code, std::string detail) {
     check.reasons.push_back({std::move(code), std::move(detail)});
@@ -107,6 +107,8 @@ LinkCheck LinkGuard::check(std::string_view url) const {
         if (!isInvisible(decoded.codePoint))
             appendUtf8(link.url, decoded.codePoint);
     }
+    if (link.hadZeroWidth || link.hadBidiControl)
+        link.written = std::string(url.substr(0, kMaxLinkBytes));
     return check(link);
 }
 
@@ -120,6 +122,7 @@ std::vector<LinkCheck> LinkGuard::checkText(std::string_view text) const {
 LinkCheck LinkGuard::check(const ExtractedLink& link) const {
     LinkCheck check;
     check.url = link.url;
+    check.written = link.written;
     const UrlParts parts = splitUrl(link.url);
     if (link.hadZeroWidth)
         addReason(check, "hidden-characters",
@@ -244,9 +247,14 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
     embedded = embedded || !check.imitated.empty();
     for (std::size_t i = 0; i < tokens.size() && !embedded; ++i) {
         std::string run;
+        std::string dotted;
         for (std::size_t k = i; k < tokens.size() && k < i + kMaxBrandRunTokens; ++k) {
             run.append(tokens[k]);
-            if (auto id = m_trusted.byBrand(run)) {
+            dotted.append(k == i ? "" : ".").append(tokens[k]);
+            auto id = m_trusted.byBrand(run);
+            if (!id)
+                id = m_trusted.byCanonical(dotted); // "bbc.co.uk.evil.tld"
+            if (id) {
                 imitates(check, m_trusted.at(*id));
                 addReason(check, "embedded-name",
                           "contains the trusted name '" + m_trusted.at(*id).label +
@@ -256,7 +264,20 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
             }
         }
     }
-    if (!embedded) {
+    // Typos an eye skips over: small edit distances between skeletons.
+    if (!check.imitated.empty())
+        return;
+    if (auto match = m_trusted.nearestByEdits(skeleton32)) {
+        const TrustedDomain& domain = m_trusted.at(match->index);
+        imitates(check, domain);
+        addReason(check, "edit-distance",
+                  "'" + label + "' is " + std::to_string(match->distance) +
+                      (match->distance == 1 ? " character edit" : " character edits") +
+                      " away from '" + domain.label + "'");
+    }
+
+    // A long trusted name inside a label: "mypaypalaccount.com".
+    if (check.imitated.empty()) {
         std::string flat;
         for (std::string_view token : tokens)
             flat.append(token);
@@ -271,18 +292,6 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
                 }
             }
         }
-    }
-
-    // Typos an eye skips over: small edit distances between skeletons.
-    if (!check.imitated.empty())
-        return;
-    if (auto match = m_trusted.nearestByEdits(skeleton32)) {
-        const TrustedDomain& domain = m_trusted.at(match->index);
-        imitates(check, domain);
-        addReason(check, "edit-distance",
-                  "'" + label + "' is " + std::to_string(match->distance) +
-                      (match->distance == 1 ? " character edit" : " character edits") +
-                      " away from '" + domain.label + "'");
     }
 }
 

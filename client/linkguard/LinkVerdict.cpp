@@ -76,7 +76,7 @@ bool LinkCheck::hasReason(std::string_view code) const {
 }
 
 std::string defang(const LinkCheck& check) {
-    std::string_view url = check.url;
+    std::string_view url = check.written.empty() ? check.url : check.written;
     std::string out;
     // "http" and "ftp" lose their meaning to a browser: "hxxps://", "fxp://".
     if (url.size() >= 4 && (url.substr(0, 4) == "http" || url.substr(0, 4) == "HTTP")) {

@@ -25,6 +25,7 @@ struct Reason {
 
 struct LinkCheck {
     std::string url;       // the link as extracted (invisible characters removed)
+    std::string written;   // as written, when it hid invisible characters; else empty
     std::string host;      // the host a person should read: IDNs decoded to Unicode
     std::string asciiHost; // the host DNS resolves (punycode)
     Verdict verdict = Verdict::Unknown;
