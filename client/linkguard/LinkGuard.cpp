@@ -79,7 +79,7 @@ Result<void> LinkGuard::setTrustedDomains(const std::vector<std::string>& domain
 }
 
 void LinkGuard::setBlocklist(const Blocklist& blocklist) {
-    m_blocked = std::unordered_set<std::string>(blocklist.domains.begin(), blocklist.domains.end());
+    m_blocked = StringSet(blocklist.domains.begin(), blocklist.domains.end());
     m_blocklistVersion = blocklist.version;
 }
 
@@ -87,7 +87,7 @@ std::optional<std::string> LinkGuard::blockedBy(std::string_view asciiHost) cons
     if (m_blocked.empty())
         return std::nullopt;
     for (;;) {
-        if (auto it = m_blocked.find(std::string(asciiHost)); it != m_blocked.end())
+        if (auto it = m_blocked.find(asciiHost); it != m_blocked.end())
             return *it;
         const std::size_t dot = asciiHost.find('.');
         if (dot == std::string_view::npos)

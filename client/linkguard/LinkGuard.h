@@ -22,7 +22,6 @@
 #include "client/linkguard/TrustedDomainIndex.h"
 
 #include <memory>
-#include <unordered_set>
 
 namespace cloison::linkguard {
 
@@ -54,7 +53,7 @@ private:
     SpoofChecker m_spoof;
     Idna m_idna;
     TrustedDomainIndex m_trusted;
-    std::unordered_set<std::string> m_blocked;
+    StringSet m_blocked;
     std::uint64_t m_blocklistVersion = 0;
 };
 

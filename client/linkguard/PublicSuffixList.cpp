@@ -17,10 +17,8 @@ std::vector<std::size_t> labelStarts(std::string_view host) {
     return starts;
 }
 
-template <typename Set> bool contains(const Set& set, std::string_view key) {
-    // C++20 heterogeneous lookup needs a transparent hash; a temporary string is cheap enough
-    // for the few suffixes of one host.
-    return set.find(std::string(key)) != set.end();
+bool contains(const StringSet& set, std::string_view key) {
+    return set.find(key) != set.end();
 }
 
 } // namespace

@@ -3,12 +3,12 @@
 // that the link guard never guesses by counting dots.
 #pragma once
 
+#include "client/linkguard/StringHash.h"
 #include "crypto/Result.h"
 
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 namespace cloison::linkguard {
 
@@ -36,10 +36,10 @@ public:
     }
 
 private:
-    std::unordered_set<std::string> m_rules;      // "co.uk"
-    std::unordered_set<std::string> m_wildcards;  // "*.ck" stored as "ck"
-    std::unordered_set<std::string> m_exceptions; // "!www.ck" stored as "www.ck"
-    std::unordered_set<std::string> m_topLevel;   // last label of every rule
+    StringSet m_rules;      // "co.uk"
+    StringSet m_wildcards;  // "*.ck" stored as "ck"
+    StringSet m_exceptions; // "!www.ck" stored as "www.ck"
+    StringSet m_topLevel;   // last label of every rule
 };
 
 } // namespace cloison::linkguard

@@ -14,17 +14,57 @@ namespace {
 constexpr std::size_t kMinBrandTokens = 4;    // brands matched on token boundaries
 constexpr std::size_t kMinBrandSubstring = 6; // brands matched anywhere inside a label
 
-// Every string obtained by deleting up to `edits` code points from `word`.
-void addDeletions(const std::u32string& word, std::size_t edits,
-                  std::unordered_set<std::u32string>& out) {
-    out.insert(word);
+// Polynomial hashes of every string obtained by deleting up to `edits` (at most 2) code points
+// from `word`, each in O(1) from prefix sums: hash(s) = sum of s[k] * P^k (mod 2^64). Hashes,
+// not strings: a collision only costs one extra distance computation.
+constexpr std::uint64_t kBase = 0x9E3779B97F4A7C15ull; // odd, so invertible mod 2^64
+
+constexpr std::uint64_t inverseOf(std::uint64_t odd) {
+    std::uint64_t inverse = odd; // Newton's iteration doubles the correct low bits each step
+    for (int i = 0; i < 5; ++i)
+        inverse *= 2 - odd * inverse;
+    return inverse;
+}
+constexpr std::uint64_t kBaseInverse = inverseOf(kBase);
+static_assert(kBase * kBaseInverse == 1);
+
+std::uint64_t finish(std::uint64_t hash, std::size_t length) {
+    hash ^= length * 0xff51afd7ed558ccdull;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53ull;
+    return hash ^ (hash >> 33);
+}
+
+template <typename Visit>
+void forEachDeletion(const std::u32string& word, std::size_t edits, Visit&& visit) {
+    const std::size_t n = word.size();
+    std::vector<std::uint64_t> prefix(n + 1, 0); // prefix[i] = sum of word[k] * P^k, k < i
+    std::uint64_t power = 1;
+    for (std::size_t k = 0; k < n; ++k) {
+        prefix[k + 1] = prefix[k] + word[k] * power;
+        power *= kBase;
+    }
+    const auto range = [&](std::size_t from, std::size_t to) {
+        return prefix[to] - prefix[from];
+    };
+    visit(finish(prefix[n], n));
     if (edits == 0)
         return;
-    for (std::size_t i = 0; i < word.size(); ++i) {
-        std::u32string shorter = word;
-        shorter.erase(i, 1);
-        if (!out.contains(shorter))
-            addDeletions(shorter, edits - 1, out);
+    for (std::size_t a = 0; a < n; ++a) {
+        // Deleting one of a run of equal characters gives the same string: once is enough.
+        if (a > 0 && word[a] == word[a - 1])
+            continue;
+        const std::uint64_t head = prefix[a];
+        visit(finish(head + range(a + 1, n) * kBaseInverse, n - 1));
+        if (edits < 2)
+            continue;
+        for (std::size_t b = a + 1; b < n; ++b) {
+            if (b > a + 1 && word[b] == word[b - 1])
+                continue;
+            visit(finish(head + range(a + 1, b) * kBaseInverse +
+                             range(b + 1, n) * kBaseInverse * kBaseInverse,
+                         n - 2));
+        }
     }
 }
 
@@ -139,10 +179,11 @@ Result<TrustedDomainIndex> TrustedDomainIndex::build(const std::vector<std::stri
         }
         std::u32string skeleton32 = toUtf32(entry.skeleton);
         if (const std::size_t edits = allowedEdits(skeleton32.size()); edits > 0) {
-            std::unordered_set<std::u32string> deletions;
-            addDeletions(skeleton32, edits, deletions);
-            for (const std::u32string& deletion : deletions)
-                index.m_deletions[deletion].push_back(id);
+            forEachDeletion(skeleton32, edits, [&](std::uint64_t hash) {
+                std::vector<std::size_t>& ids = index.m_deletions[hash];
+                if (ids.empty() || ids.back() != id)
+                    ids.push_back(id);
+            });
         }
         index.m_skeletons32.push_back(std::move(skeleton32));
         index.m_domains.push_back(std::move(entry));
@@ -152,7 +193,7 @@ Result<TrustedDomainIndex> TrustedDomainIndex::build(const std::vector<std::stri
 
 std::optional<std::size_t> TrustedDomainIndex::trustedFor(std::string_view asciiHost) const {
     for (;;) {
-        if (auto it = m_byAscii.find(std::string(asciiHost)); it != m_byAscii.end())
+        if (auto it = m_byAscii.find(asciiHost); it != m_byAscii.end())
             return it->second;
         const std::size_t dot = asciiHost.find('.');
         if (dot == std::string_view::npos)
@@ -162,40 +203,42 @@ std::optional<std::size_t> TrustedDomainIndex::trustedFor(std::string_view ascii
 }
 
 bool TrustedDomainIndex::isTrustedRegistrable(std::string_view registrable) const {
-    return m_registrables.contains(std::string(registrable));
+    return m_registrables.contains(registrable);
 }
 
 std::optional<std::size_t> TrustedDomainIndex::bySkeleton(std::string_view skeleton) const {
-    return find(m_bySkeleton, std::string(skeleton));
+    return find(m_bySkeleton, skeleton);
 }
 
 std::optional<std::size_t> TrustedDomainIndex::byCanonical(std::string_view canonical) const {
-    return find(m_byCanonical, std::string(canonical));
+    return find(m_byCanonical, canonical);
 }
 
 std::optional<std::size_t> TrustedDomainIndex::byBrand(std::string_view brand) const {
-    return find(m_byBrand, std::string(brand));
+    return find(m_byBrand, brand);
 }
 
 std::optional<EditMatch> TrustedDomainIndex::nearestByEdits(const std::u32string& skeleton) const {
     const std::size_t edits = allowedEdits(skeleton.size());
     if (edits == 0 || m_deletions.empty())
         return std::nullopt;
-    std::unordered_set<std::u32string> deletions;
-    addDeletions(skeleton, edits, deletions);
     std::optional<EditMatch> best;
-    for (const std::u32string& deletion : deletions) {
-        auto it = m_deletions.find(deletion);
+    std::vector<std::size_t> tried;
+    forEachDeletion(skeleton, edits, [&](std::uint64_t hash) {
+        auto it = m_deletions.find(hash);
         if (it == m_deletions.end())
-            continue;
+            return;
         for (std::size_t id : it->second) {
+            if (std::find(tried.begin(), tried.end(), id) != tried.end())
+                continue;
+            tried.push_back(id);
             const std::u32string& trusted = m_skeletons32[id];
             const std::size_t limit = std::min(edits, allowedEdits(trusted.size()));
             const std::size_t distance = editDistance(skeleton, trusted);
             if (distance > 0 && distance <= limit && (!best || distance < best->distance))
                 best = EditMatch{id, distance};
         }
-    }
+    });
     return best;
 }
 

@@ -4,6 +4,7 @@
 // dot/hyphen swaps), and a deletion neighbourhood of each skeleton for small edit distances.
 #pragma once
 
+#include "client/linkguard/StringHash.h"
 #include "crypto/Result.h"
 
 #include <optional>
@@ -65,13 +66,13 @@ public:
 
 private:
     std::vector<TrustedDomain> m_domains;
-    std::unordered_map<std::string, std::size_t> m_byAscii;
-    std::unordered_set<std::string> m_registrables;
-    std::unordered_map<std::string, std::size_t> m_bySkeleton;
-    std::unordered_map<std::string, std::size_t> m_byCanonical;
-    std::unordered_map<std::string, std::size_t> m_byBrand;
+    StringMap<std::size_t> m_byAscii;
+    StringSet m_registrables;
+    StringMap<std::size_t> m_bySkeleton;
+    StringMap<std::size_t> m_byCanonical;
+    StringMap<std::size_t> m_byBrand;
     std::vector<std::size_t> m_brandLengths; // code-unit lengths of brands long enough to search
-    std::unordered_map<std::u32string, std::vector<std::size_t>> m_deletions;
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> m_deletions; // by hash
     std::vector<std::u32string> m_skeletons32;
 };
 
