@@ -233,18 +233,16 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
     }
 
     // Hyphens added or removed inside the registrable label: "enmarche.fr", "en-mar-che.fr".
-    bool embedded = false;
     if (auto id = m_trusted.byBrand(withoutSeparators(label));
         id && label != m_trusted.at(*id).label) {
         imitates(check, m_trusted.at(*id));
         addReason(check, "separator-swap",
                   "'" + label + "' is '" + m_trusted.at(*id).label +
                       "' with hyphens added or removed");
-        embedded = true;
     }
 
     // A trusted name inside an untrusted domain, on token boundaries or inside a long label.
-    embedded = embedded || !check.imitated.empty();
+    bool embedded = !check.imitated.empty();
     for (std::size_t i = 0; i < tokens.size() && !embedded; ++i) {
         std::string run;
         std::string dotted;
@@ -264,6 +262,7 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
             }
         }
     }
+
     // Typos an eye skips over: small edit distances between skeletons.
     if (!check.imitated.empty())
         return;
@@ -281,16 +280,11 @@ void LinkGuard::checkUntrusted(LinkCheck& check, const std::string& unicodeHost)
         std::string flat;
         for (std::string_view token : tokens)
             flat.append(token);
-        for (std::size_t length : m_trusted.brandLengths()) {
-            for (std::size_t i = 0; i + length <= flat.size() && !embedded; ++i) {
-                if (auto id = m_trusted.byBrand(std::string_view(flat).substr(i, length))) {
-                    imitates(check, m_trusted.at(*id));
-                    addReason(check, "embedded-name",
-                              "contains the trusted name '" + m_trusted.at(*id).label +
-                                  "' inside the untrusted domain '" + registrable + "'");
-                    embedded = true;
-                }
-            }
+        if (auto id = m_trusted.brandInside(flat)) {
+            imitates(check, m_trusted.at(*id));
+            addReason(check, "embedded-name",
+                      "contains the trusted name '" + m_trusted.at(*id).label +
+                          "' inside the untrusted domain '" + registrable + "'");
         }
     }
 }

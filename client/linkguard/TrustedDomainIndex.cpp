@@ -68,6 +68,16 @@ void forEachDeletion(const std::u32string& word, std::size_t edits, Visit&& visi
     }
 }
 
+std::uint64_t bytesHash(std::string_view text) {
+    std::uint64_t hash = 0;
+    std::uint64_t power = 1;
+    for (char c : text) {
+        hash += static_cast<unsigned char>(c) * power;
+        power *= kBase;
+    }
+    return finish(hash, text.size());
+}
+
 std::string withoutSeparators(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -172,10 +182,12 @@ Result<TrustedDomainIndex> TrustedDomainIndex::build(const std::vector<std::stri
         const std::string brand = withoutSeparators(entry.label);
         if (toUtf32(brand).size() >= kMinBrandTokens) {
             index.m_byBrand.emplace(brand, id);
-            if (toUtf32(brand).size() >= kMinBrandSubstring &&
-                std::find(index.m_brandLengths.begin(), index.m_brandLengths.end(), brand.size()) ==
-                    index.m_brandLengths.end())
-                index.m_brandLengths.push_back(brand.size());
+            if (toUtf32(brand).size() >= kMinBrandSubstring) {
+                if (std::find(index.m_brandLengths.begin(), index.m_brandLengths.end(),
+                              brand.size()) == index.m_brandLengths.end())
+                    index.m_brandLengths.push_back(brand.size());
+                index.m_brandHashes.insert(bytesHash(brand));
+            }
         }
         std::u32string skeleton32 = toUtf32(entry.skeleton);
         if (const std::size_t edits = allowedEdits(skeleton32.size()); edits > 0) {
@@ -216,6 +228,31 @@ std::optional<std::size_t> TrustedDomainIndex::byCanonical(std::string_view cano
 
 std::optional<std::size_t> TrustedDomainIndex::byBrand(std::string_view brand) const {
     return find(m_byBrand, brand);
+}
+
+std::optional<std::size_t> TrustedDomainIndex::brandInside(std::string_view flat) const {
+    if (m_brandHashes.empty())
+        return std::nullopt;
+    const std::size_t n = flat.size();
+    std::vector<std::uint64_t> prefix(n + 1, 0);
+    std::vector<std::uint64_t> inversePower(n + 1, 1);
+    std::uint64_t power = 1;
+    for (std::size_t k = 0; k < n; ++k) {
+        prefix[k + 1] = prefix[k] + static_cast<unsigned char>(flat[k]) * power;
+        power *= kBase;
+        inversePower[k + 1] = inversePower[k] * kBaseInverse;
+    }
+    for (std::size_t length : m_brandLengths) {
+        for (std::size_t i = 0; i + length <= n; ++i) {
+            const std::uint64_t hash =
+                finish((prefix[i + length] - prefix[i]) * inversePower[i], length);
+            if (!m_brandHashes.contains(hash))
+                continue;
+            if (auto id = byBrand(flat.substr(i, length)))
+                return id;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<EditMatch> TrustedDomainIndex::nearestByEdits(const std::u32string& skeleton) const {

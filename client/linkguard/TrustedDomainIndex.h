@@ -61,7 +61,9 @@ public:
     std::optional<std::size_t> bySkeleton(std::string_view skeleton) const;
     std::optional<std::size_t> byCanonical(std::string_view canonical) const;
     std::optional<std::size_t> byBrand(std::string_view brand) const;
-    const std::vector<std::size_t>& brandLengths() const { return m_brandLengths; }
+    // A trusted name of 6 or more characters anywhere inside `flat` (a host without
+    // separators): a rolling hash per name length, then an exact comparison.
+    std::optional<std::size_t> brandInside(std::string_view flat) const;
     std::optional<EditMatch> nearestByEdits(const std::u32string& skeleton) const;
 
 private:
@@ -71,7 +73,8 @@ private:
     StringMap<std::size_t> m_bySkeleton;
     StringMap<std::size_t> m_byCanonical;
     StringMap<std::size_t> m_byBrand;
-    std::vector<std::size_t> m_brandLengths; // code-unit lengths of brands long enough to search
+    std::vector<std::size_t> m_brandLengths; // byte lengths of brands long enough to search
+    std::unordered_set<std::uint64_t> m_brandHashes;
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> m_deletions; // by hash
     std::vector<std::u32string> m_skeletons32;
 };

@@ -112,3 +112,34 @@ TEST_CASE("JSON output escapes quotes, controls, bidi and invalid UTF-8") {
     for (char c : json)
         CHECK((c >= 0x20 && c < 0x7f));
 }
+
+TEST_CASE("hostile text: random fragments never break extraction, verdicts or JSON") {
+    LinkGuard guard = test::makeGuard({"en-marche.fr", "paypal.com", "bbc.co.uk"});
+    const char* fragments[] = {
+        "https://", "http://", "www.",   "en-marche", ".fr",  ".",   "-",      "@",
+        ":",        "/",       "?",      "#",         "(",    ")",   "\"",     " ",
+        "\n",       "\u200b",  "\u202e", "\u0435",    "xn--", "%40", "\\",     "\xff",
+        "\xe2\x82", "1",       "paypal", "co.uk",     "[",    "]",   "\u3002", "\u00e9"};
+    std::uint64_t state = 0x2017;
+    const auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::size_t>(state >> 33);
+    };
+    std::size_t links = 0;
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        const std::size_t parts = 1 + next() % 24;
+        for (std::size_t i = 0; i < parts; ++i)
+            text += fragments[next() % std::size(fragments)];
+        for (const LinkCheck& check : guard.checkText(text)) {
+            ++links;
+            const std::string json = toJson(check);
+            REQUIRE(json.front() == '{');
+            for (char c : json)
+                REQUIRE((c >= 0x20 && c < 0x7f));
+        }
+        const std::string json = toJson(guard.check(text));
+        REQUIRE(json.back() == '}');
+    }
+    CHECK(links > 100);
+}

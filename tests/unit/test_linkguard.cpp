@@ -171,6 +171,19 @@ TEST_CASE("link guard: table of attacks and legitimate links") {
     CHECK(legitimate >= 20);
 }
 
+TEST_CASE("link guard: a trusted subdomain does not trust its siblings") {
+    LinkGuard guard = test::makeGuard({"onedrive.en-marche.fr"});
+    CHECK(guard.check("https://onedrive.en-marche.fr/x").verdict == Verdict::Trusted);
+    CHECK(guard.check("https://a.onedrive.en-marche.fr/").verdict == Verdict::Trusted);
+    const LinkCheck sibling = guard.check("https://www.en-marche.fr/");
+    CHECK(sibling.verdict == Verdict::Unknown);
+    CHECK(sibling.hasReason("same-site"));
+    const LinkCheck swapped = guard.check("https://onedrive-en-marche.fr/");
+    CHECK(swapped.verdict == Verdict::Lookalike);
+    CHECK(swapped.imitated == "onedrive.en-marche.fr");
+    CHECK(swapped.hasReason("separator-swap"));
+}
+
 TEST_CASE("link guard: punycode is shown decoded and flagged") {
     LinkGuard guard = test::makeGuard(kTrusted);
     const LinkCheck check = guard.check("https://xn--pypal-4ve.com/");
