@@ -18,6 +18,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Unrelated sites are drawn from other syllables than trusted ones, as real unrelated names are
+// not near-misses of the trusted list.
+std::string unrelatedName(std::mt19937_64& rng, int syllables) {
+    static const char* kSyllables[] = {"xu",  "wy",  "jo",  "ky",  "hu",  "phe",
+                                       "zy",  "qua", "gro", "bly", "sku", "wha",
+                                       "jex", "cry", "vu",  "thi", "oz"};
+    std::string name;
+    for (int i = 0; i < syllables; ++i)
+        name += kSyllables[rng() % std::size(kSyllables)];
+    return name;
+}
+
 std::string randomName(std::mt19937_64& rng, int syllables) {
     static const char* kSyllables[] = {"ma", "ri", "ne",  "lo",  "ta",  "vi",  "so",  "ke",  "du",
                                        "pa", "ro", "li",  "sa",  "mon", "car", "tel", "ber", "gan",
@@ -43,21 +55,25 @@ std::string mutate(std::mt19937_64& rng, const std::string& domain) {
     case 0:
         return "login-" + label + rest; // separator swap of login.label
     case 1:
-        return label + rest + ".secure-" + randomName(rng, 2) + ".com"; // embedded
+        return label + rest + ".secure-" + unrelatedName(rng, 2) + ".com"; // embedded
     case 2: {
         const std::size_t at = rng() % (label.size() - 1);
         std::swap(label[at], label[at + 1]); // transposition
         return label + rest;
     }
-    case 3:
-        return label.replace(
-                   label.find_first_of("ao") == std::string::npos ? 0 : label.find_first_of("ao"),
-                   1, "\u0430") +
-               rest; // Cyrillic homoglyph
+    case 3: { // a Latin letter replaced by its Cyrillic twin
+        static const std::pair<char, const char*> kTwins[] = {
+            {'a', "\u0430"}, {'o', "\u043e"}, {'e', "\u0435"}, {'i', "\u0456"}, {'p', "\u0440"}};
+        for (auto [latin, cyrillic] : kTwins) {
+            if (const std::size_t at = label.find(latin); at != std::string::npos)
+                return label.replace(at, 1, cyrillic) + rest;
+        }
+        return "x" + label + rest;
+    }
     case 4:
         return label + label.back() + rest; // doubled letter
     default:
-        return label + "-" + randomName(rng, 1) + rest; // added word
+        return label + "-" + unrelatedName(rng, 1) + rest; // added word
     }
 }
 
@@ -85,13 +101,15 @@ int main(int argc, char** argv) {
             trusted.push_back(domain);
     }
     std::vector<std::string> urls;
+    std::vector<int> kinds; // what each URL was made as: 0 unknown, 1 trusted, 2 lookalike
     urls.reserve(urlCount);
     for (std::size_t i = 0; i < urlCount; ++i) {
         const std::string& some = trusted[rng() % trusted.size()];
         const std::uint64_t kind = rng() % 100;
         std::string host;
+        kinds.push_back(kind < 55 ? 0 : (kind < 80 ? 1 : 2));
         if (kind < 55)
-            host = "www." + randomName(rng, 2 + static_cast<int>(rng() % 4)) + "." +
+            host = "www." + unrelatedName(rng, 2 + static_cast<int>(rng() % 4)) + "." +
                    randomSuffix(rng); // unknown
         else if (kind < 80)
             host = (rng() % 2 ? "www." : "mail.") + some; // trusted subdomain
@@ -137,9 +155,17 @@ int main(int argc, char** argv) {
     });
 
     std::size_t counts[4] = {0, 0, 0, 0};
+    std::size_t byKind[3][4] = {};
     const double guardMs = millis([&] {
-        for (const std::string& url : urls)
-            ++counts[static_cast<int>(guard.value().check(url).verdict)];
+        for (std::size_t i = 0; i < urls.size(); ++i) {
+            const int verdict = static_cast<int>(guard.value().check(urls[i]).verdict);
+            ++counts[verdict];
+            ++byKind[kinds[i]][verdict];
+            if (std::getenv("BENCH_SHOW_MISSES") && kinds[i] != 1 &&
+                (kinds[i] == 2) != (verdict == 2))
+                std::printf("    %s -> %s\n", urls[i].c_str(),
+                            verdictName(static_cast<Verdict>(verdict)));
+        }
     });
 
     // In messages: extraction plus verdicts, against extraction alone.
@@ -170,6 +196,15 @@ int main(int argc, char** argv) {
     std::printf("  ratio verdicts / baseline            %9.1f x\n", guardMs / baselineMs);
     std::printf("  verdicts: trusted %zu, unknown %zu, lookalike %zu, blocked %zu\n", counts[0],
                 counts[1], counts[2], counts[3]);
+    static const char* kKinds[] = {"made unknown  ", "made trusted  ", "made lookalike"};
+    for (int kind = 0; kind < 3; ++kind)
+        std::printf("    %s -> trusted %zu, unknown %zu, lookalike %zu\n", kKinds[kind],
+                    byKind[kind][0], byKind[kind][1], byKind[kind][2]);
+    std::printf("  generated lookalikes flagged %.1f%%, unrelated sites flagged %.2f%%\n",
+                100.0 * static_cast<double>(byKind[2][2]) /
+                    static_cast<double>(byKind[2][0] + byKind[2][1] + byKind[2][2]),
+                100.0 * static_cast<double>(byKind[0][2]) /
+                    static_cast<double>(byKind[0][0] + byKind[0][1] + byKind[0][2]));
     std::printf("  messages: extraction only            %9.1f ms  (%zu links in %zu messages)\n",
                 extractMs, extracted, messages.size());
     std::printf("  messages: extraction + verdicts      %9.1f ms  (%zu links)\n", textMs,
