@@ -1,5 +1,6 @@
 // cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
 #include "client/cli/AuditCommands.h"
+#include "client/cli/CheckLinkCommand.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/profile/Profile.h"
 
@@ -23,6 +24,23 @@ Commands:
   compartments             list the profile's compartments, one name per line
   compartment add NAME     create a compartment with its own random key and vault
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
+  compartment trust-domains NAME [DOMAIN,...]
+                           set the compartment's trusted domains for the link guard (each
+                           trusts itself and its subdomains; replaces the list; "" clears
+                           it); without DOMAINs, print them one per line
+  check-link [--trusted DOMAIN,...] [--compartment NAME] [--org-key HEX]
+             [--blocklist FILE] [--stdin] URL...
+                           check links as the link guard would before one is opened, and
+                           print one JSON object per link: url, verdict (trusted, unknown,
+                           lookalike, blocked), host, ascii_host, imitated (the trusted
+                           domain imitated, or null), reasons [{code, detail}], defanged.
+                           --trusted adds trusted domains; --compartment adds that
+                           compartment's (unlocks the profile) and, with --org-key, uses its
+                           stored blocklist; --blocklist verifies a signed phishing bulletin
+                           with --org-key (the organisation's Ed25519 public key, hex) and,
+                           with --compartment, installs it there (an older version than the
+                           one held is refused); --stdin also checks every link found in the
+                           plain text on standard input. Options of check-link follow it.
   passwd [--new-passphrase-fd N]
                            change the profile passphrase
   export-audit --compartment NAME [--output FILE]
@@ -51,6 +69,7 @@ Exit codes:
   1 other failure     5 not found (profile or compartment)
   2 usage error       6 already exists
   3 wrong passphrase  7 written by a newer Cloison
+                      8 (check-link) a link is lookalike or blocked
 )";
 
 enum Exit {
@@ -166,7 +185,28 @@ int runCompartments(const Options& options) {
     return kOk;
 }
 
+int runTrustDomains(const Options& options) {
+    std::optional<std::string> domains;
+    if (options.words.size() == 4)
+        domains = options.words[3];
+    auto done = cli::runTrustDomains(
+        options.words[2], domains, [&] { return unlockProfile(options); }, std::cout);
+    return done ? done.value() : exitFor(done.error());
+}
+
+int runCheckLink(const Options& options) {
+    const std::vector<std::string> args(options.words.begin() + 1, options.words.end());
+    auto done = cli::runCheckLink(
+        args, [&] { return unlockProfile(options); }, std::cin, std::cout);
+    return done ? done.value() : exitFor(done.error());
+}
+
 int runCompartment(const Options& options) {
+    if (options.words.size() >= 2 && options.words[1] == "trust-domains") {
+        if (options.words.size() != 3 && options.words.size() != 4)
+            return usageError("expected 'compartment trust-domains NAME [DOMAIN,...]'");
+        return runTrustDomains(options);
+    }
     if (options.words.size() != 3 || (options.words[1] != "add" && options.words[1] != "remove"))
         return usageError("expected 'compartment add NAME' or 'compartment remove NAME'");
     auto profile = unlockProfile(options);
@@ -224,6 +264,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        if (!options.words.empty() && options.words.front() == "check-link") {
+            options.words.push_back(arg); // check-link parses its own options
+            continue;
+        }
         auto value = [&](const char* flag) -> std::optional<std::string> {
             if (i + 1 >= args.size()) {
                 usageError(std::string(flag) + " needs a value");
@@ -290,5 +334,7 @@ int main(int argc, char** argv) {
         return runPasswd(options);
     if (command == "export-audit" || command == "log-head")
         return runAuditCommand(options, command);
+    if (command == "check-link")
+        return runCheckLink(options);
     return usageError("unknown command '" + command + "'");
 }

@@ -1,0 +1,36 @@
+#include "storage/SettingsRepository.h"
+
+namespace cloison::storage {
+
+Result<std::optional<Bytes>> SettingsRepository::get(const std::string& key) {
+    auto stmt = m_vault.db().cached("SELECT value FROM settings WHERE key = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, key);
+    auto row = stmt.value()->step();
+    if (!row)
+        return row.error();
+    std::optional<Bytes> out;
+    if (row.value())
+        out = stmt.value()->columnBlob(0);
+    stmt.value()->reset();
+    return out;
+}
+
+Result<void> SettingsRepository::put(const std::string& key, ByteView value) {
+    auto stmt = m_vault.db().cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, key).bind(2, value);
+    return stmt.value()->run();
+}
+
+Result<void> SettingsRepository::remove(const std::string& key) {
+    auto stmt = m_vault.db().cached("DELETE FROM settings WHERE key = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, key);
+    return stmt.value()->run();
+}
+
+} // namespace cloison::storage
