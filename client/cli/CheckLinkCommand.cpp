@@ -1,6 +1,7 @@
 #include "client/cli/CheckLinkCommand.h"
 
 #include "client/linkguard/Json.h"
+#include "client/linkguard/LinkAudit.h"
 #include "client/linkguard/LinkGuard.h"
 #include "client/linkguard/LinkPolicyStore.h"
 
@@ -123,6 +124,13 @@ Result<void> applyCompartment(const CheckLinkOptions& options, const ProfileUnlo
         auto installed = store.installBlocklist(*blocklistDocument, orgKey);
         if (!installed)
             return installed.error();
+        auto log = audit::KeyEventLog::open(*vault.value(), *options.compartment);
+        if (!log)
+            return log.error();
+        if (auto logged = logBlocklistInstalled(log.value(), installed.value().version,
+                                                installed.value().domains.size());
+            !logged)
+            return logged;
         list = std::move(installed.value());
         blocklistDocument.reset();
         return {};

@@ -4,6 +4,7 @@
 #include "client/audit/AuditReport.h"
 #include "client/audit/AuditVerifier.h"
 #include "client/audit/KeyEventLog.h"
+#include "client/linkguard/LinkAudit.h"
 #include "client/profile/Profile.h"
 #include "crypto/Hash.h"
 #include "storage/MessageRepository.h"
@@ -308,4 +309,23 @@ TEST_CASE("HTML escaping shows invisible and malformed text for what it is") {
     CHECK(escapeHtml("\xc0\xaf") ==
           "<span class=\"cp\">[U+FFFD]</span><span class=\"cp\">[U+FFFD]</span>");
     CHECK(escapeHtml("\xed\xa0\x80").find("U+FFFD") != std::string::npos); // a lone surrogate
+}
+
+TEST_CASE("a link warning is logged by host and verdict, never with the link's path") {
+    LogFixture f;
+    linkguard::LinkEvent warning;
+    warning.action = linkguard::LinkAction::Opened;
+    warning.verdict = linkguard::Verdict::Lookalike;
+    warning.url = "https://onedrive-en-marche.fr/reset?token=PRIVATE-" + randomId();
+    warning.asciiHost = "onedrive-en-marche.fr";
+    warning.imitated = "onedrive.en-marche.fr";
+    warning.reasonCodes = {"separator-swap"};
+    REQUIRE(linkguard::logLinkEvent(*f.log, warning));
+    const std::string text = join(f.exportLines());
+    CHECK_THAT(text, Catch::Contains("\"subject\":\"onedrive-en-marche.fr\""));
+    CHECK_THAT(text,
+               Catch::Contains("action=opened verdict=lookalike imitates=onedrive.en-marche.fr "
+                               "reasons=separator-swap"));
+    CHECK(text.find("PRIVATE") == std::string::npos);
+    CHECK(text.find("reset") == std::string::npos);
 }

@@ -127,6 +127,12 @@ TEST_CASE("check-link: reads message text, blocklists, and a compartment's polic
                         orgKey, "--blocklist", v1, "https://phish.example/"});
     CHECK(rollback.exit == 4);
     CHECK(rollback.output.find("older") != std::string::npos);
+    // Installing the bulletin is a policy change in the compartment's key-event log.
+    Run audit = cli({"--profile", profile, "export-audit", "--compartment", "finance"});
+    CHECK(audit.exit == 0);
+    CHECK(audit.output.find("\"type\":\"policy-changed\"") != std::string::npos);
+    CHECK(audit.output.find("version=2 domains=1") != std::string::npos);
+    CHECK(audit.output.find("version=1") == std::string::npos);
     const std::string otherKey = toHex(SigningKey::generate().publicKey());
     Run forged = cli({"check-link", "--org-key", otherKey, "--blocklist", v2, "https://a.example"});
     CHECK(forged.exit == 4);
