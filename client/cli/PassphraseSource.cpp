@@ -42,9 +42,11 @@ Result<SecretBytes> readPassphraseFromTerminal(const std::string& prompt, bool c
     silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     silent.c_lflag |= ECHONL;
     auto ask = [&](const std::string& question) -> Result<SecretBytes> {
+        // Echo goes off before the prompt shows, or a quick answer would be echoed (and the
+        // flush that switching modes does would throw it away).
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
         std::fputs(question.c_str(), stderr);
         std::fflush(stderr);
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
         auto answer = readPassphraseFromFd(STDIN_FILENO);
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
         return answer;
