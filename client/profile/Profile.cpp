@@ -1,5 +1,6 @@
 #include "client/profile/Profile.h"
 
+#include "client/profile/FidoSlots.h"
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
@@ -8,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace cloison {
@@ -18,6 +20,7 @@ enum Subkey : std::uint64_t {
     kProfileVaultKey = 1,
     kHeaderMacKey = 2,
     kCompartmentWrapKey = 3,
+    kPassphraseCheckKey = 4, // in memory only
 };
 
 Bytes compartmentKeyBinding(const std::string& id) {
@@ -133,15 +136,35 @@ Result<std::unique_ptr<Profile>> Profile::create(const std::filesystem::path& di
             writeFileAtomically(dir / kHeaderFile, header.encode(profile->subkey(kHeaderMacKey)));
         !written)
         return written.error();
+    profile->rememberPassphrase(passphrase);
     return profile;
 }
 
 Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& dir,
                                                  const SecretBytes& passphrase) {
+    return unlockWith(dir, passphrase, nullptr);
+}
+
+Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& dir,
+                                                 const SecretBytes& passphrase, FidoAccess& fido) {
+    return unlockWith(dir, passphrase, &fido);
+}
+
+Result<std::unique_ptr<Profile>> Profile::unlockWith(const std::filesystem::path& dir,
+                                                     const SecretBytes& passphrase,
+                                                     FidoAccess* fido) {
     auto header = readProfileHeader(dir / kHeaderFile);
     if (!header)
         return header.error();
     auto opened = openPassphraseSlot(header.value(), passphrase);
+    if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
+        !header.value().fidoSlots.empty()) {
+        if (fido == nullptr)
+            return makeError(ErrorCode::NoAuthenticator,
+                             "this profile needs its FIDO security key as well as the passphrase");
+        opened = openFidoSlots(header.value().fidoSlots, passphrase, *fido,
+                               [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); });
+    }
     if (!opened)
         return opened.error();
     std::unique_ptr<Profile> profile(new Profile(dir, std::move(opened.value().second)));
@@ -151,13 +174,88 @@ Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& di
                          "match); restore it from a backup or ask your admin for recovery");
     if (auto vault = profile->openProfileVault(false); !vault)
         return vault.error();
+    profile->rememberPassphrase(passphrase);
     return profile;
+}
+
+void Profile::rememberPassphrase(const SecretBytes& passphrase) {
+    m_passphraseCheck = blake2bMac(subkey(kPassphraseCheckKey), passphrase.view());
+}
+
+Result<ProfileHeader> Profile::readAuthenticHeader() const {
+    auto header = readProfileHeader(m_dir / kHeaderFile);
+    if (!header)
+        return header.error();
+    if (!header.value().macMatches(subkey(kHeaderMacKey)))
+        return makeError(ErrorCode::Corrupted, "the profile header was modified since unlock");
+    return header;
+}
+
+Result<std::vector<FidoSlotInfo>> Profile::fidoSlots(const std::filesystem::path& dir) {
+    auto header = readProfileHeader(dir / kHeaderFile);
+    if (!header)
+        return header.error();
+    std::vector<FidoSlotInfo> out;
+    for (const FidoSlot& slot : header.value().fidoSlots)
+        out.push_back({slot.id(), slot.rpId, slot.verification});
+    return out;
+}
+
+Result<FidoSlotInfo> Profile::enrolFido(const SecretBytes& passphrase, const Argon2idParams& params,
+                                        FidoAccess& fido, FidoVerification verification,
+                                        bool requireFido) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    // A typo here would make a slot nobody can open: insist on the passphrase just proven.
+    if (!equalConstantTime(blake2bMac(subkey(kPassphraseCheckKey), passphrase.view()),
+                           m_passphraseCheck))
+        return makeError(ErrorCode::WrongPassphrase,
+                         "the passphrase is not the one this profile was unlocked with");
+    auto header = readAuthenticHeader();
+    if (!header)
+        return header.error();
+    auto slot = makeFidoSlot(passphrase, params, m_profileKey, ProfileHeader::fidoSlotBinding(),
+                             fido, verification);
+    if (!slot)
+        return slot.error();
+    const FidoSlotInfo info{slot.value().id(), slot.value().rpId, verification};
+    for (const FidoSlot& existing : header.value().fidoSlots)
+        if (existing.id() == info.id)
+            return makeError(ErrorCode::AlreadyExists, "this credential is already enrolled");
+    header.value().fidoSlots.push_back(std::move(slot.value()));
+    if (requireFido)
+        header.value().passphraseSlots.clear();
+    if (auto written =
+            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+        !written)
+        return written.error();
+    return info;
+}
+
+Result<void> Profile::removeFido(const std::string& slotId) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked;
+    auto header = readAuthenticHeader();
+    if (!header)
+        return header.error();
+    auto& slots = header.value().fidoSlots;
+    auto found = std::find_if(slots.begin(), slots.end(),
+                              [&](const FidoSlot& slot) { return slot.id() == slotId; });
+    if (found == slots.end())
+        return makeError(ErrorCode::NotFound, "no FIDO slot " + slotId);
+    if (slots.size() == 1 && header.value().passphraseSlots.empty())
+        return makeError(ErrorCode::PolicyRefused,
+                         "this is the profile's last security key and its policy requires one; "
+                         "enrol another key before removing this one");
+    slots.erase(found);
+    return writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
 }
 
 void Profile::lock() {
     m_openCompartments.clear();
     m_profileVault.reset();
     m_profileKey.wipe();
+    m_passphraseCheck.clear();
 }
 
 Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
@@ -169,6 +267,10 @@ Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretB
     auto header = readProfileHeader(m_dir / kHeaderFile);
     if (!header)
         return header.error();
+    if (header.value().passphraseSlots.empty())
+        return makeError(ErrorCode::PolicyRefused,
+                         "this profile opens only with a security key; changing the passphrase of "
+                         "FIDO slots is not supported yet (enrol the keys again instead)");
     auto opened = openPassphraseSlot(header.value(), current);
     if (!opened)
         return opened.error();
@@ -178,7 +280,12 @@ Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretB
     if (!slot)
         return slot.error();
     header.value().passphraseSlots[opened.value().first] = std::move(slot.value());
-    return writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+    if (auto written =
+            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+        !written)
+        return written;
+    rememberPassphrase(next);
+    return {};
 }
 
 Result<void> Profile::validateCompartmentName(const std::string& name) {

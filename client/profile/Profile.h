@@ -7,6 +7,7 @@
 #pragma once
 
 #include "crypto/Kdf.h"
+#include "crypto/fido/FidoAuthenticator.h"
 #include "storage/Vault.h"
 
 #include <filesystem>
@@ -23,6 +24,15 @@ struct CompartmentInfo {
     std::int64_t createdAt = 0; // seconds since the epoch
 };
 
+struct FidoAccess;
+struct ProfileHeader;
+
+struct FidoSlotInfo {
+    std::string id; // short hex name of the slot's credential
+    std::string rpId;
+    FidoVerification verification = FidoVerification::Presence;
+};
+
 class Profile {
 public:
     static constexpr const char* kHeaderFile = "header";
@@ -37,6 +47,12 @@ public:
     // writes nothing.
     static Result<std::unique_ptr<Profile>> unlock(const std::filesystem::path& dir,
                                                    const SecretBytes& passphrase);
+    // The same, where FIDO slots may be opened with the passphrase and the key in `fido`.
+    // Also NoAuthenticator, WrongAuthenticator, WrongPin, PinBlocked, UserActionTimeout, ...
+    static Result<std::unique_ptr<Profile>> unlock(const std::filesystem::path& dir,
+                                                   const SecretBytes& passphrase, FidoAccess& fido);
+    // The FIDO slots, read from the header alone (no unlock needed, nothing secret).
+    static Result<std::vector<FidoSlotInfo>> fidoSlots(const std::filesystem::path& dir);
     ~Profile();
     Profile(const Profile&) = delete;
     Profile& operator=(const Profile&) = delete;
@@ -48,6 +64,16 @@ public:
 
     [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
                                                 const Argon2idParams& params);
+
+    // Adds a slot opened by `passphrase` (the one this profile was unlocked with) together with
+    // the key in `fido`. With `requireFido` the passphrase-only slots are removed, so that from
+    // then on the passphrase alone no longer opens the profile: the policy requires FIDO for as
+    // long as the profile has no passphrase-only slot.
+    [[nodiscard]] Result<FidoSlotInfo> enrolFido(const SecretBytes& passphrase,
+                                                 const Argon2idParams& params, FidoAccess& fido,
+                                                 FidoVerification verification, bool requireFido);
+    // Refused (PolicyRefused) for the last FIDO slot when the policy requires FIDO.
+    [[nodiscard]] Result<void> removeFido(const std::string& slotId);
 
     [[nodiscard]] Result<std::vector<CompartmentInfo>> compartments();
     [[nodiscard]] Result<CompartmentInfo> addCompartment(const std::string& name);
@@ -61,6 +87,10 @@ public:
 
 private:
     Profile(std::filesystem::path dir, SecretBytes profileKey);
+    static Result<std::unique_ptr<Profile>>
+    unlockWith(const std::filesystem::path& dir, const SecretBytes& passphrase, FidoAccess* fido);
+    Result<ProfileHeader> readAuthenticHeader() const;
+    void rememberPassphrase(const SecretBytes& passphrase);
     Result<void> openProfileVault(bool create);
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;
@@ -68,6 +98,7 @@ private:
 
     std::filesystem::path m_dir;
     SecretBytes m_profileKey;
+    Bytes m_passphraseCheck; // keyed hash of the passphrase last proven, to confirm enrolments
     std::unique_ptr<storage::Vault> m_profileVault;
     std::map<std::string, std::unique_ptr<storage::Vault>> m_openCompartments; // by id
 };

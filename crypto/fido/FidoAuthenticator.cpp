@@ -238,8 +238,9 @@ Result<FidoCredential> FidoAuthenticator::makeCredential(const std::string& rpId
     if (r != FIDO_OK)
         return makeError(ErrorCode::Internal,
                          std::string("preparing a FIDO credential: ") + fido_strerr(r));
-    const SecretBytes pinText = pin ? pinString(*pin) : SecretBytes();
-    r = fido_dev_make_cred(m_dev.get(), cred.get(), pin ? pinArgument(&pinText) : nullptr);
+    const bool withPin = pinArgument(pin) != nullptr;
+    const SecretBytes pinText = withPin ? pinString(*pin) : SecretBytes();
+    r = fido_dev_make_cred(m_dev.get(), cred.get(), withPin ? pinArgument(&pinText) : nullptr);
     if (r != FIDO_OK)
         return translate(r, "making a credential");
     // Whether hmac-secret was granted shows in the first assertion, which enrolment makes next.
