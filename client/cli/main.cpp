@@ -1,4 +1,5 @@
 // cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
+#include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/profile/Profile.h"
 
@@ -24,6 +25,17 @@ Commands:
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   passwd [--new-passphrase-fd N]
                            change the profile passphrase
+  fido enroll [--with-pin] [--keep-passphrase-slot] [--new-authenticator SPEC]
+                           add a FIDO2 security key (hmac-secret) to the profile: from then on
+                           it opens with the passphrase AND a touch of that key (and its PIN
+                           with --with-pin); without --keep-passphrase-slot the passphrase
+                           alone no longer opens it. For a backup key, unlock with
+                           --authenticator and name the new key with --new-authenticator.
+  fido list                list the enrolled keys: ID, touch or touch+pin, relying party
+  fido remove ID           remove a key; refused for the last one when FIDO is required
+  fido set-pin             set the first PIN of the security key
+  fido soft-init [--soft-no-hmac-secret]
+                           create the software authenticator named by --authenticator soft:DIR
 
 Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
@@ -32,6 +44,12 @@ Options:
   --new-passphrase-fd N    (passwd) read the new passphrase from file descriptor N
   --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
   --kdf-passes N           (init) Argon2id passes (default 3)
+  --authenticator SPEC     the FIDO authenticator: auto (the one security key plugged in,
+                           the default), hid:PATH, or soft:DIR, a software authenticator for
+                           tests and demos that is NOT a hardware key and is never used unless
+                           named here
+  --pin-fd N               read the security key PIN from file descriptor N (else the
+                           terminal, else $CLOISON_FIDO_PIN)
   --help                   show this text
   --version                show the version
 
@@ -43,6 +61,12 @@ Exit codes:
   1 other failure     5 not found (profile or compartment)
   2 usage error       6 already exists
   3 wrong passphrase  7 written by a newer Cloison
+  8 no security key (none plugged in, or no software authenticator in DIR)
+  9 wrong security key (not one enrolled for this profile)
+  10 wrong PIN, PIN required or PIN blocked
+  11 the security key was not touched in time
+  12 the security key lacks a needed feature (hmac-secret, PIN)
+  13 refused by the profile's policy (e.g. removing its last security key)
 )";
 
 enum Exit {
@@ -54,6 +78,12 @@ enum Exit {
     kNotFound = 5,
     kAlreadyExists = 6,
     kTooNew = 7,
+    kNoAuthenticator = 8,
+    kWrongAuthenticator = 9,
+    kPinProblem = 10,
+    kTouchTimeout = 11,
+    kAuthenticatorUnsupported = 12,
+    kPolicyRefused = 13,
 };
 
 int exitFor(const Error& error) {
@@ -72,6 +102,20 @@ int exitFor(const Error& error) {
         return kTooNew;
     case ErrorCode::InvalidArgument:
         return kUsageError;
+    case ErrorCode::NoAuthenticator:
+        return kNoAuthenticator;
+    case ErrorCode::WrongAuthenticator:
+        return kWrongAuthenticator;
+    case ErrorCode::WrongPin:
+    case ErrorCode::PinBlocked:
+    case ErrorCode::PinRequired:
+        return kPinProblem;
+    case ErrorCode::UserActionTimeout:
+        return kTouchTimeout;
+    case ErrorCode::AuthenticatorUnsupported:
+        return kAuthenticatorUnsupported;
+    case ErrorCode::PolicyRefused:
+        return kPolicyRefused;
     default:
         return kFailure;
     }
@@ -106,8 +150,16 @@ struct Options {
     std::optional<int> newPassphraseFd;
     std::optional<long> kdfMemoryMib;
     std::optional<long> kdfPasses;
+    cli::FidoOptions fido;          // --authenticator, --pin-fd and the fido command flags
     std::vector<std::string> words; // command and its arguments
 };
+
+cli::FidoOptions fidoOptions(const Options& options) {
+    cli::FidoOptions out = options.fido;
+    out.profileDir = options.profileDir;
+    out.passphraseFd = options.passphraseFd;
+    return out;
+}
 
 Result<SecretBytes> currentPassphrase(const Options& options) {
     return cli::obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "Passphrase", false});
@@ -117,7 +169,7 @@ Result<std::unique_ptr<Profile>> unlockProfile(const Options& options) {
     auto passphrase = currentPassphrase(options);
     if (!passphrase)
         return passphrase.error();
-    return Profile::unlock(options.profileDir, passphrase.value());
+    return cli::unlockProfile(fidoOptions(options), passphrase.value());
 }
 
 Argon2idParams kdfParams(const Options& options) {
@@ -180,7 +232,7 @@ int runPasswd(const Options& options) {
     auto current = currentPassphrase(options);
     if (!current)
         return exitFor(current.error());
-    auto profile = Profile::unlock(options.profileDir, current.value());
+    auto profile = cli::unlockProfile(fidoOptions(options), current.value());
     if (!profile)
         return exitFor(profile.error());
     auto next = cli::obtainPassphrase(
@@ -192,6 +244,16 @@ int runPasswd(const Options& options) {
         !changed)
         return exitFor(changed.error());
     std::cout << "passphrase changed\n";
+    return kOk;
+}
+
+int runFido(const Options& options) {
+    cli::FidoOptions fido = fidoOptions(options);
+    if (options.words.size() == 2 && options.words[1] == "enroll")
+        fido.kdfParams = kdfParams(options);
+    const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
+    if (auto done = cli::runFido(fido, words); !done)
+        return exitFor(done.error());
     return kOk;
 }
 
@@ -240,6 +302,26 @@ int main(int argc, char** argv) {
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
+        } else if (arg == "--authenticator" || arg == "--new-authenticator") {
+            auto spec = value(arg.c_str());
+            if (!spec)
+                return kUsageError;
+            if (arg == "--authenticator")
+                options.fido.authenticator = *spec;
+            else
+                options.fido.newAuthenticator = *spec;
+        } else if (arg == "--pin-fd") {
+            auto text = value("--pin-fd");
+            auto fd = text ? parseNumber(*text, 0, 1 << 20) : std::nullopt;
+            if (!fd)
+                return usageError("--pin-fd takes a file descriptor number");
+            options.fido.pinFd = static_cast<int>(*fd);
+        } else if (arg == "--with-pin") {
+            options.fido.withPin = true;
+        } else if (arg == "--keep-passphrase-slot") {
+            options.fido.keepPassphrase = true;
+        } else if (arg == "--soft-no-hmac-secret") {
+            options.fido.softWithoutHmacSecret = true;
         } else if (arg.starts_with("--")) {
             return usageError("unknown option " + arg);
         } else {
@@ -261,5 +343,7 @@ int main(int argc, char** argv) {
         return runCompartment(options);
     if (command == "passwd")
         return runPasswd(options);
+    if (command == "fido")
+        return runFido(options);
     return usageError("unknown command '" + command + "'");
 }

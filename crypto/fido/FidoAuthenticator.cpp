@@ -115,7 +115,8 @@ FidoAuthenticator::open(const AuthenticatorChoice& choice, int touchTimeoutMs) {
     const int opened = fido_dev_open(self->m_dev.get(), path.c_str());
     if (opened != FIDO_OK)
         return makeError(ErrorCode::NoAuthenticator,
-                         "cannot open the " + self->m_description + ": " + fido_strerr(opened));
+                         "cannot open the " + self->m_description +
+                             " (is it plugged in?): " + fido_strerr(opened));
     if (!fido_dev_is_fido2(self->m_dev.get()))
         return makeError(ErrorCode::AuthenticatorUnsupported,
                          "the " + self->m_description +
