@@ -85,6 +85,47 @@ Result<void> remove(const FidoOptions& options, const std::string& id) {
     return {};
 }
 
+Result<void> seal(const FidoOptions& options, const std::string& name) {
+    auto passphrase = passphraseOf(options);
+    if (!passphrase)
+        return passphrase.error();
+    auto profile = unlockProfile(options, passphrase.value());
+    if (!profile)
+        return profile.error();
+    auto authenticator =
+        openAuthenticator(options.newAuthenticator.value_or(options.authenticator));
+    if (!authenticator)
+        return authenticator.error();
+    FidoAccess access = accessFor(options, *authenticator.value());
+    std::cerr << "cloison-cli: touch the security key to seal (twice) when it blinks\n";
+    if (auto sealed = profile.value()->sealCompartment(
+            name, access, options.withPin ? FidoVerification::Pin : FidoVerification::Presence);
+        !sealed)
+        return sealed;
+    std::cout << "sealed compartment " << name << ": it now opens only with that key's touch\n";
+    return {};
+}
+
+Result<void> openSealed(const FidoOptions& options, const std::string& name) {
+    auto passphrase = passphraseOf(options);
+    if (!passphrase)
+        return passphrase.error();
+    auto profile = unlockProfile(options, passphrase.value());
+    if (!profile)
+        return profile.error();
+    auto authenticator =
+        openAuthenticator(options.newAuthenticator.value_or(options.authenticator));
+    if (!authenticator)
+        return authenticator.error();
+    FidoAccess access = accessFor(options, *authenticator.value());
+    std::cerr << "cloison-cli: touch the compartment's security key when it blinks\n";
+    auto opened = profile.value()->openSealedCompartment(name, access);
+    if (!opened)
+        return opened.error();
+    std::cout << "opened sealed compartment " << name << '\n';
+    return {};
+}
+
 Result<void> setPin(const FidoOptions& options) {
     auto authenticator = openAuthenticator(options.authenticator);
     if (!authenticator)
@@ -139,8 +180,8 @@ Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
 Result<void> runFido(const FidoOptions& options, const std::vector<std::string>& words) {
     const auto usage = [] {
         return makeError(ErrorCode::InvalidArgument,
-                         "expected 'fido enroll', 'fido list', 'fido remove ID', 'fido set-pin' "
-                         "or 'fido soft-init'");
+                         "expected 'fido enroll', 'fido list', 'fido remove ID', 'fido seal NAME', "
+                         "'fido open-sealed NAME', 'fido set-pin' or 'fido soft-init'");
     };
     if (words.empty())
         return usage();
@@ -151,6 +192,10 @@ Result<void> runFido(const FidoOptions& options, const std::vector<std::string>&
         return list(options);
     if (verb == "remove" && words.size() == 2)
         return remove(options, words[1]);
+    if (verb == "seal" && words.size() == 2)
+        return seal(options, words[1]);
+    if (verb == "open-sealed" && words.size() == 2)
+        return openSealed(options, words[1]);
     if (verb == "set-pin" && words.size() == 1)
         return setPin(options);
     if (verb == "soft-init" && words.size() == 1)

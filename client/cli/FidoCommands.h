@@ -1,4 +1,5 @@
-// cloison-cli's FIDO commands (fido enroll|list|remove|set-pin|soft-init) and the unlock path
+// cloison-cli's FIDO commands (fido enroll|list|remove|seal|open-sealed|set-pin|soft-init) and the
+// unlock path
 // that asks for the security key when the profile has FIDO slots.
 #pragma once
 

@@ -33,6 +33,10 @@ Commands:
                            --authenticator and name the new key with --new-authenticator.
   fido list                list the enrolled keys: ID, touch or touch+pin, relying party
   fido remove ID           remove a key; refused for the last one when FIDO is required
+  fido seal NAME [--with-pin] [--new-authenticator SPEC]
+                           seal compartment NAME behind its own credential on a security key:
+                           unlocking the profile then no longer opens it
+  fido open-sealed NAME    check that a sealed compartment opens with its key's touch
   fido set-pin             set the first PIN of the security key
   fido soft-init [--soft-no-hmac-secret]
                            create the software authenticator named by --authenticator soft:DIR

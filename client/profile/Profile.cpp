@@ -308,7 +308,7 @@ Result<std::vector<CompartmentInfo>> Profile::compartments() {
         return records.error();
     std::vector<CompartmentInfo> out;
     for (const auto& record : records.value())
-        out.push_back({record.id, record.name, record.createdAt});
+        out.push_back({record.id, record.name, record.createdAt, record.sealed});
     return out;
 }
 
@@ -325,7 +325,7 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         return makeError(ErrorCode::AlreadyExists,
                          "a compartment named \"" + name + "\" already exists");
 
-    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds()};
+    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds(), false, {}};
     const SecretBytes compartmentKey = SecretBytes::random(kKeyBytes);
     record.wrappedKey =
         wrapKey(subkey(kCompartmentWrapKey), compartmentKey, compartmentKeyBinding(record.id));
@@ -339,7 +339,7 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         return inserted.error();
     }
     m_openCompartments[record.id] = std::move(vault.value());
-    return CompartmentInfo{record.id, record.name, record.createdAt};
+    return CompartmentInfo{record.id, record.name, record.createdAt, false};
 }
 
 Result<void> Profile::removeCompartment(const std::string& name) {
@@ -373,14 +373,23 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
     const std::string& id = record.value()->id;
     if (auto open = m_openCompartments.find(id); open != m_openCompartments.end())
         return open->second.get();
+    if (record.value()->sealed)
+        return makeError(ErrorCode::PolicyRefused,
+                         "compartment \"" + name +
+                             "\" is sealed: it opens only with its own security key touch");
 
     auto key = unwrapKey(subkey(kCompartmentWrapKey), record.value()->wrappedKey,
                          compartmentKeyBinding(id));
     if (!key)
         return makeError(ErrorCode::Corrupted,
                          "the stored key of compartment \"" + name + "\" is damaged");
-    auto vault =
-        storage::Vault::open(compartmentPath(id), key.value(), storage::compartmentSchema());
+    return openCompartmentVault(id, name, key.value());
+}
+
+Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
+                                                      const std::string& name,
+                                                      const SecretBytes& key) {
+    auto vault = storage::Vault::open(compartmentPath(id), key, storage::compartmentSchema());
     if (!vault) {
         if (vault.error().code == ErrorCode::WrongKey || vault.error().code == ErrorCode::NotFound)
             return makeError(ErrorCode::Corrupted, "the vault of compartment \"" + name +
@@ -393,6 +402,14 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
     storage::Vault* raw = vault.value().get();
     m_openCompartments[id] = std::move(vault.value());
     return raw;
+}
+
+SecretBytes Profile::compartmentWrapKey() const {
+    return subkey(kCompartmentWrapKey);
+}
+
+Bytes Profile::compartmentBinding(const std::string& id) {
+    return compartmentKeyBinding(id);
 }
 
 } // namespace cloison

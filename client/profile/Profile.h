@@ -22,6 +22,7 @@ struct CompartmentInfo {
     std::string id;
     std::string name;
     std::int64_t createdAt = 0; // seconds since the epoch
+    bool sealed = false;        // opens only with its own security key touch
 };
 
 struct FidoAccess;
@@ -83,6 +84,14 @@ public:
     // removeCompartment() of that compartment.
     [[nodiscard]] Result<storage::Vault*> compartmentVault(const std::string& name);
 
+    // Seals a compartment behind its own FIDO credential on the key in `fido` (its own
+    // hmac-secret and salt): from then on unlocking the profile does not open it, and
+    // compartmentVault() refuses it (PolicyRefused) until openSealedCompartment().
+    [[nodiscard]] Result<void> sealCompartment(const std::string& name, FidoAccess& fido,
+                                               FidoVerification verification);
+    [[nodiscard]] Result<storage::Vault*> openSealedCompartment(const std::string& name,
+                                                                FidoAccess& fido);
+
     static Result<void> validateCompartmentName(const std::string& name);
 
 private:
@@ -91,6 +100,10 @@ private:
     unlockWith(const std::filesystem::path& dir, const SecretBytes& passphrase, FidoAccess* fido);
     Result<ProfileHeader> readAuthenticHeader() const;
     void rememberPassphrase(const SecretBytes& passphrase);
+    Result<storage::Vault*> openCompartmentVault(const std::string& id, const std::string& name,
+                                                 const SecretBytes& key);
+    SecretBytes compartmentWrapKey() const;
+    static Bytes compartmentBinding(const std::string& id);
     Result<void> openProfileVault(bool create);
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;

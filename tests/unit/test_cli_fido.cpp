@@ -92,6 +92,15 @@ TEST_CASE("cloison-cli: fido enroll, list, unlock, wrong key, no key, remove") {
     CHECK(refused.exitCode == 13);
     CHECK(refused.err.find("last security key") != std::string::npos);
 
+    CHECK(cli(tmp, "pw-1", "--authenticator soft:key2 fido seal finance").exitCode == 0);
+    auto sealedList = cli(tmp, "pw-1", "--authenticator soft:key2 fido open-sealed finance");
+    CHECK(sealedList.exitCode == 0);
+    CHECK(sealedList.out == "opened sealed compartment finance\n");
+    auto wrongSeal = cli(tmp, "pw-1",
+                         "--authenticator soft:key2 --new-authenticator soft:key1 "
+                         "fido open-sealed finance");
+    CHECK(wrongSeal.exitCode == 9);
+
     auto old = cli(tmp, "", "--authenticator soft:old --soft-no-hmac-secret fido soft-init");
     REQUIRE(old.exitCode == 0);
     auto unsupported =
