@@ -32,6 +32,7 @@ class SoftAuthenticator {
 public:
     static constexpr const char* kStateFile = "soft-authenticator.cbor";
     static constexpr std::uint64_t kMaxPinRetries = 8;
+    static constexpr std::size_t kPinHashBytes = 16; // LEFT(SHA-256(PIN), 16)
 
     // Creates a new authenticator (fresh secrets) in `dir`; AlreadyExists when there is one.
     [[nodiscard]] static Result<void> create(const std::filesystem::path& dir,

@@ -273,3 +273,34 @@ TEST_CASE("FIDO slot: profile files hold neither the hmac-secret nor any unwrapp
     }
     CHECK(scanned >= 4); // header, profile vault and two compartment vaults
 }
+
+TEST_CASE("FIDO slots wrap any key: e.g. the admin's organisation key") {
+    test::TempDir tmp;
+    auto key = newKey(tmp, "admin-key");
+    auto other = newKey(tmp, "other-key");
+    const SecretBytes orgKey = SecretBytes::random(kKeyBytes);
+    const Bytes binding(asBytes("cloison/org-key/v1").begin(), asBytes("cloison/org-key/v1").end());
+    FidoAccess access = accessFor(*key);
+    auto slot = makeFidoSlot(passphrase(), Argon2idParams::light(), orgKey, binding, access,
+                             FidoVerification::Presence);
+    REQUIRE(slot);
+    // Stored and read back as bytes, as a provisioning vault would.
+    auto decoded = FidoSlot::decode(slot.value().encode());
+    REQUIRE(decoded);
+    const std::vector<FidoSlot> slots{std::move(decoded.value())};
+    const auto bindingOf = [&](const FidoSlot&) {
+        return binding;
+    };
+    auto opened = openFidoSlots(slots, passphrase(), access, bindingOf);
+    REQUIRE(opened);
+    CHECK(opened.value().second.equals(orgKey));
+    FidoAccess wrongKey = accessFor(*other);
+    CHECK(openFidoSlots(slots, passphrase(), wrongKey, bindingOf).error().code ==
+          ErrorCode::WrongAuthenticator);
+    CHECK(openFidoSlots(slots, SecretBytes::fromString("guess"), access, bindingOf).error().code ==
+          ErrorCode::WrongPassphrase);
+    const auto otherBinding = [](const FidoSlot&) {
+        return Bytes{1, 2, 3};
+    };
+    CHECK_FALSE(openFidoSlots(slots, passphrase(), access, otherBinding));
+}
