@@ -304,3 +304,46 @@ TEST_CASE("FIDO slots wrap any key: e.g. the admin's organisation key") {
     };
     CHECK_FALSE(openFidoSlots(slots, passphrase(), access, otherBinding));
 }
+
+TEST_CASE("FIDO slot: header round trip, damage and tampering are caught") {
+    FidoSlot slot;
+    slot.verification = FidoVerification::Pin;
+    slot.params = Argon2idParams::light();
+    slot.salt = randomBytes(kArgon2SaltBytes);
+    slot.fidoSalt = randomBytes(kFidoSaltBytes);
+    slot.credentialId = randomBytes(48);
+    slot.rpId = kFidoRpId;
+    slot.wrappedKey = randomBytes(kAeadOverheadBytes + kKeyBytes);
+    ProfileHeader header;
+    header.fidoSlots.push_back(slot);
+    const SecretBytes macKey = SecretBytes::random(kKeyBytes);
+    const Bytes file = header.encode(macKey);
+    auto decoded = ProfileHeader::decode(file);
+    REQUIRE(decoded);
+    CHECK(decoded.value().passphraseSlots.empty());
+    REQUIRE(decoded.value().fidoSlots.size() == 1);
+    const FidoSlot& back = decoded.value().fidoSlots[0];
+    CHECK(back.encode() == slot.encode());
+    CHECK(back.id() == slot.id());
+    CHECK(decoded.value().macMatches(macKey));
+
+    // Any change to a slot's parameters, with the checksum fixed up, fails the MAC.
+    ProfileHeader tampered = decoded.value();
+    tampered.fidoSlots[0].verification = FidoVerification::Presence;
+    Bytes body = tampered.encodeBody();
+    const Bytes mac = blake2bMac(SecretBytes::random(kKeyBytes), body);
+    body.insert(body.end(), mac.begin(), mac.end());
+    const Bytes checksum = blake2b(body);
+    body.insert(body.end(), checksum.begin(), checksum.end());
+    auto reread = ProfileHeader::decode(body);
+    REQUIRE(reread);
+    CHECK_FALSE(reread.value().macMatches(macKey));
+
+    CHECK(FidoSlot::decode(Bytes(10, 0)).error().code == ErrorCode::Corrupted);
+    Bytes unknownChoice = slot.encode();
+    unknownChoice[0] = 7;
+    CHECK(FidoSlot::decode(unknownChoice).error().code == ErrorCode::Corrupted);
+    Bytes longer = slot.encode();
+    longer.push_back(0);
+    CHECK(FidoSlot::decode(longer).error().code == ErrorCode::Corrupted);
+}
