@@ -177,6 +177,26 @@ Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
     return Profile::unlock(options.profileDir, passphrase, access);
 }
 
+Result<void> changePassphrase(const FidoOptions& options, Profile& profile,
+                              const SecretBytes& current, const SecretBytes& next,
+                              const Argon2idParams& params) {
+    auto slots = Profile::fidoSlots(options.profileDir);
+    if (!slots)
+        return slots.error();
+    if (slots.value().empty())
+        return profile.changePassphrase(current, next, params);
+    auto authenticator = openAuthenticator(options.authenticator);
+    if (!authenticator)
+        return profile.changePassphrase(current, next, params); // maybe a passphrase slot
+    FidoAccess access = accessFor(options, *authenticator.value());
+    std::cerr << "cloison-cli: touch your security key again to change its slot's passphrase\n";
+    auto changed = profile.changePassphrase(current, next, params, access);
+    if (changed && slots.value().size() > 1)
+        std::cerr << "cloison-cli: note: other enrolled keys keep the old passphrase until you run "
+                     "passwd with each of them\n";
+    return changed;
+}
+
 Result<void> runFido(const FidoOptions& options, const std::vector<std::string>& words) {
     const auto usage = [] {
         return makeError(ErrorCode::InvalidArgument,

@@ -28,6 +28,11 @@ struct FidoOptions {
 [[nodiscard]] Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
                                                              const SecretBytes& passphrase);
 
+// Changes the passphrase of the slot `current` opens; with FIDO slots, asks for the key again.
+[[nodiscard]] Result<void> changePassphrase(const FidoOptions& options, Profile& profile,
+                                            const SecretBytes& current, const SecretBytes& next,
+                                            const Argon2idParams& params);
+
 // `words` is the command line after "fido".
 [[nodiscard]] Result<void> runFido(const FidoOptions& options,
                                    const std::vector<std::string>& words);

@@ -243,8 +243,8 @@ int runPasswd(const Options& options) {
         {options.newPassphraseFd, "CLOISON_NEW_PASSPHRASE", "New passphrase", true});
     if (!next)
         return exitFor(next.error());
-    if (auto changed =
-            profile.value()->changePassphrase(current.value(), next.value(), kdfParams(options));
+    if (auto changed = cli::changePassphrase(fidoOptions(options), *profile.value(),
+                                             current.value(), next.value(), kdfParams(options));
         !changed)
         return exitFor(changed.error());
     std::cout << "passphrase changed\n";

@@ -65,9 +65,25 @@ Result<FidoSlot> makeFidoSlot(const SecretBytes& passphrase, const Argon2idParam
     return slot;
 }
 
+Result<FidoSlot> rewrapFidoSlot(const FidoSlot& slot, const SecretBytes& fidoSecret,
+                                const SecretBytes& passphrase, const Argon2idParams& params,
+                                const SecretBytes& key, ByteView binding) {
+    FidoSlot out = slot;
+    out.params = params;
+    out.salt = randomBytes(kArgon2SaltBytes);
+    auto kek = slotKey(out, passphrase, fidoSecret);
+    if (!kek)
+        return kek.error();
+    Bytes associated(binding.begin(), binding.end());
+    const Bytes parameters = out.encodeParameters();
+    associated.insert(associated.end(), parameters.begin(), parameters.end());
+    out.wrappedKey = wrapKey(kek.value(), key, associated);
+    return out;
+}
+
 Result<std::pair<std::size_t, SecretBytes>>
 openFidoSlots(const std::vector<FidoSlot>& slots, const SecretBytes& passphrase, FidoAccess& access,
-              const std::function<Bytes(const FidoSlot&)>& binding) {
+              const std::function<Bytes(const FidoSlot&)>& binding, SecretBytes* fidoSecret) {
     if (access.authenticator == nullptr)
         return makeError(ErrorCode::NoAuthenticator,
                          "this needs its FIDO security key as well as the passphrase; plug it "
@@ -99,6 +115,8 @@ openFidoSlots(const std::vector<FidoSlot>& slots, const SecretBytes& passphrase,
         if (!key)
             return makeError(ErrorCode::WrongPassphrase,
                              "the passphrase is wrong (the security key was accepted)");
+        if (fidoSecret != nullptr)
+            *fidoSecret = std::move(secret.value());
         return std::pair<std::size_t, SecretBytes>(i, std::move(key.value()));
     }
     return makeError(ErrorCode::WrongAuthenticator,

@@ -30,8 +30,16 @@ struct FidoAccess {
 // The index of the first slot the key present holds, with the key it unwraps. Slots of other
 // keys are skipped; WrongAuthenticator when none is this key's, WrongPassphrase when the key
 // matched but the passphrase did not.
+// `fidoSecret`, when given, receives the slot's hmac-secret (for rewrapFidoSlot).
 [[nodiscard]] Result<std::pair<std::size_t, SecretBytes>>
 openFidoSlots(const std::vector<FidoSlot>& slots, const SecretBytes& passphrase, FidoAccess& access,
-              const std::function<Bytes(const FidoSlot&)>& binding);
+              const std::function<Bytes(const FidoSlot&)>& binding,
+              SecretBytes* fidoSecret = nullptr);
+
+// The same credential and hmac-secret salt with a new passphrase (fresh Argon2id salt).
+[[nodiscard]] Result<FidoSlot> rewrapFidoSlot(const FidoSlot& slot, const SecretBytes& fidoSecret,
+                                              const SecretBytes& passphrase,
+                                              const Argon2idParams& params, const SecretBytes& key,
+                                              ByteView binding);
 
 } // namespace cloison

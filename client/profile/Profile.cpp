@@ -260,6 +260,16 @@ void Profile::lock() {
 
 Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
                                        const Argon2idParams& params) {
+    return changePassphraseWith(current, next, params, nullptr);
+}
+
+Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                       const Argon2idParams& params, FidoAccess& fido) {
+    return changePassphraseWith(current, next, params, &fido);
+}
+
+Result<void> Profile::changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
+                                           const Argon2idParams& params, FidoAccess* fido) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked;
     if (next.empty())
@@ -267,19 +277,35 @@ Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretB
     auto header = readProfileHeader(m_dir / kHeaderFile);
     if (!header)
         return header.error();
-    if (header.value().passphraseSlots.empty())
-        return makeError(ErrorCode::PolicyRefused,
-                         "this profile opens only with a security key; changing the passphrase of "
-                         "FIDO slots is not supported yet (enrol the keys again instead)");
     auto opened = openPassphraseSlot(header.value(), current);
+    SecretBytes fidoSecret;
+    const bool viaFido = !opened && opened.error().code == ErrorCode::WrongPassphrase &&
+                         !header.value().fidoSlots.empty();
+    if (viaFido) {
+        if (fido == nullptr)
+            return makeError(ErrorCode::NoAuthenticator,
+                             "this profile needs its FIDO security key to change the passphrase");
+        opened = openFidoSlots(
+            header.value().fidoSlots, current, *fido,
+            [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); }, &fidoSecret);
+    }
     if (!opened)
         return opened.error();
     if (!opened.value().second.equals(m_profileKey))
         return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
-    auto slot = makePassphraseSlot(next, params, m_profileKey);
-    if (!slot)
-        return slot.error();
-    header.value().passphraseSlots[opened.value().first] = std::move(slot.value());
+    const std::size_t index = opened.value().first;
+    if (viaFido) {
+        auto slot = rewrapFidoSlot(header.value().fidoSlots[index], fidoSecret, next, params,
+                                   m_profileKey, ProfileHeader::fidoSlotBinding());
+        if (!slot)
+            return slot.error();
+        header.value().fidoSlots[index] = std::move(slot.value());
+    } else {
+        auto slot = makePassphraseSlot(next, params, m_profileKey);
+        if (!slot)
+            return slot.error();
+        header.value().passphraseSlots[index] = std::move(slot.value());
+    }
     if (auto written =
             writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
         !written)

@@ -65,6 +65,11 @@ public:
 
     [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
                                                 const Argon2idParams& params);
+    // Changes the passphrase of the slot `current` opens: a passphrase slot, or else the FIDO
+    // slot of the key in `fido` (one more touch). Like LUKS key slots, other keys' slots keep
+    // their passphrase until changed with their own key.
+    [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                                const Argon2idParams& params, FidoAccess& fido);
 
     // Adds a slot opened by `passphrase` (the one this profile was unlocked with) together with
     // the key in `fido`. With `requireFido` the passphrase-only slots are removed, so that from
@@ -100,6 +105,8 @@ private:
     unlockWith(const std::filesystem::path& dir, const SecretBytes& passphrase, FidoAccess* fido);
     Result<ProfileHeader> readAuthenticHeader() const;
     void rememberPassphrase(const SecretBytes& passphrase);
+    Result<void> changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
+                                      const Argon2idParams& params, FidoAccess* fido);
     Result<storage::Vault*> openCompartmentVault(const std::string& id, const std::string& name,
                                                  const SecretBytes& key);
     SecretBytes compartmentWrapKey() const;

@@ -101,10 +101,19 @@ TEST_CASE("cloison-cli: fido enroll, list, unlock, wrong key, no key, remove") {
                          "fido open-sealed finance");
     CHECK(wrongSeal.exitCode == 9);
 
+    // passwd re-wraps the slot of the key present (a second touch).
+    { std::ofstream(tmp / "new.txt") << "pw-new\n"; }
+    auto passwd =
+        cli(tmp, "pw-1",
+            "--authenticator soft:key2 " + light + " passwd --new-passphrase-fd 3 3<new.txt");
+    CHECK(passwd.exitCode == 0);
+    CHECK(cli(tmp, "pw-new", "--authenticator soft:key2 compartments").exitCode == 0);
+    CHECK(cli(tmp, "pw-1", "--authenticator soft:key2 compartments").exitCode == 3);
+
     auto old = cli(tmp, "", "--authenticator soft:old --soft-no-hmac-secret fido soft-init");
     REQUIRE(old.exitCode == 0);
     auto unsupported =
-        cli(tmp, "pw-1",
+        cli(tmp, "pw-new",
             "--authenticator soft:key2 " + light + " fido enroll --new-authenticator soft:old");
     CHECK(unsupported.exitCode == 12);
     CHECK(unsupported.err.find("hmac-secret") != std::string::npos);

@@ -347,3 +347,35 @@ TEST_CASE("FIDO slot: header round trip, damage and tampering are caught") {
     longer.push_back(0);
     CHECK(FidoSlot::decode(longer).error().code == ErrorCode::Corrupted);
 }
+
+TEST_CASE("FIDO slot: a passphrase change re-wraps the slot of the key present") {
+    test::TempDir tmp;
+    auto primary = newKey(tmp, "primary");
+    auto backup = newKey(tmp, "backup");
+    const auto dir = enrolledProfile(tmp, *primary);
+    FidoAccess primaryAccess = accessFor(*primary);
+    FidoAccess backupAccess = accessFor(*backup);
+    const SecretBytes next = SecretBytes::fromString("a brand new passphrase");
+    auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
+    REQUIRE(profile);
+    REQUIRE(profile.value()->enrolFido(passphrase(), Argon2idParams::light(), backupAccess,
+                                       FidoVerification::Presence, true));
+    CHECK(profile.value()
+              ->changePassphrase(passphrase(), next, Argon2idParams::light())
+              .error()
+              .code == ErrorCode::NoAuthenticator);
+    CHECK(profile.value()
+              ->changePassphrase(next, next, Argon2idParams::light(), primaryAccess)
+              .error()
+              .code == ErrorCode::WrongPassphrase);
+    REQUIRE(profile.value()->changePassphrase(passphrase(), next, Argon2idParams::light(),
+                                              primaryAccess));
+    profile.value().reset();
+
+    REQUIRE(Profile::unlock(dir, next, primaryAccess));
+    CHECK(Profile::unlock(dir, passphrase(), primaryAccess).error().code ==
+          ErrorCode::WrongPassphrase);
+    // The backup key's slot keeps its passphrase until changed with that key.
+    REQUIRE(Profile::unlock(dir, passphrase(), backupAccess));
+    CHECK(Profile::fidoSlots(dir).value().size() == 2);
+}
