@@ -107,8 +107,9 @@ FidoAuthenticator::open(const AuthenticatorChoice& choice, int touchTimeoutMs) {
                                  "again");
             const fido_dev_info_t* first = fido_dev_info_ptr(devices.list, 0);
             path = fido_dev_info_path(first);
-            product = std::string(" (") + fido_dev_info_manufacturer_string(first) + " " +
-                      fido_dev_info_product_string(first) + ")";
+            const char* maker = fido_dev_info_manufacturer_string(first);
+            const char* model = fido_dev_info_product_string(first);
+            product = std::string(" (") + (maker ? maker : "?") + " " + (model ? model : "?") + ")";
         }
         self->m_description = "security key " + path + product;
     }
