@@ -16,7 +16,6 @@ constexpr char kMagic[8] = {'C', 'L', 'O', 'I', 'S', 'O', 'N', 'H'};
 constexpr std::size_t kPassphrasePayloadBytes =
     8 + 8 + kArgon2SaltBytes + kAeadOverheadBytes + kKeyBytes;
 constexpr std::size_t kMaxCredentialIdBytes = 1024;
-constexpr std::size_t kMaxRpIdBytes = 255;
 
 void putU16(Bytes& out, std::uint16_t v) {
     out.push_back(static_cast<std::uint8_t>(v));

@@ -73,7 +73,7 @@ std::filesystem::path enrolledProfile(const test::TempDir& tmp, FidoAuthenticato
 
 } // namespace
 
-TEST_CASE("FIDO slot: passphrase and touch unlock; either alone or another key does not") {
+TEST_CASE("FIDO slot: passphrase and touch unlock, either alone or another key does not") {
     test::TempDir tmp;
     auto key = newKey(tmp, "key1");
     const auto dir = enrolledProfile(tmp, *key);
@@ -132,7 +132,7 @@ TEST_CASE("FIDO slot: enrolment insists on the passphrase the profile was unlock
     CHECK(Profile::fidoSlots(tmp / "profile").value().empty());
 }
 
-TEST_CASE("FIDO slot: backup key enrols, unlocks and is removed; the last one stays") {
+TEST_CASE("FIDO slot: backup key enrols, unlocks and is removed, the last one stays") {
     test::TempDir tmp;
     auto primary = newKey(tmp, "primary");
     auto backup = newKey(tmp, "backup");
