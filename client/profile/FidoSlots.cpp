@@ -99,6 +99,12 @@ openFidoSlots(const std::vector<FidoSlot>& slots, const SecretBytes& passphrase,
             pin = std::move(asked.value());
             pinAsked = true;
         }
+        // A silent probe first, so another key's slot costs no touch.
+        auto held = access.authenticator->holdsCredential(slot.credential());
+        if (!held)
+            return held.error();
+        if (!held.value())
+            continue;
         auto secret = access.authenticator->hmacSecret(slot.credential(), slot.fidoSalt, &pin);
         if (!secret) {
             if (secret.error().code == ErrorCode::WrongAuthenticator)

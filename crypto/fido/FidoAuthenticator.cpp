@@ -298,6 +298,32 @@ Result<SecretBytes> FidoAuthenticator::hmacSecret(const FidoCredential& credenti
         ByteView(fido_assert_hmac_secret_ptr(assert.get(), 0), kFidoSecretBytes));
 }
 
+Result<bool> FidoAuthenticator::holdsCredential(const FidoCredential& credential) {
+    if (credential.verification == FidoVerification::Pin)
+        return true;
+    Assert assert(fido_assert_new());
+    if (!assert)
+        return makeError(ErrorCode::Internal, "out of memory for a FIDO assertion");
+    const Bytes clientDataHash = randomBytes(32);
+    int r =
+        fido_assert_set_clientdata_hash(assert.get(), clientDataHash.data(), clientDataHash.size());
+    if (r == FIDO_OK)
+        r = fido_assert_set_rp(assert.get(), credential.rpId.c_str());
+    if (r == FIDO_OK)
+        r = fido_assert_allow_cred(assert.get(), credential.id.data(), credential.id.size());
+    if (r == FIDO_OK)
+        r = fido_assert_set_up(assert.get(), FIDO_OPT_FALSE);
+    if (r != FIDO_OK)
+        return makeError(ErrorCode::Internal,
+                         std::string("preparing a FIDO probe: ") + fido_strerr(r));
+    r = fido_dev_get_assert(m_dev.get(), assert.get(), nullptr);
+    if (r == FIDO_OK)
+        return true;
+    if (r == FIDO_ERR_NO_CREDENTIALS || r == FIDO_ERR_INVALID_CREDENTIAL)
+        return false;
+    return translate(r, "looking for a credential");
+}
+
 Result<int> FidoAuthenticator::pinRetries() {
     int retries = 0;
     if (int r = fido_dev_get_retry_count(m_dev.get(), &retries); r != FIDO_OK)

@@ -68,6 +68,10 @@ public:
     // not hold the credential.
     [[nodiscard]] Result<SecretBytes> hmacSecret(const FidoCredential& credential, ByteView salt,
                                                  const SecretBytes* pin);
+    // Asks the key, without a touch (up=false), whether it holds a touch-only credential, so
+    // that a profile with several enrolled keys asks for one touch only. Credentials made with
+    // the PIN choice (credProtect 3) cannot be probed this way: the answer is then true.
+    [[nodiscard]] Result<bool> holdsCredential(const FidoCredential& credential);
     [[nodiscard]] Result<int> pinRetries();
     // Sets the first PIN of a key that has none.
     [[nodiscard]] Result<void> setPin(const SecretBytes& pin);

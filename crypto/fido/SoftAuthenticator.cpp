@@ -214,6 +214,7 @@ SoftAuthenticator::Reply SoftAuthenticator::makeCredential(const cbor_item_t* pa
         return kPinRequired;
     if (m_options.presence != SoftPresence::Touch)
         return kUserActionTimeout;
+    ++m_touches;
 
     const cbor_item_t* extensions = cborFind(params, 6);
     const bool hmacSecret =
@@ -301,6 +302,8 @@ SoftAuthenticator::Reply SoftAuthenticator::getAssertion(const cbor_item_t* para
         return kNoCredentials;
     if (presence && m_options.presence != SoftPresence::Touch)
         return kUserActionTimeout;
+    if (presence)
+        ++m_touches;
 
     Bytes encryptedOutput;
     const cbor_item_t* hmacParams = cborFind(cborFind(params, 4), "hmac-secret");

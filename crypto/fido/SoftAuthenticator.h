@@ -41,6 +41,8 @@ public:
     [[nodiscard]] static Result<void> configure(const std::filesystem::path& dir,
                                                 const SoftAuthenticatorOptions& options);
     [[nodiscard]] static bool exists(const std::filesystem::path& dir);
+    // How many times the simulated person has touched the key so far.
+    [[nodiscard]] static Result<std::uint64_t> touches(const std::filesystem::path& dir);
     // One "power-on": a fresh PIN key agreement key and PIN token.
     [[nodiscard]] static Result<std::unique_ptr<SoftAuthenticator>>
     load(const std::filesystem::path& dir);
@@ -79,6 +81,7 @@ private:
     SecretBytes m_pinHash; // empty when no PIN is set
     std::uint64_t m_pinRetries = kMaxPinRetries;
     std::uint64_t m_signCount = 0;
+    std::uint64_t m_touches = 0; // simulated touches so far, for tests
     std::vector<Credential> m_credentials;
     // Per power-on.
     Pkey m_keyAgreement;

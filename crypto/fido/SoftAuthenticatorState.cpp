@@ -73,6 +73,13 @@ Result<void> SoftAuthenticator::create(const std::filesystem::path& dir,
     return fresh.save();
 }
 
+Result<std::uint64_t> SoftAuthenticator::touches(const std::filesystem::path& dir) {
+    auto loaded = load(dir);
+    if (!loaded)
+        return loaded.error();
+    return loaded.value()->m_touches;
+}
+
 Result<void> SoftAuthenticator::configure(const std::filesystem::path& dir,
                                           const SoftAuthenticatorOptions& options) {
     auto loaded = load(dir);
@@ -101,6 +108,7 @@ SoftAuthenticator::load(const std::filesystem::path& dir) {
     auto master = cborAsBytes(cborFind(state.get(), "master"));
     auto retries = cborAsUint(cborFind(state.get(), "pinRetries"));
     auto counter = cborAsUint(cborFind(state.get(), "signCount"));
+    auto touches = cborAsUint(cborFind(state.get(), "touches"));
     auto hmac = cborAsBool(cborFind(state.get(), "hmacSecret"));
     auto presence = cborAsUint(cborFind(state.get(), "presence"));
     const cbor_item_t* credentials = cborFind(state.get(), "credentials");
@@ -118,6 +126,7 @@ SoftAuthenticator::load(const std::filesystem::path& dir) {
     }
     self->m_pinRetries = *retries;
     self->m_signCount = *counter;
+    self->m_touches = touches.value_or(0);
     self->m_options.hmacSecret = *hmac;
     self->m_options.presence = static_cast<SoftPresence>(*presence);
     for (std::size_t i = 0; i < cbor_array_size(credentials); ++i) {
@@ -150,6 +159,7 @@ Result<void> SoftAuthenticator::save() const {
         cborPut(state.get(), cborText("pinHash"), cborBytes(m_pinHash.view()));
     cborPut(state.get(), cborText("pinRetries"), cborUint(m_pinRetries));
     cborPut(state.get(), cborText("signCount"), cborUint(m_signCount));
+    cborPut(state.get(), cborText("touches"), cborUint(m_touches));
     cborPut(state.get(), cborText("hmacSecret"), cborBool(m_options.hmacSecret));
     cborPut(state.get(), cborText("presence"),
             cborUint(static_cast<std::uint64_t>(m_options.presence)));

@@ -72,8 +72,14 @@ TEST_CASE("soft authenticator: hmac-secret is stable per salt and per key") {
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == ErrorCode::WrongAuthenticator);
 
+    // The silent probe finds the credential without a touch, and only on its own key.
+    const auto touches = fido::SoftAuthenticator::touches(dir).value();
+    CHECK(key->holdsCredential(credential.value()).value());
+    CHECK(fido::SoftAuthenticator::touches(dir).value() == touches);
+
     // A different authenticator does not hold the credential.
     const auto other = newSoft(tmp, "key2");
+    CHECK_FALSE(openSoft(other)->holdsCredential(credential.value()).value());
     auto wrong = openSoft(other)->hmacSecret(credential.value(), salt, nullptr);
     REQUIRE_FALSE(wrong);
     CHECK(wrong.error().code == ErrorCode::WrongAuthenticator);

@@ -148,8 +148,11 @@ TEST_CASE("FIDO slot: backup key enrols, unlocks and is removed, the last one st
                                            FidoVerification::Presence, true));
     }
     REQUIRE(Profile::fidoSlots(dir).value().size() == 2);
+    // The primary key's slot comes first; a silent probe skips it: one touch, on the backup.
+    const auto touchesBefore = fido::SoftAuthenticator::touches(tmp / "backup").value();
     auto viaBackup = Profile::unlock(dir, passphrase(), backupAccess);
     REQUIRE(viaBackup);
+    CHECK(fido::SoftAuthenticator::touches(tmp / "backup").value() == touchesBefore + 1);
     REQUIRE(viaBackup.value()->removeFido(primaryId));
     auto gone = Profile::unlock(dir, passphrase(), primaryAccess);
     REQUIRE_FALSE(gone);
