@@ -9,11 +9,16 @@
 namespace cloison::cli {
 namespace {
 
-Result<std::unique_ptr<FidoAuthenticator>> openAuthenticator(const std::string& spec) {
+Result<std::unique_ptr<FidoAuthenticator>> openAuthenticator(const std::string& spec,
+                                                             int waitSeconds) {
     auto choice = AuthenticatorChoice::parse(spec);
     if (!choice)
         return choice.error();
-    auto opened = FidoAuthenticator::open(choice.value());
+    auto opened = FidoAuthenticator::openWhenPresent(
+        choice.value(), std::chrono::seconds(waitSeconds), [waitSeconds] {
+            std::cerr << "cloison-cli: no security key yet; waiting up to " << waitSeconds
+                      << " s for it to be plugged in\n";
+        });
     if (!opened)
         return opened.error();
     if (opened.value()->isSoftware())
@@ -43,8 +48,8 @@ Result<void> enrol(const FidoOptions& options) {
     if (!profile)
         return profile.error();
     // The unlocking key is closed by now; the new one may be another key or the same.
-    auto authenticator =
-        openAuthenticator(options.newAuthenticator.value_or(options.authenticator));
+    auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
+                                           options.waitSeconds);
     if (!authenticator)
         return authenticator.error();
     FidoAccess access = accessFor(options, *authenticator.value());
@@ -92,8 +97,8 @@ Result<void> seal(const FidoOptions& options, const std::string& name) {
     auto profile = unlockProfile(options, passphrase.value());
     if (!profile)
         return profile.error();
-    auto authenticator =
-        openAuthenticator(options.newAuthenticator.value_or(options.authenticator));
+    auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
+                                           options.waitSeconds);
     if (!authenticator)
         return authenticator.error();
     FidoAccess access = accessFor(options, *authenticator.value());
@@ -113,8 +118,8 @@ Result<void> openSealed(const FidoOptions& options, const std::string& name) {
     auto profile = unlockProfile(options, passphrase.value());
     if (!profile)
         return profile.error();
-    auto authenticator =
-        openAuthenticator(options.newAuthenticator.value_or(options.authenticator));
+    auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
+                                           options.waitSeconds);
     if (!authenticator)
         return authenticator.error();
     FidoAccess access = accessFor(options, *authenticator.value());
@@ -127,7 +132,7 @@ Result<void> openSealed(const FidoOptions& options, const std::string& name) {
 }
 
 Result<void> setPin(const FidoOptions& options) {
-    auto authenticator = openAuthenticator(options.authenticator);
+    auto authenticator = openAuthenticator(options.authenticator, options.waitSeconds);
     if (!authenticator)
         return authenticator.error();
     auto pin = obtainPassphrase({options.pinFd, "CLOISON_FIDO_PIN", "New security key PIN", true});
@@ -164,7 +169,7 @@ Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
         return slots.error();
     if (slots.value().empty())
         return Profile::unlock(options.profileDir, passphrase);
-    auto authenticator = openAuthenticator(options.authenticator);
+    auto authenticator = openAuthenticator(options.authenticator, options.waitSeconds);
     if (!authenticator) {
         // Maybe a passphrase-only slot is still there (FIDO optional): try it alone.
         auto plain = Profile::unlock(options.profileDir, passphrase);
@@ -185,7 +190,7 @@ Result<void> changePassphrase(const FidoOptions& options, Profile& profile,
         return slots.error();
     if (slots.value().empty())
         return profile.changePassphrase(current, next, params);
-    auto authenticator = openAuthenticator(options.authenticator);
+    auto authenticator = openAuthenticator(options.authenticator, options.waitSeconds);
     if (!authenticator)
         return profile.changePassphrase(current, next, params); // maybe a passphrase slot
     FidoAccess access = accessFor(options, *authenticator.value());

@@ -17,6 +17,7 @@ struct FidoOptions {
     std::optional<std::string> newAuthenticator; // enroll: the key to add, else --authenticator
     std::optional<int> passphraseFd;
     std::optional<int> pinFd;
+    int waitSeconds = 0; // --wait-for-key: how long to wait for a key to be plugged in
     Argon2idParams kdfParams = Argon2idParams::strong(); // for enroll
     bool withPin = false;               // enroll --with-pin: touch and PIN at every unlock
     bool keepPassphrase = false;        // enroll --keep-passphrase-slot: FIDO stays optional

@@ -52,6 +52,8 @@ Options:
                            the default), hid:PATH, or soft:DIR, a software authenticator for
                            tests and demos that is NOT a hardware key and is never used unless
                            named here
+  --wait-for-key SECONDS   when no security key is there, wait up to SECONDS for one to be
+                           plugged in (checking twice a second) instead of exiting at once
   --pin-fd N               read the security key PIN from file descriptor N (else the
                            terminal, else $CLOISON_FIDO_PIN)
   --help                   show this text
@@ -320,6 +322,12 @@ int main(int argc, char** argv) {
             if (!fd)
                 return usageError("--pin-fd takes a file descriptor number");
             options.fido.pinFd = static_cast<int>(*fd);
+        } else if (arg == "--wait-for-key") {
+            auto text = value("--wait-for-key");
+            auto seconds = text ? parseNumber(*text, 0, 3600) : std::nullopt;
+            if (!seconds)
+                return usageError("--wait-for-key takes 0 to 3600 seconds");
+            options.fido.waitSeconds = static_cast<int>(*seconds);
         } else if (arg == "--with-pin") {
             options.fido.withPin = true;
         } else if (arg == "--keep-passphrase-slot") {

@@ -6,8 +6,10 @@
 
 #include <fido.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 namespace cloison {
 namespace {
@@ -127,6 +129,26 @@ FidoAuthenticator::open(const AuthenticatorChoice& choice, int touchTimeoutMs) {
     if (auto info = self->refreshInfo(); !info)
         return info.error();
     return self;
+}
+
+Result<std::unique_ptr<FidoAuthenticator>>
+FidoAuthenticator::openWhenPresent(const AuthenticatorChoice& choice,
+                                   std::chrono::milliseconds wait,
+                                   const std::function<void()>& waiting, int touchTimeoutMs) {
+    using Clock = std::chrono::steady_clock;
+    constexpr std::chrono::milliseconds kInterval{500};
+    const auto deadline = Clock::now() + wait;
+    bool announced = false;
+    for (;;) {
+        auto opened = open(choice, touchTimeoutMs);
+        const auto now = Clock::now();
+        if (opened || opened.error().code != ErrorCode::NoAuthenticator || now >= deadline)
+            return opened;
+        if (!announced && waiting)
+            waiting();
+        announced = true;
+        std::this_thread::sleep_for(std::min<Clock::duration>(kInterval, deadline - now));
+    }
 }
 
 Result<void> FidoAuthenticator::refreshInfo() {

@@ -6,7 +6,9 @@
 
 #include "crypto/SecretBytes.h"
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +51,11 @@ public:
     // NoAuthenticator when nothing is plugged in (or no software authenticator is in DIR).
     static Result<std::unique_ptr<FidoAuthenticator>>
     open(const AuthenticatorChoice& choice, int touchTimeoutMs = kFidoTouchTimeoutMs);
+    // The same, but while nothing is there, checks again twice a second (sleeping in between,
+    // never spinning) until `wait` has passed; `waiting` is called once, when waiting starts.
+    static Result<std::unique_ptr<FidoAuthenticator>>
+    openWhenPresent(const AuthenticatorChoice& choice, std::chrono::milliseconds wait,
+                    const std::function<void()>& waiting, int touchTimeoutMs = kFidoTouchTimeoutMs);
     ~FidoAuthenticator();
     FidoAuthenticator(const FidoAuthenticator&) = delete;
     FidoAuthenticator& operator=(const FidoAuthenticator&) = delete;

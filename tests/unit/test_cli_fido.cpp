@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -74,6 +75,21 @@ TEST_CASE("cloison-cli: fido enroll, list, unlock, wrong key, no key, remove") {
     CHECK(unplugged.exitCode == 8);
     CHECK(unplugged.err.find("plugged in") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+    // --wait-for-key waits (asleep, not spinning) and then gives up with the same message.
+    rusage before{};
+    ::getrusage(RUSAGE_CHILDREN, &before);
+    const auto waitStart = std::chrono::steady_clock::now();
+    auto waited = cli(tmp, "pw-1", "--wait-for-key 2 --authenticator soft:nowhere compartments");
+    const auto waitedFor = std::chrono::steady_clock::now() - waitStart;
+    rusage after{};
+    ::getrusage(RUSAGE_CHILDREN, &after);
+    CHECK(waited.exitCode == 8);
+    CHECK(waited.err.find("waiting up to 2 s") != std::string::npos);
+    CHECK(waitedFor >= std::chrono::milliseconds(1900));
+    const double cpuSeconds =
+        static_cast<double>(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+        static_cast<double>(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6;
+    CHECK(cpuSeconds < 1.0);
     if (!std::filesystem::exists("/dev/hidraw0")) {
         auto none = cli(tmp, "pw-1", "compartments");
         CHECK(none.exitCode == 8);
