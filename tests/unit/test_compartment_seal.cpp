@@ -1,12 +1,17 @@
 // Sealed compartments (issue 7) and the profile schema migration they need.
+#include "client/profile/CompartmentSeal.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
+#include "crypto/Aead.h"
 #include "crypto/fido/SoftAuthenticator.h"
 #include "storage/ProfileRepository.h"
 #include "storage/Schemas.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
 
 using namespace cloison;
 
@@ -121,4 +126,75 @@ TEST_CASE("profile schema: migrated from v1 equals created fresh") {
     REQUIRE(records.value().size() == 1);
     CHECK_FALSE(records.value()[0].sealed);
     CHECK(records.value()[0].sealSlot.empty());
+}
+
+TEST_CASE("profile files hold neither a sealed compartment's hmac-secret nor its key") {
+    test::TempDir tmp;
+    auto sealKey = newKey(tmp, "seal-key");
+    const SecretBytes passphrase = SecretBytes::fromString("another long passphrase");
+    const auto dir = tmp / "profile";
+    {
+        auto profile = Profile::create(dir, passphrase, Argon2idParams::light());
+        REQUIRE(profile);
+        REQUIRE(profile.value()->addCompartment("finance"));
+        FidoAccess access{sealKey.get(), {}};
+        REQUIRE(profile.value()->sealCompartment("finance", access, FidoVerification::Presence));
+    }
+    // Re-derive the secrets independently: profile key, vault key, seal secret, compartment key.
+    auto header = readProfileHeader(dir / Profile::kHeaderFile);
+    REQUIRE(header);
+    const PassphraseSlot& slot = header.value().passphraseSlots.at(0);
+    auto kek = deriveArgon2id(passphrase, slot.salt, slot.params);
+    REQUIRE(kek);
+    auto profileKey = unwrapKey(kek.value(), slot.wrappedKey, ProfileHeader::slotBinding(slot));
+    REQUIRE(profileKey);
+    const KdfContext context = {'c', 'l', 'o', 'i', 's', 'o', 'n', 'p'};
+    const SecretBytes vaultKey = deriveSubkey(profileKey.value(), context, 1);
+    const SecretBytes wrapKeyOfProfile = deriveSubkey(profileKey.value(), context, 3);
+    std::vector<SecretBytes> needles;
+    {
+        auto vault =
+            storage::Vault::open(dir / Profile::kVaultFile, vaultKey, storage::profileSchema());
+        REQUIRE(vault);
+        auto record = storage::ProfileRepository(*vault.value()).compartmentNamed("finance");
+        REQUIRE(record);
+        REQUIRE(record.value());
+        REQUIRE(record.value()->sealed);
+        auto seal = CompartmentSeal::decode(record.value()->sealSlot);
+        REQUIRE(seal);
+        auto secret =
+            sealKey->hmacSecret(seal.value().credential(), seal.value().fidoSalt, nullptr);
+        REQUIRE(secret);
+        const SecretBytes sealKek = combineSecrets(wrapKeyOfProfile, secret.value(),
+                                                   asBytes("cloison/compartment-seal/v1"));
+        const std::string label = "cloison/compartment-key/v1/" + record.value()->id + "/sealed/";
+        Bytes binding(label.begin(), label.end());
+        const Bytes encoded = seal.value().encode();
+        binding.insert(binding.end(), encoded.begin(), encoded.end());
+        auto compartmentKey = unwrapKey(sealKek, record.value()->wrappedKey, binding);
+        REQUIRE(compartmentKey);
+        // Without the touch, the profile's own wrapping key does not open it.
+        CHECK_FALSE(unwrapKey(wrapKeyOfProfile, record.value()->wrappedKey, binding));
+        needles.push_back(secret.value().copy());
+        needles.push_back(sealKek.copy());
+        needles.push_back(compartmentKey.value().copy());
+    }
+    needles.push_back(profileKey.value().copy());
+    needles.push_back(vaultKey.copy());
+    needles.push_back(wrapKeyOfProfile.copy());
+    std::size_t scanned = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (!entry.is_regular_file())
+            continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const Bytes contents((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+        ++scanned;
+        for (const SecretBytes& needle : needles) {
+            const ByteView prefix = needle.view().first(16);
+            CHECK(std::search(contents.begin(), contents.end(), prefix.begin(), prefix.end()) ==
+                  contents.end());
+        }
+    }
+    CHECK(scanned >= 3);
 }
