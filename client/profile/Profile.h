@@ -105,6 +105,8 @@ private:
     unlockWith(const std::filesystem::path& dir, const SecretBytes& passphrase, FidoAccess* fido);
     Result<ProfileHeader> readAuthenticHeader() const;
     void rememberPassphrase(const SecretBytes& passphrase);
+    bool isRememberedPassphrase(const SecretBytes& passphrase) const;
+    SecretBytes headerMacKey() const;
     Result<void> changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
                                       const Argon2idParams& params, FidoAccess* fido);
     Result<storage::Vault*> openCompartmentVault(const std::string& id, const std::string& name,
