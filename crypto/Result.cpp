@@ -24,6 +24,22 @@ const char* errorCodeName(ErrorCode code) {
         return "crypto";
     case ErrorCode::Internal:
         return "internal";
+    case ErrorCode::NoAuthenticator:
+        return "no-authenticator";
+    case ErrorCode::WrongAuthenticator:
+        return "wrong-authenticator";
+    case ErrorCode::AuthenticatorUnsupported:
+        return "authenticator-unsupported";
+    case ErrorCode::WrongPin:
+        return "wrong-pin";
+    case ErrorCode::PinBlocked:
+        return "pin-blocked";
+    case ErrorCode::PinRequired:
+        return "pin-required";
+    case ErrorCode::UserActionTimeout:
+        return "user-action-timeout";
+    case ErrorCode::PolicyRefused:
+        return "policy-refused";
     }
     return "unknown";
 }

@@ -19,6 +19,15 @@ enum class ErrorCode {
     Io,       // the operating system refused (disk full, permissions, ...)
     Crypto,   // a cryptographic primitive failed unexpectedly
     Internal, // a bug in Cloison
+    // FIDO security keys.
+    NoAuthenticator,          // no security key (or software authenticator) is there
+    WrongAuthenticator,       // the key present is not one enrolled for this object
+    AuthenticatorUnsupported, // the key lacks a needed feature (hmac-secret, PIN)
+    WrongPin,                 // the key's PIN was wrong; the message says the retries left
+    PinBlocked,               // too many wrong PINs: the key must be reset or power-cycled
+    PinRequired,              // the key needs its PIN for this
+    UserActionTimeout,        // nobody touched the key in time
+    PolicyRefused,            // the profile's policy forbids the change asked for
 };
 
 const char* errorCodeName(ErrorCode code);

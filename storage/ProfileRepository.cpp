@@ -4,18 +4,21 @@ namespace cloison::storage {
 namespace {
 
 CompartmentRecord readRecord(const Statement& stmt) {
-    return {stmt.columnText(0), stmt.columnText(1), stmt.columnBlob(2), stmt.columnInt64(3)};
+    return {stmt.columnText(0),  stmt.columnText(1),       stmt.columnBlob(2),
+            stmt.columnInt64(3), stmt.columnInt64(4) != 0, stmt.columnBlob(5)};
 }
 
 } // namespace
 
 Result<void> ProfileRepository::insertCompartment(const CompartmentRecord& record) {
     auto stmt = m_vault.db().cached(
-        "INSERT INTO compartments (id, name, wrapped_key, created_at) VALUES (?, ?, ?, ?)");
+        "INSERT INTO compartments (id, name, wrapped_key, created_at, sealed, seal_slot)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     stmt.value()->bind(1, record.id).bind(2, record.name).bind(3, record.wrappedKey);
-    stmt.value()->bind(4, record.createdAt);
+    stmt.value()->bind(4, record.createdAt).bind(5, std::int64_t{record.sealed ? 1 : 0});
+    stmt.value()->bind(6, record.sealSlot);
     auto done = stmt.value()->run();
     if (!done && done.error().code == ErrorCode::AlreadyExists)
         return makeError(ErrorCode::AlreadyExists,
@@ -35,9 +38,26 @@ Result<void> ProfileRepository::removeCompartment(const std::string& id) {
     return {};
 }
 
+Result<void> ProfileRepository::updateCompartmentKey(const std::string& id, ByteView wrappedKey,
+                                                     bool sealed, ByteView sealSlot) {
+    auto stmt = m_vault.db().cached(
+        "UPDATE compartments SET wrapped_key = ?, sealed = ?, seal_slot = ? WHERE id = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, wrappedKey);
+    stmt.value()->bind(2, std::int64_t{sealed ? 1 : 0});
+    stmt.value()->bind(3, sealSlot).bind(4, id);
+    if (auto done = stmt.value()->run(); !done)
+        return done;
+    if (m_vault.db().changes() == 0)
+        return makeError(ErrorCode::NotFound, "no such compartment");
+    return {};
+}
+
 Result<std::vector<CompartmentRecord>> ProfileRepository::compartments() {
     auto stmt = m_vault.db().cached(
-        "SELECT id, name, wrapped_key, created_at FROM compartments ORDER BY created_at, name");
+        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot FROM compartments"
+        " ORDER BY created_at, name");
     if (!stmt)
         return stmt.error();
     std::vector<CompartmentRecord> out;
@@ -56,7 +76,8 @@ Result<std::vector<CompartmentRecord>> ProfileRepository::compartments() {
 Result<std::optional<CompartmentRecord>>
 ProfileRepository::compartmentNamed(const std::string& name) {
     auto stmt = m_vault.db().cached(
-        "SELECT id, name, wrapped_key, created_at FROM compartments WHERE name = ?");
+        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot FROM compartments"
+        " WHERE name = ?");
     if (!stmt)
         return stmt.error();
     stmt.value()->bind(1, name);

@@ -14,6 +14,10 @@ struct CompartmentRecord {
     std::string name; // chosen by a person; lives only inside the profile vault
     Bytes wrappedKey; // the compartment key, sealed with the profile's wrapping key
     std::int64_t createdAt = 0;
+    // Sealed: wrappedKey also needs the hmac-secret of the FIDO credential described by
+    // sealSlot, so the profile key alone does not open the compartment.
+    bool sealed = false;
+    Bytes sealSlot;
 };
 
 class ProfileRepository {
@@ -22,6 +26,9 @@ public:
 
     [[nodiscard]] Result<void> insertCompartment(const CompartmentRecord& record);
     [[nodiscard]] Result<void> removeCompartment(const std::string& id);
+    // Replaces the wrapped key and seal of a compartment (sealing or unsealing it).
+    [[nodiscard]] Result<void> updateCompartmentKey(const std::string& id, ByteView wrappedKey,
+                                                    bool sealed, ByteView sealSlot);
     [[nodiscard]] Result<std::vector<CompartmentRecord>> compartments();
     [[nodiscard]] Result<std::optional<CompartmentRecord>>
     compartmentNamed(const std::string& name);

@@ -16,6 +16,14 @@ Result<void> profileV1(Database& db) {
                    " value BLOB NOT NULL);");
 }
 
+// Issue 7: a compartment may be sealed behind its own FIDO touch. Its key is then wrapped with
+// the profile's wrapping key combined with the hmac-secret of its own credential and salt, and
+// seal_slot holds that credential's public parameters (client/profile/CompartmentSeal.h).
+Result<void> profileV2(Database& db) {
+    return db.exec("ALTER TABLE compartments ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+                   "ALTER TABLE compartments ADD COLUMN seal_slot BLOB;");
+}
+
 Result<void> compartmentV1(Database& db) {
     return db.exec("CREATE TABLE messages ("
                    " id INTEGER PRIMARY KEY,"
@@ -52,6 +60,7 @@ Result<void> compartmentV3(Database& db) {
 
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
+    Migration{2, "sealed compartments", &profileV2},
 };
 constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},

@@ -16,7 +16,7 @@
 namespace cloison::cli {
 
 // Exit code when at least one link is lookalike or blocked.
-constexpr int kExitLinkFlagged = 8;
+constexpr int kExitLinkFlagged = 14;
 
 using ProfileUnlocker = std::function<Result<std::unique_ptr<Profile>>()>;
 

@@ -1,6 +1,7 @@
 // cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
 #include "client/cli/AuditCommands.h"
 #include "client/cli/CheckLinkCommand.h"
+#include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/profile/Profile.h"
 
@@ -48,6 +49,21 @@ Commands:
                            content) for cloison-audit; the export is itself logged
   log-head --compartment NAME
                            print the compartment's signed log head (one JSON line)
+  fido enroll [--with-pin] [--keep-passphrase-slot] [--new-authenticator SPEC]
+                           add a FIDO2 security key (hmac-secret) to the profile: from then on
+                           it opens with the passphrase AND a touch of that key (and its PIN
+                           with --with-pin); without --keep-passphrase-slot the passphrase
+                           alone no longer opens it. For a backup key, unlock with
+                           --authenticator and name the new key with --new-authenticator.
+  fido list                list the enrolled keys: ID, touch or touch+pin, relying party
+  fido remove ID           remove a key; refused for the last one when FIDO is required
+  fido seal NAME [--with-pin] [--new-authenticator SPEC]
+                           seal compartment NAME behind its own credential on a security key:
+                           unlocking the profile then no longer opens it
+  fido open-sealed NAME    check that a sealed compartment opens with its key's touch
+  fido set-pin             set the first PIN of the security key
+  fido soft-init [--soft-no-hmac-secret]
+                           create the software authenticator named by --authenticator soft:DIR
 
 Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
@@ -58,6 +74,14 @@ Options:
   --kdf-passes N           (init) Argon2id passes (default 3)
   --compartment NAME       the compartment a command works on
   --output FILE            (export-audit) write to FILE instead of standard output
+  --authenticator SPEC     the FIDO authenticator: auto (the one security key plugged in,
+                           the default), hid:PATH, or soft:DIR, a software authenticator for
+                           tests and demos that is NOT a hardware key and is never used unless
+                           named here
+  --wait-for-key SECONDS   when no security key is there, wait up to SECONDS for one to be
+                           plugged in (checking twice a second) instead of exiting at once
+  --pin-fd N               read the security key PIN from file descriptor N (else the
+                           terminal, else $CLOISON_FIDO_PIN)
   --help                   show this text
   --version                show the version
 
@@ -69,7 +93,13 @@ Exit codes:
   1 other failure     5 not found (profile or compartment)
   2 usage error       6 already exists
   3 wrong passphrase  7 written by a newer Cloison
-                      8 (check-link) a link is lookalike or blocked
+  8 no security key (none plugged in, or no software authenticator in DIR)
+  9 wrong security key (not one enrolled for this profile)
+  10 wrong PIN, PIN required or PIN blocked
+  11 the security key was not touched in time
+  12 the security key lacks a needed feature (hmac-secret, PIN)
+  13 refused by the profile's policy (e.g. removing its last security key)
+  14 (check-link) a link is lookalike or blocked
 )";
 
 enum Exit {
@@ -81,6 +111,12 @@ enum Exit {
     kNotFound = 5,
     kAlreadyExists = 6,
     kTooNew = 7,
+    kNoAuthenticator = 8,
+    kWrongAuthenticator = 9,
+    kPinProblem = 10,
+    kTouchTimeout = 11,
+    kAuthenticatorUnsupported = 12,
+    kPolicyRefused = 13,
 };
 
 int exitFor(const Error& error) {
@@ -99,6 +135,20 @@ int exitFor(const Error& error) {
         return kTooNew;
     case ErrorCode::InvalidArgument:
         return kUsageError;
+    case ErrorCode::NoAuthenticator:
+        return kNoAuthenticator;
+    case ErrorCode::WrongAuthenticator:
+        return kWrongAuthenticator;
+    case ErrorCode::WrongPin:
+    case ErrorCode::PinBlocked:
+    case ErrorCode::PinRequired:
+        return kPinProblem;
+    case ErrorCode::UserActionTimeout:
+        return kTouchTimeout;
+    case ErrorCode::AuthenticatorUnsupported:
+        return kAuthenticatorUnsupported;
+    case ErrorCode::PolicyRefused:
+        return kPolicyRefused;
     default:
         return kFailure;
     }
@@ -135,8 +185,16 @@ struct Options {
     std::optional<long> kdfPasses;
     std::string compartment;
     std::string output;
+    cli::FidoOptions fido;          // --authenticator, --pin-fd and the fido command flags
     std::vector<std::string> words; // command and its arguments
 };
+
+cli::FidoOptions fidoOptions(const Options& options) {
+    cli::FidoOptions out = options.fido;
+    out.profileDir = options.profileDir;
+    out.passphraseFd = options.passphraseFd;
+    return out;
+}
 
 Result<SecretBytes> currentPassphrase(const Options& options) {
     return cli::obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "Passphrase", false});
@@ -146,7 +204,7 @@ Result<std::unique_ptr<Profile>> unlockProfile(const Options& options) {
     auto passphrase = currentPassphrase(options);
     if (!passphrase)
         return passphrase.error();
-    return Profile::unlock(options.profileDir, passphrase.value());
+    return cli::unlockProfile(fidoOptions(options), passphrase.value());
 }
 
 Argon2idParams kdfParams(const Options& options) {
@@ -230,15 +288,15 @@ int runPasswd(const Options& options) {
     auto current = currentPassphrase(options);
     if (!current)
         return exitFor(current.error());
-    auto profile = Profile::unlock(options.profileDir, current.value());
+    auto profile = cli::unlockProfile(fidoOptions(options), current.value());
     if (!profile)
         return exitFor(profile.error());
     auto next = cli::obtainPassphrase(
         {options.newPassphraseFd, "CLOISON_NEW_PASSPHRASE", "New passphrase", true});
     if (!next)
         return exitFor(next.error());
-    if (auto changed =
-            profile.value()->changePassphrase(current.value(), next.value(), kdfParams(options));
+    if (auto changed = cli::changePassphrase(fidoOptions(options), *profile.value(),
+                                             current.value(), next.value(), kdfParams(options));
         !changed)
         return exitFor(changed.error());
     std::cout << "passphrase changed\n";
@@ -255,6 +313,16 @@ int runAuditCommand(const Options& options, const std::string& command) {
                     ? cli::exportAudit(*profile.value(), options.compartment, options.output)
                     : cli::printLogHead(*profile.value(), options.compartment);
     return done ? kOk : exitFor(done.error());
+}
+
+int runFido(const Options& options) {
+    cli::FidoOptions fido = fidoOptions(options);
+    if (options.words.size() == 2 && options.words[1] == "enroll")
+        fido.kdfParams = kdfParams(options);
+    const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
+    if (auto done = cli::runFido(fido, words); !done)
+        return exitFor(done.error());
+    return kOk;
 }
 
 } // namespace
@@ -311,6 +379,32 @@ int main(int argc, char** argv) {
             if (!text)
                 return kUsageError;
             (arg == "--compartment" ? options.compartment : options.output) = *text;
+        } else if (arg == "--authenticator" || arg == "--new-authenticator") {
+            auto spec = value(arg.c_str());
+            if (!spec)
+                return kUsageError;
+            if (arg == "--authenticator")
+                options.fido.authenticator = *spec;
+            else
+                options.fido.newAuthenticator = *spec;
+        } else if (arg == "--pin-fd") {
+            auto text = value("--pin-fd");
+            auto fd = text ? parseNumber(*text, 0, 1 << 20) : std::nullopt;
+            if (!fd)
+                return usageError("--pin-fd takes a file descriptor number");
+            options.fido.pinFd = static_cast<int>(*fd);
+        } else if (arg == "--wait-for-key") {
+            auto text = value("--wait-for-key");
+            auto seconds = text ? parseNumber(*text, 0, 3600) : std::nullopt;
+            if (!seconds)
+                return usageError("--wait-for-key takes 0 to 3600 seconds");
+            options.fido.waitSeconds = static_cast<int>(*seconds);
+        } else if (arg == "--with-pin") {
+            options.fido.withPin = true;
+        } else if (arg == "--keep-passphrase-slot") {
+            options.fido.keepPassphrase = true;
+        } else if (arg == "--soft-no-hmac-secret") {
+            options.fido.softWithoutHmacSecret = true;
         } else if (arg.starts_with("--")) {
             return usageError("unknown option " + arg);
         } else {
@@ -336,5 +430,7 @@ int main(int argc, char** argv) {
         return runAuditCommand(options, command);
     if (command == "check-link")
         return runCheckLink(options);
+    if (command == "fido")
+        return runFido(options);
     return usageError("unknown command '" + command + "'");
 }

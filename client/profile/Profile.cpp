@@ -1,6 +1,7 @@
 #include "client/profile/Profile.h"
 
 #include "client/audit/KeyEventLog.h"
+#include "client/profile/FidoSlots.h"
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
@@ -19,6 +20,7 @@ enum Subkey : std::uint64_t {
     kProfileVaultKey = 1,
     kHeaderMacKey = 2,
     kCompartmentWrapKey = 3,
+    kPassphraseCheckKey = 4, // in memory only
 };
 
 Bytes compartmentKeyBinding(const std::string& id) {
@@ -134,15 +136,35 @@ Result<std::unique_ptr<Profile>> Profile::create(const std::filesystem::path& di
             writeFileAtomically(dir / kHeaderFile, header.encode(profile->subkey(kHeaderMacKey)));
         !written)
         return written.error();
+    profile->rememberPassphrase(passphrase);
     return profile;
 }
 
 Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& dir,
                                                  const SecretBytes& passphrase) {
+    return unlockWith(dir, passphrase, nullptr);
+}
+
+Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& dir,
+                                                 const SecretBytes& passphrase, FidoAccess& fido) {
+    return unlockWith(dir, passphrase, &fido);
+}
+
+Result<std::unique_ptr<Profile>> Profile::unlockWith(const std::filesystem::path& dir,
+                                                     const SecretBytes& passphrase,
+                                                     FidoAccess* fido) {
     auto header = readProfileHeader(dir / kHeaderFile);
     if (!header)
         return header.error();
     auto opened = openPassphraseSlot(header.value(), passphrase);
+    if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
+        !header.value().fidoSlots.empty()) {
+        if (fido == nullptr)
+            return makeError(ErrorCode::NoAuthenticator,
+                             "this profile needs its FIDO security key as well as the passphrase");
+        opened = openFidoSlots(header.value().fidoSlots, passphrase, *fido,
+                               [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); });
+    }
     if (!opened)
         return opened.error();
     std::unique_ptr<Profile> profile(new Profile(dir, std::move(opened.value().second)));
@@ -152,17 +174,42 @@ Result<std::unique_ptr<Profile>> Profile::unlock(const std::filesystem::path& di
                          "match); restore it from a backup or ask your admin for recovery");
     if (auto vault = profile->openProfileVault(false); !vault)
         return vault.error();
+    profile->rememberPassphrase(passphrase);
     return profile;
+}
+
+void Profile::rememberPassphrase(const SecretBytes& passphrase) {
+    m_passphraseCheck = blake2bMac(subkey(kPassphraseCheckKey), passphrase.view());
+}
+
+bool Profile::isRememberedPassphrase(const SecretBytes& passphrase) const {
+    return equalConstantTime(blake2bMac(subkey(kPassphraseCheckKey), passphrase.view()),
+                             m_passphraseCheck);
+}
+
+SecretBytes Profile::headerMacKey() const {
+    return subkey(kHeaderMacKey);
 }
 
 void Profile::lock() {
     m_openCompartments.clear();
     m_profileVault.reset();
     m_profileKey.wipe();
+    m_passphraseCheck.clear();
 }
 
 Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
                                        const Argon2idParams& params) {
+    return changePassphraseWith(current, next, params, nullptr);
+}
+
+Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                       const Argon2idParams& params, FidoAccess& fido) {
+    return changePassphraseWith(current, next, params, &fido);
+}
+
+Result<void> Profile::changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
+                                           const Argon2idParams& params, FidoAccess* fido) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked;
     if (next.empty())
@@ -171,15 +218,40 @@ Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretB
     if (!header)
         return header.error();
     auto opened = openPassphraseSlot(header.value(), current);
+    SecretBytes fidoSecret;
+    const bool viaFido = !opened && opened.error().code == ErrorCode::WrongPassphrase &&
+                         !header.value().fidoSlots.empty();
+    if (viaFido) {
+        if (fido == nullptr)
+            return makeError(ErrorCode::NoAuthenticator,
+                             "this profile needs its FIDO security key to change the passphrase");
+        opened = openFidoSlots(
+            header.value().fidoSlots, current, *fido,
+            [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); }, &fidoSecret);
+    }
     if (!opened)
         return opened.error();
     if (!opened.value().second.equals(m_profileKey))
         return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
-    auto slot = makePassphraseSlot(next, params, m_profileKey);
-    if (!slot)
-        return slot.error();
-    header.value().passphraseSlots[opened.value().first] = std::move(slot.value());
-    return writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+    const std::size_t index = opened.value().first;
+    if (viaFido) {
+        auto slot = rewrapFidoSlot(header.value().fidoSlots[index], fidoSecret, next, params,
+                                   m_profileKey, ProfileHeader::fidoSlotBinding());
+        if (!slot)
+            return slot.error();
+        header.value().fidoSlots[index] = std::move(slot.value());
+    } else {
+        auto slot = makePassphraseSlot(next, params, m_profileKey);
+        if (!slot)
+            return slot.error();
+        header.value().passphraseSlots[index] = std::move(slot.value());
+    }
+    if (auto written =
+            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
+        !written)
+        return written;
+    rememberPassphrase(next);
+    return {};
 }
 
 Result<void> Profile::validateCompartmentName(const std::string& name) {
@@ -202,7 +274,7 @@ Result<std::vector<CompartmentInfo>> Profile::compartments() {
         return records.error();
     std::vector<CompartmentInfo> out;
     for (const auto& record : records.value())
-        out.push_back({record.id, record.name, record.createdAt});
+        out.push_back({record.id, record.name, record.createdAt, record.sealed});
     return out;
 }
 
@@ -219,7 +291,7 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         return makeError(ErrorCode::AlreadyExists,
                          "a compartment named \"" + name + "\" already exists");
 
-    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds()};
+    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds(), false, {}};
     const SecretBytes compartmentKey = SecretBytes::random(kKeyBytes);
     record.wrappedKey =
         wrapKey(subkey(kCompartmentWrapKey), compartmentKey, compartmentKeyBinding(record.id));
@@ -236,7 +308,7 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         return inserted.error();
     }
     m_openCompartments[record.id] = std::move(vault.value());
-    return CompartmentInfo{record.id, record.name, record.createdAt};
+    return CompartmentInfo{record.id, record.name, record.createdAt, false};
 }
 
 Result<void> Profile::removeCompartment(const std::string& name) {
@@ -270,14 +342,23 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
     const std::string& id = record.value()->id;
     if (auto open = m_openCompartments.find(id); open != m_openCompartments.end())
         return open->second.get();
+    if (record.value()->sealed)
+        return makeError(ErrorCode::PolicyRefused,
+                         "compartment \"" + name +
+                             "\" is sealed: it opens only with its own security key touch");
 
     auto key = unwrapKey(subkey(kCompartmentWrapKey), record.value()->wrappedKey,
                          compartmentKeyBinding(id));
     if (!key)
         return makeError(ErrorCode::Corrupted,
                          "the stored key of compartment \"" + name + "\" is damaged");
-    auto vault =
-        storage::Vault::open(compartmentPath(id), key.value(), storage::compartmentSchema());
+    return openCompartmentVault(id, name, key.value());
+}
+
+Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
+                                                      const std::string& name,
+                                                      const SecretBytes& key) {
+    auto vault = storage::Vault::open(compartmentPath(id), key, storage::compartmentSchema());
     if (!vault) {
         if (vault.error().code == ErrorCode::WrongKey || vault.error().code == ErrorCode::NotFound)
             return makeError(ErrorCode::Corrupted, "the vault of compartment \"" + name +
@@ -290,6 +371,14 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
     storage::Vault* raw = vault.value().get();
     m_openCompartments[id] = std::move(vault.value());
     return raw;
+}
+
+SecretBytes Profile::compartmentWrapKey() const {
+    return subkey(kCompartmentWrapKey);
+}
+
+Bytes Profile::compartmentBinding(const std::string& id) {
+    return compartmentKeyBinding(id);
 }
 
 } // namespace cloison

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "crypto/Kdf.h"
+#include "crypto/fido/FidoAuthenticator.h"
 #include "storage/Vault.h"
 
 #include <filesystem>
@@ -21,6 +22,16 @@ struct CompartmentInfo {
     std::string id;
     std::string name;
     std::int64_t createdAt = 0; // seconds since the epoch
+    bool sealed = false;        // opens only with its own security key touch
+};
+
+struct FidoAccess;
+struct ProfileHeader;
+
+struct FidoSlotInfo {
+    std::string id; // short hex name of the slot's credential
+    std::string rpId;
+    FidoVerification verification = FidoVerification::Presence;
 };
 
 class Profile {
@@ -37,6 +48,12 @@ public:
     // writes nothing.
     static Result<std::unique_ptr<Profile>> unlock(const std::filesystem::path& dir,
                                                    const SecretBytes& passphrase);
+    // The same, where FIDO slots may be opened with the passphrase and the key in `fido`.
+    // Also NoAuthenticator, WrongAuthenticator, WrongPin, PinBlocked, UserActionTimeout, ...
+    static Result<std::unique_ptr<Profile>> unlock(const std::filesystem::path& dir,
+                                                   const SecretBytes& passphrase, FidoAccess& fido);
+    // The FIDO slots, read from the header alone (no unlock needed, nothing secret).
+    static Result<std::vector<FidoSlotInfo>> fidoSlots(const std::filesystem::path& dir);
     ~Profile();
     Profile(const Profile&) = delete;
     Profile& operator=(const Profile&) = delete;
@@ -48,6 +65,21 @@ public:
 
     [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
                                                 const Argon2idParams& params);
+    // Changes the passphrase of the slot `current` opens: a passphrase slot, or else the FIDO
+    // slot of the key in `fido` (one more touch). Like LUKS key slots, other keys' slots keep
+    // their passphrase until changed with their own key.
+    [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next,
+                                                const Argon2idParams& params, FidoAccess& fido);
+
+    // Adds a slot opened by `passphrase` (the one this profile was unlocked with) together with
+    // the key in `fido`. With `requireFido` the passphrase-only slots are removed, so that from
+    // then on the passphrase alone no longer opens the profile: the policy requires FIDO for as
+    // long as the profile has no passphrase-only slot.
+    [[nodiscard]] Result<FidoSlotInfo> enrolFido(const SecretBytes& passphrase,
+                                                 const Argon2idParams& params, FidoAccess& fido,
+                                                 FidoVerification verification, bool requireFido);
+    // Refused (PolicyRefused) for the last FIDO slot when the policy requires FIDO.
+    [[nodiscard]] Result<void> removeFido(const std::string& slotId);
 
     [[nodiscard]] Result<std::vector<CompartmentInfo>> compartments();
     [[nodiscard]] Result<CompartmentInfo> addCompartment(const std::string& name);
@@ -57,10 +89,30 @@ public:
     // removeCompartment() of that compartment.
     [[nodiscard]] Result<storage::Vault*> compartmentVault(const std::string& name);
 
+    // Seals a compartment behind its own FIDO credential on the key in `fido` (its own
+    // hmac-secret and salt): from then on unlocking the profile does not open it, and
+    // compartmentVault() refuses it (PolicyRefused) until openSealedCompartment().
+    [[nodiscard]] Result<void> sealCompartment(const std::string& name, FidoAccess& fido,
+                                               FidoVerification verification);
+    [[nodiscard]] Result<storage::Vault*> openSealedCompartment(const std::string& name,
+                                                                FidoAccess& fido);
+
     static Result<void> validateCompartmentName(const std::string& name);
 
 private:
     Profile(std::filesystem::path dir, SecretBytes profileKey);
+    static Result<std::unique_ptr<Profile>>
+    unlockWith(const std::filesystem::path& dir, const SecretBytes& passphrase, FidoAccess* fido);
+    Result<ProfileHeader> readAuthenticHeader() const;
+    void rememberPassphrase(const SecretBytes& passphrase);
+    bool isRememberedPassphrase(const SecretBytes& passphrase) const;
+    SecretBytes headerMacKey() const;
+    Result<void> changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
+                                      const Argon2idParams& params, FidoAccess* fido);
+    Result<storage::Vault*> openCompartmentVault(const std::string& id, const std::string& name,
+                                                 const SecretBytes& key);
+    SecretBytes compartmentWrapKey() const;
+    static Bytes compartmentBinding(const std::string& id);
     Result<void> openProfileVault(bool create);
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;
@@ -68,6 +120,7 @@ private:
 
     std::filesystem::path m_dir;
     SecretBytes m_profileKey;
+    Bytes m_passphraseCheck; // keyed hash of the passphrase last proven, to confirm enrolments
     std::unique_ptr<storage::Vault> m_profileVault;
     std::map<std::string, std::unique_ptr<storage::Vault>> m_openCompartments; // by id
 };

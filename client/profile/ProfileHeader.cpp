@@ -15,6 +15,7 @@ namespace {
 constexpr char kMagic[8] = {'C', 'L', 'O', 'I', 'S', 'O', 'N', 'H'};
 constexpr std::size_t kPassphrasePayloadBytes =
     8 + 8 + kArgon2SaltBytes + kAeadOverheadBytes + kKeyBytes;
+constexpr std::size_t kMaxCredentialIdBytes = 1024;
 
 void putU16(Bytes& out, std::uint16_t v) {
     out.push_back(static_cast<std::uint8_t>(v));
@@ -76,6 +77,67 @@ Error damaged(const std::string& why) {
 
 } // namespace
 
+std::string FidoSlot::id() const {
+    return toHex(blake2b(credentialId, 6));
+}
+
+Bytes FidoSlot::encodeParameters() const {
+    Bytes out;
+    out.push_back(static_cast<std::uint8_t>(verification));
+    out.push_back(0);
+    putU64(out, params.passes);
+    putU64(out, params.memoryBytes);
+    putBytes(out, salt);
+    putBytes(out, fidoSalt);
+    putU16(out, static_cast<std::uint16_t>(credentialId.size()));
+    putBytes(out, credentialId);
+    out.push_back(static_cast<std::uint8_t>(rpId.size()));
+    putBytes(out, asBytes(rpId));
+    return out;
+}
+
+Bytes FidoSlot::encode() const {
+    Bytes out = encodeParameters();
+    putBytes(out, wrappedKey);
+    return out;
+}
+
+Result<FidoSlot> FidoSlot::decode(ByteView payload) {
+    Reader reader(payload);
+    FidoSlot slot;
+    std::uint8_t verification = 0;
+    std::uint8_t reserved = 0;
+    std::uint16_t idLength = 0;
+    std::uint8_t rpLength = 0;
+    ByteView salt, fidoSalt, id, rp, wrapped;
+    if (!reader.u8(verification) || !reader.u8(reserved) || !reader.u64(slot.params.passes) ||
+        !reader.u64(slot.params.memoryBytes) || !reader.take(kArgon2SaltBytes, salt) ||
+        !reader.take(kFidoSaltBytes, fidoSalt) || !reader.u16(idLength) ||
+        idLength > kMaxCredentialIdBytes || idLength == 0 || !reader.take(idLength, id) ||
+        !reader.u8(rpLength) || rpLength == 0 || !reader.take(rpLength, rp) ||
+        !reader.take(kAeadOverheadBytes + kKeyBytes, wrapped) || !reader.atEnd())
+        return damaged("a FIDO slot is truncated or has the wrong size");
+    if (verification != static_cast<std::uint8_t>(FidoVerification::Presence) &&
+        verification != static_cast<std::uint8_t>(FidoVerification::Pin))
+        return damaged("a FIDO slot has an unknown verification choice");
+    if (reserved != 0 || !validateArgon2idParams(slot.params))
+        return damaged("a FIDO slot has impossible key-derivation parameters");
+    slot.verification = static_cast<FidoVerification>(verification);
+    slot.salt.assign(salt.begin(), salt.end());
+    slot.fidoSalt.assign(fidoSalt.begin(), fidoSalt.end());
+    slot.credentialId.assign(id.begin(), id.end());
+    slot.rpId.assign(rp.begin(), rp.end());
+    slot.wrappedKey.assign(wrapped.begin(), wrapped.end());
+    return slot;
+}
+
+Bytes ProfileHeader::fidoSlotBinding() {
+    Bytes out(kMagic, kMagic + sizeof kMagic);
+    putU16(out, kFormat);
+    out.push_back(static_cast<std::uint8_t>(SlotKind::Fido));
+    return out;
+}
+
 Bytes ProfileHeader::slotBinding(const PassphraseSlot& slot) {
     Bytes out(kMagic, kMagic + sizeof kMagic);
     putU16(out, kFormat);
@@ -89,7 +151,7 @@ Bytes ProfileHeader::slotBinding(const PassphraseSlot& slot) {
 Bytes ProfileHeader::encodeBody() const {
     Bytes out(kMagic, kMagic + sizeof kMagic);
     putU16(out, kFormat);
-    putU16(out, static_cast<std::uint16_t>(passphraseSlots.size()));
+    putU16(out, static_cast<std::uint16_t>(passphraseSlots.size() + fidoSlots.size()));
     for (const PassphraseSlot& slot : passphraseSlots) {
         out.push_back(static_cast<std::uint8_t>(SlotKind::Passphrase));
         out.push_back(0);
@@ -98,6 +160,13 @@ Bytes ProfileHeader::encodeBody() const {
         putU64(out, slot.params.memoryBytes);
         putBytes(out, slot.salt);
         putBytes(out, slot.wrappedKey);
+    }
+    for (const FidoSlot& slot : fidoSlots) {
+        const Bytes payload = slot.encode();
+        out.push_back(static_cast<std::uint8_t>(SlotKind::Fido));
+        out.push_back(0);
+        putU16(out, static_cast<std::uint16_t>(payload.size()));
+        putBytes(out, payload);
     }
     return out;
 }
@@ -140,6 +209,13 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
         if (!reader.u8(kind) || !reader.u8(reserved) || !reader.u16(length) ||
             !reader.take(length, payload))
             return damaged("a key slot is truncated");
+        if (kind == static_cast<std::uint8_t>(SlotKind::Fido)) {
+            auto slot = FidoSlot::decode(payload);
+            if (!slot)
+                return slot.error();
+            header.fidoSlots.push_back(std::move(slot.value()));
+            continue;
+        }
         if (kind != static_cast<std::uint8_t>(SlotKind::Passphrase))
             return makeError(ErrorCode::SchemaTooNew,
                              "the profile has a key slot of a kind this build does not know; "
@@ -162,7 +238,7 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
     }
     if (!reader.atEnd())
         return damaged("unexpected trailing data");
-    if (header.passphraseSlots.empty())
+    if (header.passphraseSlots.empty() && header.fidoSlots.empty())
         return damaged("it has no key slot");
     return header;
 }

@@ -48,12 +48,12 @@ std::size_t countLines(const std::string& text) {
 
 } // namespace
 
-TEST_CASE("check-link: one JSON object per URL, exit 8 when one is flagged") {
+TEST_CASE("check-link: one JSON object per URL, exit 14 when one is flagged") {
     Run run = cli({"check-link", "--trusted", "en-marche.fr,lemonde.fr",
                    "https://onedrive-en-marche.fr/x", "https://www.en-marche.fr/",
                    "https://example.org/\"quoted\"\u202e"});
     INFO(run.output);
-    CHECK(run.exit == 8);
+    CHECK(run.exit == 14);
     CHECK(countLines(run.output) == 3);
     CHECK(run.output.find("{\"url\":\"https://onedrive-en-marche.fr/x\",\"written\":null,"
                           "\"verdict\":\"lookalike\"") == 0);
@@ -98,7 +98,7 @@ TEST_CASE("check-link: reads message text, blocklists, and a compartment's polic
     Run text =
         cli({"--profile", profile, "check-link", "--compartment", "finance", "--stdin"}, message);
     INFO(text.output);
-    CHECK(text.exit == 8);
+    CHECK(text.exit == 14);
     CHECK(countLines(text.output) == 2);
     CHECK(text.output.find("\"imitated\":\"paypal.com\"") != std::string::npos);
 
@@ -117,7 +117,7 @@ TEST_CASE("check-link: reads message text, blocklists, and a compartment's polic
     Run blocked = cli({"--profile", profile, "check-link", "--compartment", "finance", "--org-key",
                        orgKey, "--blocklist", v2, "https://login.phish.example/"});
     INFO(blocked.output);
-    CHECK(blocked.exit == 8);
+    CHECK(blocked.exit == 14);
     CHECK(blocked.output.find("\"verdict\":\"blocked\"") != std::string::npos);
     // The compartment now holds version 2: its stored list applies, and version 1 is refused.
     Run stored = cli({"--profile", profile, "check-link", "--compartment", "finance", "--org-key",

@@ -223,8 +223,8 @@ TEST_CASE("the profile repository keeps names unique") {
     auto vault = Vault::create(dir / "p.db", SecretBytes::random(32), profileSchema());
     REQUIRE(vault);
     ProfileRepository repository(*vault.value());
-    REQUIRE(repository.insertCompartment({"id1", "finance", Bytes(72, 1), 1}));
-    auto duplicate = repository.insertCompartment({"id2", "finance", Bytes(72, 2), 2});
+    REQUIRE(repository.insertCompartment({"id1", "finance", Bytes(72, 1), 1, false, {}}));
+    auto duplicate = repository.insertCompartment({"id2", "finance", Bytes(72, 2), 2, false, {}});
     CHECK(duplicate.error().code == ErrorCode::AlreadyExists);
     CHECK(repository.compartments().value().size() == 1);
     CHECK(repository.compartmentNamed("finance").value()->id == "id1");
