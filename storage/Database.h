@@ -2,7 +2,7 @@
 // storage/: no SQL outside this library.
 #pragma once
 
-#include "crypto/Bytes.h"
+#include "crypto/SecretBytes.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -39,6 +39,8 @@ public:
     std::int64_t columnInt64(int column) const;
     std::string columnText(int column) const;
     Bytes columnBlob(int column) const;
+    // For secret columns (private keys, session state): copied straight into guarded memory.
+    SecretBytes columnSecret(int column) const;
     bool columnIsNull(int column) const;
 
 private:
