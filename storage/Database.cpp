@@ -139,8 +139,12 @@ Result<void> Database::exec(const char* sql) {
 
 Result<Statement*> Database::cached(const char* sql) {
     auto found = m_cache.find(sql);
-    if (found != m_cache.end())
+    if (found != m_cache.end()) {
+        // As documented: reset, so that a caller that stopped early cannot leave the
+        // statement stepped (binding would then fail silently and the old values be used).
+        found->second->reset();
         return found->second.get();
+    }
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db, sql, -1, &stmt, nullptr);
     if (rc != SQLITE_OK)

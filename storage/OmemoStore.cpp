@@ -25,8 +25,10 @@ Result<std::optional<OmemoIdentityRecord>> OmemoStore::identity() {
     auto row = query.step();
     if (!row)
         return row.error();
-    if (!row.value())
+    if (!row.value()) {
+        query.reset();
         return std::optional<OmemoIdentityRecord>();
+    }
     OmemoIdentityRecord record;
     record.deviceId = toId(query.columnInt64(0));
     record.registrationId = toId(query.columnInt64(1));
@@ -80,8 +82,10 @@ Result<std::optional<SecretBytes>> OmemoStore::loadSecret(const char* sql, std::
     auto row = query.step();
     if (!row)
         return row.error();
-    if (!row.value())
+    if (!row.value()) {
+        query.reset();
         return std::optional<SecretBytes>();
+    }
     SecretBytes record = query.columnSecret(0);
     query.reset();
     return std::optional<SecretBytes>(std::move(record));
@@ -197,8 +201,10 @@ Result<std::optional<SecretBytes>> OmemoStore::session(std::string_view jid,
     auto row = query.step();
     if (!row)
         return row.error();
-    if (!row.value())
+    if (!row.value()) {
+        query.reset();
         return std::optional<SecretBytes>();
+    }
     SecretBytes record = query.columnSecret(0);
     query.reset();
     return std::optional<SecretBytes>(std::move(record));
@@ -274,8 +280,10 @@ Result<std::optional<Bytes>> OmemoStore::peerIdentity(std::string_view jid,
     auto row = query.step();
     if (!row)
         return row.error();
-    if (!row.value())
+    if (!row.value()) {
+        query.reset();
         return std::optional<Bytes>();
+    }
     Bytes key = query.columnBlob(0);
     query.reset();
     return std::optional<Bytes>(std::move(key));
@@ -283,18 +291,32 @@ Result<std::optional<Bytes>> OmemoStore::peerIdentity(std::string_view jid,
 
 Result<void> OmemoStore::savePeerIdentity(std::string_view jid, std::uint32_t deviceId,
                                           ByteView publicKey) {
-    auto stmt = m_vault.db().cached(
-        "INSERT INTO omemo_peer_identities (jid, device_id, public_key, first_seen)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (jid, device_id) DO UPDATE SET"
-        " public_key = excluded.public_key, first_seen = excluded.first_seen"
-        " WHERE public_key != excluded.public_key");
-    if (!stmt)
-        return stmt.error();
-    return stmt.value()
-        ->bind(1, jid)
-        .bind(2, std::int64_t{deviceId})
-        .bind(3, publicKey)
-        .bind(4, now())
+    // SQLCipher 3.4's SQLite has no upsert: insert when new, else replace a changed key only
+    // (so first_seen says when this key was first seen).
+    auto insert = m_vault.db().cached(
+        "INSERT OR IGNORE INTO omemo_peer_identities (jid, device_id, public_key, first_seen)"
+        " VALUES (?, ?, ?, ?)");
+    if (!insert)
+        return insert.error();
+    if (auto done = insert.value()
+                        ->bind(1, jid)
+                        .bind(2, std::int64_t{deviceId})
+                        .bind(3, publicKey)
+                        .bind(4, now())
+                        .run();
+        !done)
+        return done;
+    auto update =
+        m_vault.db().cached("UPDATE omemo_peer_identities SET public_key = ?, first_seen = ?"
+                            " WHERE jid = ? AND device_id = ? AND public_key != ?");
+    if (!update)
+        return update.error();
+    return update.value()
+        ->bind(1, publicKey)
+        .bind(2, now())
+        .bind(3, jid)
+        .bind(4, std::int64_t{deviceId})
+        .bind(5, publicKey)
         .run();
 }
 
@@ -307,8 +329,7 @@ Result<void> OmemoStore::setDeviceList(std::string_view jid,
         return done;
     for (std::uint32_t device : devices) {
         auto stmt = m_vault.db().cached(
-            "INSERT INTO omemo_devices (jid, device_id, active) VALUES (?, ?, 1)"
-            " ON CONFLICT (jid, device_id) DO UPDATE SET active = 1");
+            "INSERT OR REPLACE INTO omemo_devices (jid, device_id, active) VALUES (?, ?, 1)");
         if (!stmt)
             return stmt.error();
         if (auto done = stmt.value()->bind(1, jid).bind(2, std::int64_t{device}).run(); !done)
