@@ -101,8 +101,11 @@ Result<bool> KeyManager::maintain(std::int64_t now) {
         if (auto added = addSignedPreKey(m_adapter, m_store, now); !added)
             return added.error();
         changed = true;
-        // Older signed prekeys stay for messages built on them, but not forever.
-        for (const auto& old : signedKeys.value()) {
+        // Older signed prekeys stay for messages built on them, but not forever; the one just
+        // replaced always stays until the next rotation.
+        const auto& previous = signedKeys.value();
+        for (std::size_t i = 0; i + 1 < previous.size(); ++i) {
+            const auto& old = previous[i];
             if (now - old.createdAt >= m_policy.signedPreKeyRetentionSeconds) {
                 if (auto removed = m_store.removeSignedPreKey(old.id); !removed)
                     return removed.error();
