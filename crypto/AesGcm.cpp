@@ -14,7 +14,7 @@ struct CipherCtxFree {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
-Result<void> checkSizes(const SecretBytes& key, ByteView iv, std::size_t dataLen) {
+Result<void> checkSizes(ByteView key, ByteView iv, std::size_t dataLen) {
     if (key.size() != kAesGcmKeyBytes)
         return makeError(ErrorCode::InvalidArgument, "AES-128-GCM needs a 16-byte key");
     if (iv.size() != kAesGcmIvBytes)
@@ -30,7 +30,7 @@ Error failed(const char* what) {
 
 } // namespace
 
-Result<AesGcmSealed> aes128GcmEncrypt(const SecretBytes& key, ByteView iv, ByteView plaintext) {
+Result<AesGcmSealed> aes128GcmEncrypt(ByteView key, ByteView iv, ByteView plaintext) {
     if (auto sizes = checkSizes(key, iv, plaintext.size()); !sizes)
         return sizes.error();
     CipherCtx ctx(EVP_CIPHER_CTX_new());
@@ -55,8 +55,7 @@ Result<AesGcmSealed> aes128GcmEncrypt(const SecretBytes& key, ByteView iv, ByteV
     return out;
 }
 
-Result<Bytes> aes128GcmDecrypt(const SecretBytes& key, ByteView iv, ByteView ciphertext,
-                               ByteView tag) {
+Result<Bytes> aes128GcmDecrypt(ByteView key, ByteView iv, ByteView ciphertext, ByteView tag) {
     if (auto sizes = checkSizes(key, iv, ciphertext.size()); !sizes)
         return sizes.error();
     if (tag.size() != kAesGcmTagBytes)

@@ -16,10 +16,10 @@ struct AesGcmSealed {
     Bytes tag;        // kAesGcmTagBytes
 };
 
-[[nodiscard]] Result<AesGcmSealed> aes128GcmEncrypt(const SecretBytes& key, ByteView iv,
-                                                    ByteView plaintext);
+// `key` views secret memory the caller owns (SecretBytes or a wiped library buffer).
+[[nodiscard]] Result<AesGcmSealed> aes128GcmEncrypt(ByteView key, ByteView iv, ByteView plaintext);
 // WrongKey when the tag does not verify: key, IV, ciphertext or tag were altered.
-[[nodiscard]] Result<Bytes> aes128GcmDecrypt(const SecretBytes& key, ByteView iv,
-                                             ByteView ciphertext, ByteView tag);
+[[nodiscard]] Result<Bytes> aes128GcmDecrypt(ByteView key, ByteView iv, ByteView ciphertext,
+                                             ByteView tag);
 
 } // namespace cloison

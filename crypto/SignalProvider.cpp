@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <new>
 
 namespace cloison {
 namespace {
@@ -22,10 +23,19 @@ int randomBytes(std::uint8_t* data, std::size_t len, void*) {
     return 0;
 }
 
-// Contexts hold key-derived state: they live in guarded memory and are wiped on release.
+// Contexts hold key-derived state and are wiped on release. They live on the ordinary heap:
+// libsignal creates several per message, and a guarded allocation (mmap, mprotect, mlock) for
+// each would cost more than the cryptography itself.
 template <typename State> State* allocState() {
     ensureSodium();
-    return static_cast<State*>(sodium_malloc(sizeof(State)));
+    return new (std::nothrow) State();
+}
+
+template <typename State> void freeState(void* context, void*) {
+    if (context == nullptr)
+        return;
+    sodium_memzero(context, sizeof(State));
+    delete static_cast<State*>(context);
 }
 
 int hmacInit(void** context, const std::uint8_t* key, std::size_t keyLen, void*) {
@@ -33,7 +43,7 @@ int hmacInit(void** context, const std::uint8_t* key, std::size_t keyLen, void*)
     if (state == nullptr)
         return SG_ERR_NOMEM;
     if (crypto_auth_hmacsha256_init(state, key, keyLen) != 0) {
-        sodium_free(state);
+        freeState<crypto_auth_hmacsha256_state>(state, nullptr);
         return SG_ERR_UNKNOWN;
     }
     *context = state;
@@ -53,10 +63,6 @@ int hmacFinal(void* context, signal_buffer** output, void*) {
     *output = signal_buffer_create(mac, sizeof mac);
     sodium_memzero(mac, sizeof mac);
     return *output == nullptr ? SG_ERR_NOMEM : 0;
-}
-
-void freeState(void* context, void*) {
-    sodium_free(context); // sodium_free wipes before unmapping; null is fine
 }
 
 int sha512Init(void** context, void*) {
@@ -176,8 +182,18 @@ int aesCbcDecrypt(signal_buffer** output, int cipher, const std::uint8_t* key, s
 }
 
 const signal_crypto_provider kProvider{
-    randomBytes,  hmacInit,    hmacUpdate, hmacFinal,     freeState,     sha512Init,
-    sha512Update, sha512Final, freeState,  aesCbcEncrypt, aesCbcDecrypt, nullptr,
+    randomBytes,
+    hmacInit,
+    hmacUpdate,
+    hmacFinal,
+    freeState<crypto_auth_hmacsha256_state>,
+    sha512Init,
+    sha512Update,
+    sha512Final,
+    freeState<crypto_hash_sha512_state>,
+    aesCbcEncrypt,
+    aesCbcDecrypt,
+    nullptr,
 };
 
 } // namespace

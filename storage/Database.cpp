@@ -100,6 +100,12 @@ Bytes Statement::columnBlob(int column) const {
     return blob == nullptr ? Bytes() : Bytes(blob, blob + size);
 }
 
+ByteView Statement::columnView(int column) const {
+    const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return blob == nullptr ? ByteView() : ByteView(blob, static_cast<std::size_t>(size));
+}
+
 SecretBytes Statement::columnSecret(int column) const {
     const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
     const int size = sqlite3_column_bytes(m_stmt, column);

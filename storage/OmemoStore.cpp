@@ -210,6 +210,23 @@ Result<std::optional<SecretBytes>> OmemoStore::session(std::string_view jid,
     return std::optional<SecretBytes>(std::move(record));
 }
 
+Result<bool> OmemoStore::readSession(std::string_view jid, std::uint32_t deviceId,
+                                     const std::function<void(ByteView)>& reader) {
+    auto stmt =
+        m_vault.db().cached("SELECT record FROM omemo_sessions WHERE jid = ? AND device_id = ?");
+    if (!stmt)
+        return stmt.error();
+    Statement& query = *stmt.value();
+    query.bind(1, jid).bind(2, std::int64_t{deviceId});
+    auto row = query.step();
+    if (!row)
+        return row.error();
+    if (row.value())
+        reader(query.columnView(0));
+    query.reset();
+    return row.value();
+}
+
 Result<void> OmemoStore::putSession(std::string_view jid, std::uint32_t deviceId, ByteView record) {
     auto stmt = m_vault.db().cached("INSERT OR REPLACE INTO omemo_sessions (jid, device_id, record)"
                                     " VALUES (?, ?, ?)");

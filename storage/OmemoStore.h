@@ -9,6 +9,7 @@
 #include "storage/Vault.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,10 @@ public:
     // Sessions with peer devices (a peer is a bare JID).
     [[nodiscard]] Result<std::optional<SecretBytes>> session(std::string_view jid,
                                                              std::uint32_t deviceId);
+    // Hands the record to `reader` in place (no copy); false when there is none. For the hot
+    // path: every message loads its session once.
+    [[nodiscard]] Result<bool> readSession(std::string_view jid, std::uint32_t deviceId,
+                                           const std::function<void(ByteView)>& reader);
     [[nodiscard]] Result<void> putSession(std::string_view jid, std::uint32_t deviceId,
                                           ByteView record);
     [[nodiscard]] Result<bool> hasSession(std::string_view jid, std::uint32_t deviceId);

@@ -79,6 +79,7 @@ Result<std::unique_ptr<OmemoEngine>> OmemoEngine::open(storage::Vault& vault, st
     auto identity = engine->m_store.identity();
     if (!identity)
         return identity.error();
+    engine->m_keyScratch = SecretBytes(kMinKeyMaterialBytes);
     engine->m_deviceId = identity.value()->deviceId;
     engine->m_identityKey = identity.value()->publicKey;
     return engine;
@@ -412,17 +413,24 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
     encrypted.iv = randomBytes(kAesGcmIvBytes);
     std::int64_t messageId = 0;
     auto done = m_vault.transaction([&]() -> Result<void> {
-        const SecretBytes key = SecretBytes::random(kAesGcmKeyBytes);
-        auto sealed = aes128GcmEncrypt(key, encrypted.iv, asBytes(text));
+        // The engine's guarded scratch buffer: the fresh AES key, then the GCM tag once the
+        // payload is sealed; wiped below whatever happens. (A guarded allocation per message
+        // would cost more than the whole ratchet step.)
+        SecretBytes& material = m_keyScratch;
+        struct Wipe {
+            SecretBytes& buffer;
+            ~Wipe() { sodium_memzero(buffer.data(), buffer.size()); }
+        } wipe{material};
+        randombytes_buf(material.data(), kAesGcmKeyBytes);
+        auto sealed =
+            aes128GcmEncrypt(material.view().first(kAesGcmKeyBytes), encrypted.iv, asBytes(text));
         if (!sealed)
             return sealed.error();
-        SecretBytes material(kMinKeyMaterialBytes);
-        std::memcpy(material.data(), key.data(), kAesGcmKeyBytes);
         std::memcpy(material.data() + kAesGcmKeyBytes, sealed.value().tag.data(), kAesGcmTagBytes);
         bool reachedPeer = false;
         std::string failures;
         for (const auto& [jid, device] : targets) {
-            auto sealedKey = m_adapter->encrypt(jid, device, material);
+            auto sealedKey = m_adapter->encrypt(jid, device, material.view());
             if (!sealedKey) {
                 failures += "; device " + std::to_string(device) + ": " + sealedKey.error().message;
                 out.events.push_back(
@@ -511,11 +519,11 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         auto material = m_adapter->decrypt(from, sid, mine->data, mine->preKey, usedPreKey);
         if (!material)
             return material.error();
-        if (material.value().size() < kMinKeyMaterialBytes)
+        if (material.value().view().size() < kMinKeyMaterialBytes)
             return makeError(ErrorCode::InvalidArgument,
-                             "key material is " + std::to_string(material.value().size()) +
+                             "key material is " + std::to_string(material.value().view().size()) +
                                  " bytes; 32 (AES key and GCM tag) are required");
-        if (material.value().size() != kMinKeyMaterialBytes)
+        if (material.value().view().size() != kMinKeyMaterialBytes)
             return makeError(ErrorCode::InvalidArgument, "key material is not 32 bytes");
         if (usedPreKey) {
             auto changed = m_keys->maintain(now());
@@ -525,7 +533,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         }
         if (!encrypted.payload)
             return {}; // key transport: it only moved the ratchet forward
-        const SecretBytes key = SecretBytes::copyOf(material.value().view().first(kAesGcmKeyBytes));
+        const ByteView key = material.value().view().first(kAesGcmKeyBytes);
         const ByteView tag = material.value().view().subspan(kAesGcmKeyBytes, kAesGcmTagBytes);
         auto plain = aes128GcmDecrypt(key, encrypted.iv, *encrypted.payload, tag);
         if (!plain)

@@ -126,6 +126,7 @@ private:
     std::unique_ptr<SignalStore> m_signalStore;
     std::unique_ptr<SignalAdapter> m_adapter;
     std::unique_ptr<KeyManager> m_keys;
+    SecretBytes m_keyScratch; // payload key and tag of the message being encrypted
     std::uint32_t m_deviceId = 0;
     Bytes m_identityKey;
     std::vector<std::uint32_t> m_ownDevices;

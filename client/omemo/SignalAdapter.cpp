@@ -189,7 +189,7 @@ Result<void> SignalAdapter::startSession(const std::string& jid, std::uint32_t d
 }
 
 Result<EncryptedKey> SignalAdapter::encrypt(const std::string& jid, std::uint32_t deviceId,
-                                            const SecretBytes& keyMaterial) {
+                                            ByteView keyMaterial) {
     m_store.clearError();
     const signal_protocol_address address = addressOf(jid, deviceId);
     session_cipher* rawCipher = nullptr;
@@ -210,8 +210,8 @@ Result<EncryptedKey> SignalAdapter::encrypt(const std::string& jid, std::uint32_
     return out;
 }
 
-Result<SecretBytes> SignalAdapter::decrypt(const std::string& jid, std::uint32_t deviceId,
-                                           ByteView data, bool preKey, bool& usedPreKey) {
+Result<SignalBuffer> SignalAdapter::decrypt(const std::string& jid, std::uint32_t deviceId,
+                                            ByteView data, bool preKey, bool& usedPreKey) {
     m_store.clearError();
     usedPreKey = false;
     const signal_protocol_address address = addressOf(jid, deviceId);
@@ -243,7 +243,7 @@ Result<SecretBytes> SignalAdapter::decrypt(const std::string& jid, std::uint32_t
             rc != 0)
             return failure("key decryption", rc);
     }
-    return plaintext.secret();
+    return plaintext;
 }
 
 } // namespace cloison::omemo

@@ -56,10 +56,11 @@ public:
     [[nodiscard]] Result<void> startSession(const std::string& jid, std::uint32_t deviceId,
                                             const Bundle& bundle, const PublicPreKey& preKey);
     [[nodiscard]] Result<EncryptedKey> encrypt(const std::string& jid, std::uint32_t deviceId,
-                                               const SecretBytes& keyMaterial);
+                                               ByteView keyMaterial);
     // usedPreKey: a one-time prekey of ours was consumed (replenish and republish).
-    [[nodiscard]] Result<SecretBytes> decrypt(const std::string& jid, std::uint32_t deviceId,
-                                              ByteView data, bool preKey, bool& usedPreKey);
+    // The key material stays in libsignal's buffer, wiped when released.
+    [[nodiscard]] Result<SignalBuffer> decrypt(const std::string& jid, std::uint32_t deviceId,
+                                               ByteView data, bool preKey, bool& usedPreKey);
 
 private:
     Error failure(const std::string& what, int rc) const;

@@ -150,12 +150,14 @@ int loadSession(signal_buffer** record, signal_buffer** userRecord,
                 const signal_protocol_address* address, void* userData) {
     SignalStore& s = self(userData);
     *userRecord = nullptr;
-    auto found = s.store().session(jidOf(address), deviceOf(address));
+    int rc = 0;
+    auto found = s.store().readSession(jidOf(address), deviceOf(address),
+                                       [&](ByteView bytes) { rc = toBuffer(record, bytes); });
     if (failed(s, found))
         return SG_ERR_UNKNOWN;
     if (!found.value())
         return 0;
-    return toBuffer(record, found.value()->view()) == 0 ? 1 : SG_ERR_NOMEM;
+    return rc == 0 ? 1 : SG_ERR_NOMEM;
 }
 
 int subDeviceSessions(signal_int_list** sessions, const char* name, std::size_t len,

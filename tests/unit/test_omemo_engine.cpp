@@ -218,7 +218,8 @@ TEST_CASE("a wrong GCM tag or key material shorter than 32 bytes is refused") {
     auto craft = [&](const SecretBytes& material, ByteView payload, ByteView iv) {
         omemo::EncryptedElement e;
         e.sid = alice.engine->deviceId();
-        auto key = adapter.encrypt("bob@example.org", bob.engine->deviceId(), material).value();
+        auto key =
+            adapter.encrypt("bob@example.org", bob.engine->deviceId(), material.view()).value();
         e.keys.push_back({bob.engine->deviceId(), key.data, key.preKey});
         e.iv.assign(iv.begin(), iv.end());
         e.payload = Bytes(payload.begin(), payload.end());
@@ -228,7 +229,7 @@ TEST_CASE("a wrong GCM tag or key material shorter than 32 bytes is refused") {
     };
     const SecretBytes key = SecretBytes::random(16);
     const Bytes iv = randomBytes(12);
-    auto sealed = aes128GcmEncrypt(key, iv, asBytes("crafted")).value();
+    auto sealed = aes128GcmEncrypt(key.view(), iv, asBytes("crafted")).value();
 
     SecretBytes shortMaterial = key.copy(); // the old 16-byte form, with no tag
     server.deliver(b, craft(shortMaterial, sealed.ciphertext, iv));

@@ -130,25 +130,25 @@ TEST_CASE("AES-128-GCM matches the GCM specification's test case 3 and rejects t
     const Bytes iv = hex("cafebabefacedbaddecaf888");
     const Bytes plain = hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
                             "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
-    auto sealed = aes128GcmEncrypt(key, iv, plain);
+    auto sealed = aes128GcmEncrypt(key.view(), iv, plain);
     REQUIRE(sealed);
     CHECK(sealed.value().ciphertext ==
           hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
               "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985"));
     CHECK(sealed.value().tag == hex("4d5c2af327cd64a62cf35abd2ba6fab4"));
-    auto opened = aes128GcmDecrypt(key, iv, sealed.value().ciphertext, sealed.value().tag);
+    auto opened = aes128GcmDecrypt(key.view(), iv, sealed.value().ciphertext, sealed.value().tag);
     REQUIRE(opened);
     CHECK(opened.value() == plain);
 
     Bytes tag = sealed.value().tag;
     tag[3] ^= 1;
-    auto bad = aes128GcmDecrypt(key, iv, sealed.value().ciphertext, tag);
+    auto bad = aes128GcmDecrypt(key.view(), iv, sealed.value().ciphertext, tag);
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == ErrorCode::WrongKey);
     Bytes ct = sealed.value().ciphertext;
     ct[0] ^= 1;
-    CHECK_FALSE(aes128GcmDecrypt(key, iv, ct, sealed.value().tag));
-    CHECK_FALSE(aes128GcmDecrypt(key, ByteView(iv).first(8), sealed.value().ciphertext,
+    CHECK_FALSE(aes128GcmDecrypt(key.view(), iv, ct, sealed.value().tag));
+    CHECK_FALSE(aes128GcmDecrypt(key.view(), ByteView(iv).first(8), sealed.value().ciphertext,
                                  sealed.value().tag));
 }
 
