@@ -296,3 +296,26 @@ TEST_CASE("two compartments of one profile have separate identities and sessions
     server.run();
     CHECK(receivedTexts(f).back() == "reply");
 }
+
+TEST_CASE("first-contact PreKey messages decrypt in any order, each once") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.holdMessages = true;
+    for (const char* text : {"p1", "p2", "p3"})
+        server.submit(a, must(alice.engine->sendMessage("bob@example.org", text)));
+    server.run();
+    REQUIRE(server.held.size() == 3);
+    for (const auto& entry : server.held)
+        CHECK(entry.second.find("prekey=\"true\"") != std::string::npos);
+    const auto held = server.held;
+    for (int index : {2, 0, 1, 2})
+        server.deliver(b, held[static_cast<std::size_t>(index)].second);
+    CHECK(receivedTexts(b) == std::vector<std::string>{"p3", "p1", "p2"});
+    CHECK(eventsOf(b, EventType::MessageRejected).size() == 1);
+    CHECK(messageCount(*bob.vault) == 3);
+    CHECK(storage::OmemoStore(*bob.vault).preKeyIds().value().size() == 100);
+}
