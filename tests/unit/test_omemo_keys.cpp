@@ -6,6 +6,7 @@
 #include "storage/Schemas.h"
 #include "tests/support/FakeXmppServer.h"
 #include "tests/support/OmemoPeer.h"
+#include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
 
@@ -202,4 +203,39 @@ TEST_CASE("a peer without OMEMO devices gets no message and the sender is told")
     REQUIRE(rejected.size() == 1);
     CHECK(rejected[0].reason.find("no OMEMO device of nobody@example.org") != std::string::npos);
     CHECK(storage::MessageRepository(*alice.vault).count().value() == 0);
+}
+
+TEST_CASE("compartment schema 2: migrated from version 1 equals created fresh") {
+    TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    const storage::Schema& latest = storage::compartmentSchema();
+    REQUIRE(latest.latestVersion() >= 2);
+    const storage::Schema v1{"compartment", latest.migrations.first(1)};
+    {
+        auto old = storage::Vault::create(dir / "old.db", key, v1);
+        REQUIRE(old);
+        CHECK(old.value()->schemaVersion() == 1);
+    }
+    auto migrated = storage::Vault::open(dir / "old.db", key, latest);
+    REQUIRE(migrated);
+    auto fresh = storage::Vault::create(dir / "fresh.db", key, latest);
+    REQUIRE(fresh);
+    CHECK(migrated.value()->schemaVersion() == fresh.value()->schemaVersion());
+    auto schemaOf = [](storage::Vault& vault) {
+        std::vector<std::string> out;
+        auto stmt = vault.db().cached("SELECT type || ' ' || name || ' ' || coalesce(sql, '')"
+                                      " FROM sqlite_master ORDER BY type, name");
+        REQUIRE(stmt);
+        while (stmt.value()->step().value())
+            out.push_back(stmt.value()->columnText(0));
+        stmt.value()->reset();
+        return out;
+    };
+    const auto tables = schemaOf(*fresh.value());
+    CHECK(schemaOf(*migrated.value()) == tables);
+    CHECK(std::any_of(tables.begin(), tables.end(), [](const std::string& entry) {
+        return entry.rfind("table omemo_sessions", 0) == 0;
+    }));
+    // The migrated vault works for OMEMO at once.
+    CHECK(omemo::OmemoEngine::open(*migrated.value(), "alice@example.org"));
 }
