@@ -228,11 +228,23 @@ Result<bool> OmemoStore::readSession(std::string_view jid, std::uint32_t deviceI
 }
 
 Result<void> OmemoStore::putSession(std::string_view jid, std::uint32_t deviceId, ByteView record) {
-    auto stmt = m_vault.db().cached("INSERT OR REPLACE INTO omemo_sessions (jid, device_id, record)"
-                                    " VALUES (?, ?, ?)");
-    if (!stmt)
-        return stmt.error();
-    return stmt.value()->bind(1, jid).bind(2, std::int64_t{deviceId}).bind(3, record).run();
+    // Every message rewrites its session: updating in place dirties fewer pages than
+    // INSERT OR REPLACE (a delete, a secure-delete wipe and an insert), a third of the commit.
+    auto update =
+        m_vault.db().cached("UPDATE omemo_sessions SET record = ? WHERE jid = ? AND device_id = ?");
+    if (!update)
+        return update.error();
+    if (auto done =
+            update.value()->bind(1, record).bind(2, jid).bind(3, std::int64_t{deviceId}).run();
+        !done)
+        return done;
+    if (m_vault.db().changes() > 0)
+        return {};
+    auto insert =
+        m_vault.db().cached("INSERT INTO omemo_sessions (jid, device_id, record) VALUES (?, ?, ?)");
+    if (!insert)
+        return insert.error();
+    return insert.value()->bind(1, jid).bind(2, std::int64_t{deviceId}).bind(3, record).run();
 }
 
 Result<bool> OmemoStore::hasSession(std::string_view jid, std::uint32_t deviceId) {
