@@ -100,6 +100,12 @@ Bytes Statement::columnBlob(int column) const {
     return blob == nullptr ? Bytes() : Bytes(blob, blob + size);
 }
 
+ByteView Statement::columnView(int column) const {
+    const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return blob == nullptr ? ByteView() : ByteView(blob, static_cast<std::size_t>(size));
+}
+
 SecretBytes Statement::columnSecret(int column) const {
     const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
     const int size = sqlite3_column_bytes(m_stmt, column);
@@ -139,8 +145,12 @@ Result<void> Database::exec(const char* sql) {
 
 Result<Statement*> Database::cached(const char* sql) {
     auto found = m_cache.find(sql);
-    if (found != m_cache.end())
+    if (found != m_cache.end()) {
+        // As documented: reset, so that a caller that stopped early cannot leave the
+        // statement stepped (binding would then fail silently and the old values be used).
+        found->second->reset();
         return found->second.get();
+    }
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db, sql, -1, &stmt, nullptr);
     if (rc != SQLITE_OK)

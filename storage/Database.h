@@ -39,7 +39,10 @@ public:
     std::int64_t columnInt64(int column) const;
     std::string columnText(int column) const;
     Bytes columnBlob(int column) const;
-    SecretBytes columnSecret(int column) const; // straight into guarded memory
+    // The blob in place, valid until the next step() or reset(): for secrets handed on at once.
+    ByteView columnView(int column) const;
+    // For secret columns (private keys, session state): copied straight into guarded memory.
+    SecretBytes columnSecret(int column) const;
     bool columnIsNull(int column) const;
 
 private:

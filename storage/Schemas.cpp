@@ -37,6 +37,43 @@ Result<void> compartmentV1(Database& db) {
                    " value BLOB NOT NULL);");
 }
 
+// OMEMO (legacy, XEP-0384 v0.3) state of the compartment's one device. Private keys, prekey
+// records and sessions are secret; the vault encrypts them at rest like everything else.
+Result<void> compartmentV2(Database& db) {
+    return db.exec("CREATE TABLE omemo_identity ("
+                   " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                   " device_id INTEGER NOT NULL,"
+                   " registration_id INTEGER NOT NULL,"
+                   " public_key BLOB NOT NULL,"
+                   " private_key BLOB NOT NULL,"
+                   " next_prekey_id INTEGER NOT NULL,"
+                   " next_signed_prekey_id INTEGER NOT NULL,"
+                   " created_at INTEGER NOT NULL);"
+                   "CREATE TABLE omemo_prekeys ("
+                   " id INTEGER PRIMARY KEY NOT NULL,"
+                   " record BLOB NOT NULL);"
+                   "CREATE TABLE omemo_signed_prekeys ("
+                   " id INTEGER PRIMARY KEY NOT NULL,"
+                   " record BLOB NOT NULL,"
+                   " created_at INTEGER NOT NULL);"
+                   "CREATE TABLE omemo_sessions ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " record BLOB NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));"
+                   "CREATE TABLE omemo_peer_identities ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " public_key BLOB NOT NULL,"
+                   " first_seen INTEGER NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));"
+                   "CREATE TABLE omemo_devices ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " active INTEGER NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));");
+}
+
 Result<void> compartmentV3(Database& db) {
     // Append-only in the vault itself, not only by convention of the code that writes it.
     return db.exec("CREATE TABLE key_events ("
@@ -64,6 +101,7 @@ constexpr std::array kProfileMigrations{
 };
 constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},
+    Migration{2, "omemo identity, prekeys and sessions", &compartmentV2},
     Migration{3, "key-event log", &compartmentV3},
 };
 

@@ -293,3 +293,11 @@ TEST_CASE("a disk that fills up mid-write loses no committed message") {
     REQUIRE(vault);
     CHECK(MessageRepository(*vault.value()).count().value() == report[0]);
 }
+
+TEST_CASE("shipped migrations are numbered 1, 2, 3, ... in order") {
+    for (const Schema* schema : {&profileSchema(), &compartmentSchema()}) {
+        int expected = 1;
+        for (const Migration& migration : schema->migrations)
+            CHECK(migration.version == expected++);
+    }
+}

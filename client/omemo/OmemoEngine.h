@@ -1,0 +1,139 @@
+// The OMEMO engine of one compartment: pure logic over stanzas, no sockets. Feed it a stanza
+// (or a command) and it returns events for the UI and stanzas to send. Every change to keys
+// and sessions is written to the compartment's vault in the same transaction as the message
+// it belongs to, so a crash or a rejected message never leaves half a ratchet step behind.
+// The engine does crypto and disk work: it runs on the compartment's worker thread, never on
+// the UI thread. One engine per compartment vault; not thread-safe.
+#pragma once
+
+#include "client/omemo/KeyManager.h"
+#include "client/omemo/Stanzas.h"
+#include "storage/MessageRepository.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cloison::omemo {
+
+enum class EventType {
+    MessageReceived,   // text holds the plaintext, messageId its row in the vault
+    MessageRejected,   // reason says why; nothing was stored
+    MessageSent,       // messageId: the stored copy
+    DeviceListUpdated, // peer published a device list
+    SessionStarted,    // with peer/deviceId, from its bundle
+    DeviceUnreachable, // no bundle for peer/deviceId: it will not get the message
+    DeviceIdChanged,   // our device id collided with another device's and was replaced
+    PublishFailed,     // reason: the server's error
+};
+
+struct Event {
+    EventType type;
+    std::string peer; // bare JID
+    std::uint32_t deviceId = 0;
+    std::string text;
+    std::string reason;
+    std::int64_t messageId = 0;
+};
+
+struct Output {
+    std::vector<Event> events;
+    std::vector<std::string> stanzas;
+    void append(Output&& other);
+};
+
+struct EngineOptions {
+    KeyPolicy keys;
+    bool openAccess = true;              // publish with pubsub#access_model=open
+    std::function<std::int64_t()> clock; // seconds since the epoch; default: the system clock
+    xml::Limits xmlLimits;
+};
+
+class OmemoEngine {
+public:
+    // Creates the compartment's OMEMO identity on first use.
+    static Result<std::unique_ptr<OmemoEngine>> open(storage::Vault& vault, std::string ownJid,
+                                                     EngineOptions options = {});
+    ~OmemoEngine();
+    OmemoEngine(const OmemoEngine&) = delete;
+    OmemoEngine& operator=(const OmemoEngine&) = delete;
+
+    const std::string& jid() const { return m_jid; }
+    std::uint32_t deviceId() const { return m_deviceId; }
+    const Bytes& identityKey() const { return m_identityKey; }
+    std::string fingerprint() const { return omemoFingerprint(m_identityKey); }
+    std::string verificationUri() const {
+        return omemo::verificationUri(m_jid, m_deviceId, m_identityKey);
+    }
+
+    // After connecting: fetches our device list, then announces this device and its bundle.
+    Output start();
+    // A stanza from the server. Malformed XML is an error; an OMEMO message that fails to
+    // decrypt is a MessageRejected event (it says nothing about our own state).
+    [[nodiscard]] Result<Output> handleStanza(std::string_view stanza);
+    // Encrypts `text` for every device of `peer` and our own other devices. Devices without a
+    // session get their bundles fetched first; the message goes out when they have answered.
+    [[nodiscard]] Result<Output> sendMessage(const std::string& peer, const std::string& text);
+    // Rotates the signed prekey when due, tops up prekeys, republishes the bundle if changed.
+    [[nodiscard]] Result<Output> maintainKeys();
+    [[nodiscard]] Result<Bundle> bundle() { return m_keys->bundle(); }
+
+private:
+    enum class IqKind { DeviceList, OwnDeviceList, OwnBundle, Bundle, Publish };
+    struct PendingIq {
+        IqKind kind;
+        std::string jid;
+        std::uint32_t deviceId = 0;
+        std::string retryWithoutOptions; // for publishes with publish-options
+    };
+    struct Outgoing {
+        std::string peer;
+        std::string text;
+        std::set<std::pair<std::string, std::uint32_t>> awaiting; // device 0: its device list
+    };
+
+    OmemoEngine(storage::Vault& vault, std::string jid, EngineOptions options);
+    std::int64_t now() const;
+    std::string nextId();
+    std::string sendIq(Output& out, const xml::Element& iq, PendingIq pending);
+    void publishOwn(Output& out, std::vector<std::uint32_t> devices);
+    Result<void> publishBundle(Output& out);
+
+    Result<Output> handleIq(const xml::Element& iq);
+    Result<Output> handleMessage(const xml::Element& message);
+    Result<void> onDeviceList(Output& out, const std::string& jid,
+                              std::vector<std::uint32_t> devices, bool fromFetch);
+    Result<void> onBundle(Output& out, const std::string& jid, std::uint32_t deviceId,
+                          const xml::Element* bundle);
+    void onOwnBundle(Output& out, const xml::Element* bundle);
+    Output decrypt(const std::string& from, const std::string& conversation,
+                   const EncryptedElement& encrypted);
+
+    Result<std::set<std::pair<std::string, std::uint32_t>>> missingSessions(const std::string& peer,
+                                                                            Output& out);
+    void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
+    Result<Output> encryptNow(const std::string& peer, const std::string& text);
+
+    storage::Vault& m_vault;
+    std::string m_jid;
+    EngineOptions m_options;
+    storage::OmemoStore m_store;
+    storage::MessageRepository m_messages;
+    std::unique_ptr<SignalContext> m_context;
+    std::unique_ptr<SignalStore> m_signalStore;
+    std::unique_ptr<SignalAdapter> m_adapter;
+    std::unique_ptr<KeyManager> m_keys;
+    SecretBytes m_keyScratch; // payload key and tag of the message being encrypted
+    std::uint32_t m_deviceId = 0;
+    Bytes m_identityKey;
+    std::vector<std::uint32_t> m_ownDevices;
+    std::map<std::string, PendingIq> m_pendingIqs;
+    std::set<std::pair<std::string, std::uint32_t>> m_fetching;
+    std::vector<Outgoing> m_outbox;
+    std::uint64_t m_counter = 0;
+};
+
+} // namespace cloison::omemo

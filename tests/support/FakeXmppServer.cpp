@@ -1,0 +1,146 @@
+#include "tests/support/FakeXmppServer.h"
+
+#include "client/omemo/Xml.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace cloison::test {
+
+using omemo::kPubsubNs;
+using xml::Element;
+
+std::string bare(const std::string& jid) {
+    return jid.substr(0, jid.find('/'));
+}
+
+FakeDevice& FakeXmppServer::connect(const std::string& fullJid, omemo::OmemoEngine& engine) {
+    m_devices.push_back(std::make_unique<FakeDevice>());
+    FakeDevice& device = *m_devices.back();
+    device.fullJid = fullJid;
+    device.engine = &engine;
+    submit(device, engine.start());
+    return device;
+}
+
+void FakeXmppServer::submit(FakeDevice& from, omemo::Output output) {
+    for (auto& event : output.events)
+        from.events.push_back(std::move(event));
+    for (auto& stanza : output.stanzas)
+        m_queue.emplace_back(&from, std::move(stanza));
+}
+
+void FakeXmppServer::run() {
+    while (!m_queue.empty()) {
+        auto [from, stanza] = std::move(m_queue.front());
+        m_queue.pop_front();
+        route(*from, stanza);
+    }
+}
+
+void FakeXmppServer::deliver(FakeDevice& to, const std::string& stanza) {
+    to.received.push_back(stanza);
+    auto output = to.engine->handleStanza(stanza);
+    if (!output)
+        throw std::runtime_error("engine refused a stanza: " + output.error().message);
+    submit(to, std::move(output.value()));
+}
+
+void FakeXmppServer::answer(FakeDevice& to, const std::string& stanza) {
+    deliver(to, stanza);
+}
+
+void FakeXmppServer::route(FakeDevice& from, const std::string& text) {
+    auto parsed = xml::parse(text);
+    if (!parsed)
+        throw std::runtime_error("engine sent malformed XML: " + parsed.error().message);
+    Element stanza = std::move(parsed.value());
+    stanza.attributes.erase(std::remove_if(stanza.attributes.begin(), stanza.attributes.end(),
+                                           [](const auto& a) { return a.first == "from"; }),
+                            stanza.attributes.end());
+    stanza.set("from", from.fullJid);
+    const std::string sender = bare(from.fullJid);
+    const std::string id(stanza.attribute("id").value_or(""));
+
+    if (stanza.name == "iq") {
+        const Element* pubsub = stanza.child("pubsub", kPubsubNs);
+        if (pubsub == nullptr)
+            return;
+        Element reply("iq");
+        reply.set("id", id).set("to", from.fullJid);
+        if (const Element* publish = pubsub->child("publish")) {
+            if (pubsub->child("publish-options") != nullptr) {
+                ++publishOptionsSeen;
+                if (rejectPublishOptions) {
+                    reply.set("type", "error").set("from", sender);
+                    reply.add(Element("error"))
+                        .set("type", "modify")
+                        .add(Element("precondition-not-met",
+                                     "http://jabber.org/protocol/pubsub#errors"));
+                    reply.children.back().add(
+                        Element("bad-request", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+                    answer(from, xml::serialize(reply));
+                    return;
+                }
+            }
+            const std::string node(publish->attribute("node").value_or(""));
+            const Element& item = publish->children.at(0);
+            nodes[sender][node] = xml::serialize(item.children.at(0));
+            reply.set("type", "result").set("from", sender);
+            answer(from, xml::serialize(reply));
+            if (node == omemo::kDeviceListNode) {
+                for (auto& device : m_devices) {
+                    if (device.get() == &from)
+                        continue;
+                    Element notify("message");
+                    notify.set("type", "headline").set("from", sender).set("to", device->fullJid);
+                    Element& items = notify.add(Element("event", omemo::kPubsubEventNs))
+                                         .add(Element("items"))
+                                         .set("node", node);
+                    Element& out = items.add(Element("item")).set("id", "current");
+                    out.add(xml::parse(nodes[sender][node]).value());
+                    deliver(*device, xml::serialize(notify));
+                }
+            }
+            return;
+        }
+        const Element* items = pubsub->child("items");
+        const std::string owner = bare(std::string(stanza.attribute("to").value_or(sender)));
+        const std::string node(items ? items->attribute("node").value_or("") : "");
+        reply.set("from", owner);
+        auto found = nodes[owner].find(node);
+        if (found == nodes[owner].end()) {
+            reply.set("type", "error");
+            reply.add(Element("error"))
+                .set("type", "cancel")
+                .add(Element("item-not-found", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+        } else {
+            reply.set("type", "result");
+            Element& out = reply.add(Element("pubsub", kPubsubNs))
+                               .add(Element("items"))
+                               .set("node", node)
+                               .add(Element("item"))
+                               .set("id", "current");
+            out.add(xml::parse(found->second).value());
+        }
+        answer(from, xml::serialize(reply));
+        return;
+    }
+    if (stanza.name == "message") {
+        const std::string to = bare(std::string(stanza.attribute("to").value_or("")));
+        const std::string serialized = xml::serialize(stanza);
+        for (auto& device : m_devices) {
+            const std::string owner = bare(device->fullJid);
+            const bool addressee = owner == to;
+            const bool carbon = owner == sender && device.get() != &from;
+            if (!addressee && !carbon)
+                continue;
+            if (holdMessages)
+                held.emplace_back(device.get(), serialized);
+            else
+                deliver(*device, serialized);
+        }
+    }
+}
+
+} // namespace cloison::test

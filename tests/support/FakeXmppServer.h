@@ -1,0 +1,50 @@
+// Just enough of an XMPP server for offline OMEMO tests: PEP publish and fetch (answering a
+// missing node as Prosody does, item-not-found without code='404'), device-list notifications,
+// and message routing to every device of the addressee plus copies to the sender's other
+// devices (as carbons would). Stanzas go through a queue so that tests can hold, reorder,
+// replay or alter messages.
+#pragma once
+
+#include "client/omemo/OmemoEngine.h"
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cloison::test {
+
+struct FakeDevice {
+    std::string fullJid; // bob@example.org/laptop
+    omemo::OmemoEngine* engine = nullptr;
+    std::vector<omemo::Event> events;
+    std::vector<std::string> received; // every stanza delivered to this device
+};
+
+class FakeXmppServer {
+public:
+    FakeDevice& connect(const std::string& fullJid, omemo::OmemoEngine& engine);
+    // Queues what a device produced, runs start() for it, and so on.
+    void submit(FakeDevice& from, omemo::Output output);
+    // Delivers queued stanzas until none is left. With holdMessages, chat messages are kept in
+    // `held` instead of delivered.
+    void run();
+    // Hands a stanza to a device as the server would (stamping nothing).
+    void deliver(FakeDevice& to, const std::string& stanza);
+
+    bool holdMessages = false;
+    std::vector<std::pair<FakeDevice*, std::string>> held;           // (recipient, stanza)
+    std::map<std::string, std::map<std::string, std::string>> nodes; // bare jid -> node -> item
+    int publishOptionsSeen = 0;
+    bool rejectPublishOptions = false;
+
+private:
+    void route(FakeDevice& from, const std::string& stanza);
+    void answer(FakeDevice& to, const std::string& stanza);
+    std::deque<std::pair<FakeDevice*, std::string>> m_queue; // (sender, stanza)
+    std::deque<std::unique_ptr<FakeDevice>> m_devices;
+};
+
+std::string bare(const std::string& jid);
+
+} // namespace cloison::test

@@ -1,0 +1,321 @@
+// The OMEMO engine end to end, offline: engines of separate profiles talk through a fake
+// server that routes stanzas, and the tests hold, reorder, replay and alter what is delivered.
+#include "client/omemo/OmemoEngine.h"
+#include "client/omemo/SignalAdapter.h"
+#include "crypto/AesGcm.h"
+#include "crypto/Hash.h"
+#include "storage/MessageRepository.h"
+#include "storage/OmemoStore.h"
+#include "tests/support/FakeXmppServer.h"
+#include "tests/support/OmemoPeer.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+using namespace cloison;
+using namespace cloison::test;
+using omemo::EventType;
+
+namespace {
+
+std::int64_t messageCount(storage::Vault& vault) {
+    return storage::MessageRepository(vault).count().value();
+}
+
+std::string lastRejection(const FakeDevice& device) {
+    auto rejected = eventsOf(device, EventType::MessageRejected);
+    return rejected.empty() ? std::string() : rejected.back().reason;
+}
+
+// Rewrites one element of a stanza: `edit` gets the parsed <encrypted>.
+template <typename Edit> std::string alter(const std::string& stanza, Edit edit) {
+    xml::Element root = xml::parse(stanza).value();
+    for (auto& child : root.children) {
+        if (child.name == "encrypted")
+            edit(child);
+    }
+    return xml::serialize(root);
+}
+
+xml::Element& headerOf(xml::Element& encrypted) {
+    return encrypted.children.at(0);
+}
+
+void flipBase64Byte(std::string& text, std::size_t index) {
+    Bytes bytes = fromBase64(text).value();
+    bytes.at(index) ^= 0x01;
+    text = toBase64(bytes);
+}
+
+} // namespace
+
+TEST_CASE("two engines start a session from a bundle and talk both ways") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    // Each published its device list and a bundle with 100 prekeys, with open access.
+    REQUIRE(server.nodes["bob@example.org"].count(omemo::kDeviceListNode));
+    REQUIRE(server.nodes["bob@example.org"].count(omemo::kBundleNodePrefix +
+                                                  std::to_string(bob.engine->deviceId())));
+    CHECK(server.publishOptionsSeen == 4);
+    CHECK(bob.engine->bundle().value().preKeys.size() == 100);
+
+    server.submit(a, must(alice.engine->sendMessage("bob@example.org", "hello bob")));
+    server.run();
+    CHECK(eventsOf(a, EventType::SessionStarted).size() == 1);
+    REQUIRE(receivedTexts(b) == std::vector<std::string>{"hello bob"});
+    CHECK(eventsOf(b, EventType::MessageReceived)[0].peer == "alice@example.org");
+    CHECK(eventsOf(b, EventType::MessageReceived)[0].deviceId == alice.engine->deviceId());
+    // The used one-time prekey was replaced and the bundle republished.
+    CHECK(bob.engine->bundle().value().preKeys.size() == 100);
+
+    for (int round = 0; round < 3; ++round) {
+        const std::string reply = "reply " + std::to_string(round);
+        server.submit(b, must(bob.engine->sendMessage("alice@example.org/laptop", reply)));
+        server.run();
+        CHECK(receivedTexts(a).back() == reply);
+        const std::string next = "next " + std::to_string(round);
+        server.submit(a, must(alice.engine->sendMessage("bob@example.org", next)));
+        server.run();
+        CHECK(receivedTexts(b).back() == next);
+    }
+    CHECK(receivedTexts(a).size() == 3);
+    CHECK(receivedTexts(b).size() == 4);
+    // Sent and received messages are both in each vault.
+    CHECK(messageCount(*alice.vault) == 7);
+    CHECK(messageCount(*bob.vault) == 7);
+    auto latest = storage::MessageRepository(*bob.vault).latest("alice@example.org", 1).value();
+    REQUIRE(latest.size() == 1);
+    CHECK(latest[0].body == "next 2");
+    CHECK(eventsOf(a, EventType::MessageRejected).empty());
+    CHECK(eventsOf(b, EventType::MessageRejected).empty());
+}
+
+TEST_CASE("one sender reaches a recipient's three devices and its own second device") {
+    OmemoPeer alice1("alice@example.org");
+    OmemoPeer alice2("alice@example.org");
+    OmemoPeer bob1("bob@example.org");
+    OmemoPeer bob2("bob@example.org");
+    OmemoPeer bob3("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a1 = server.connect("alice@example.org/laptop", *alice1.engine);
+    server.run();
+    FakeDevice& a2 = server.connect("alice@example.org/phone", *alice2.engine);
+    server.run();
+    FakeDevice& b1 = server.connect("bob@example.org/1", *bob1.engine);
+    server.run();
+    FakeDevice& b2 = server.connect("bob@example.org/2", *bob2.engine);
+    server.run();
+    FakeDevice& b3 = server.connect("bob@example.org/3", *bob3.engine);
+    server.run();
+
+    server.submit(a1, must(alice1.engine->sendMessage("bob@example.org", "to all of bob")));
+    server.run();
+    CHECK(eventsOf(a1, EventType::SessionStarted).size() == 4); // 3 of bob's, 1 of ours
+    for (FakeDevice* device : {&b1, &b2, &b3, &a2})
+        CHECK(receivedTexts(*device) == std::vector<std::string>{"to all of bob"});
+    // Alice's other device files its copy under the conversation with bob.
+    CHECK(storage::MessageRepository(*alice2.vault).latest("bob@example.org", 5).value().size() ==
+          1);
+
+    server.submit(b2, must(bob2.engine->sendMessage("alice@example.org", "from bob 2")));
+    server.run();
+    for (FakeDevice* device : {&a1, &a2, &b1, &b3})
+        CHECK(receivedTexts(*device).back() == "from bob 2");
+    for (FakeDevice* device : {&a1, &a2, &b1, &b2, &b3})
+        CHECK(eventsOf(*device, EventType::MessageRejected).empty());
+}
+
+TEST_CASE("out-of-order delivery decrypts, replays and tampering are rejected, nothing stored") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.submit(a, must(alice.engine->sendMessage("bob@example.org", "first")));
+    server.run();
+    server.submit(b, must(bob.engine->sendMessage("alice@example.org", "ack")));
+    server.run();
+    REQUIRE(receivedTexts(a) == std::vector<std::string>{"ack"});
+
+    server.holdMessages = true;
+    for (int i = 1; i <= 5; ++i)
+        server.submit(a,
+                      must(alice.engine->sendMessage("bob@example.org", "m" + std::to_string(i))));
+    server.run();
+    REQUIRE(server.held.size() == 5);
+    std::vector<std::string> held;
+    for (auto& entry : server.held)
+        held.push_back(entry.second);
+    const std::int64_t before = messageCount(*bob.vault);
+
+    SECTION("out of order within the skipped-key window") {
+        for (int index : {2, 0, 4, 1, 3})
+            server.deliver(b, held[static_cast<std::size_t>(index)]);
+        CHECK(receivedTexts(b) == std::vector<std::string>{"first", "m3", "m1", "m5", "m2", "m4"});
+        CHECK(messageCount(*bob.vault) == before + 5);
+    }
+    SECTION("a replay is rejected and not stored twice") {
+        server.deliver(b, held[0]);
+        server.deliver(b, held[0]);
+        CHECK(receivedTexts(b).size() == 2);
+        CHECK(lastRejection(b).find("duplicate") != std::string::npos);
+        CHECK(messageCount(*bob.vault) == before + 1);
+    }
+    SECTION("tampered payload, key, header or IV are rejected; the original still decrypts") {
+        const std::string original = held[0];
+        const std::string payload =
+            alter(original, [](xml::Element& e) { flipBase64Byte(e.children.at(1).text, 0); });
+        const std::string key = alter(
+            original, [](xml::Element& e) { flipBase64Byte(headerOf(e).children.at(0).text, 20); });
+        const std::string iv = alter(
+            original, [](xml::Element& e) { flipBase64Byte(headerOf(e).children.back().text, 3); });
+        const std::string sid =
+            alter(original, [&](xml::Element& e) { headerOf(e).attributes[0].second = "12345"; });
+        const std::string noIv =
+            alter(original, [](xml::Element& e) { headerOf(e).children.pop_back(); });
+        server.deliver(b, payload);
+        CHECK(lastRejection(b).find("payload does not authenticate") != std::string::npos);
+        server.deliver(b, key);
+        CHECK_FALSE(lastRejection(b).empty());
+        const std::size_t afterKey = eventsOf(b, EventType::MessageRejected).size();
+        CHECK(afterKey == 2);
+        server.deliver(b, iv);
+        CHECK(lastRejection(b).find("payload does not authenticate") != std::string::npos);
+        server.deliver(b, sid);
+        CHECK(lastRejection(b).find("no session") != std::string::npos);
+        server.deliver(b, noIv);
+        CHECK(lastRejection(b).find("missing iv") != std::string::npos);
+        CHECK(eventsOf(b, EventType::MessageRejected).size() == 5);
+        CHECK(messageCount(*bob.vault) == before);
+        server.deliver(b, original);
+        CHECK(receivedTexts(b).back() == "m1");
+        CHECK(messageCount(*bob.vault) == before + 1);
+    }
+}
+
+TEST_CASE("a wrong GCM tag or key material shorter than 32 bytes is refused") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.submit(a, must(alice.engine->sendMessage("bob@example.org", "first")));
+    server.run();
+    const std::int64_t before = messageCount(*bob.vault);
+
+    // Alice's state, driven directly, to send what a faulty or hostile client would.
+    storage::OmemoStore store(*alice.vault);
+    auto context = SignalContext::create().value();
+    auto signalStore = omemo::SignalStore::create(*context, store).value();
+    omemo::SignalAdapter adapter(*context, *signalStore);
+    auto craft = [&](const SecretBytes& material, ByteView payload, ByteView iv) {
+        omemo::EncryptedElement e;
+        e.sid = alice.engine->deviceId();
+        auto key =
+            adapter.encrypt("bob@example.org", bob.engine->deviceId(), material.view()).value();
+        e.keys.push_back({bob.engine->deviceId(), key.data, key.preKey});
+        e.iv.assign(iv.begin(), iv.end());
+        e.payload = Bytes(payload.begin(), payload.end());
+        xml::Element message = omemo::encryptedMessage("bob@example.org", "x", e);
+        message.set("from", "alice@example.org/laptop");
+        return xml::serialize(message);
+    };
+    const SecretBytes key = SecretBytes::random(16);
+    const Bytes iv = randomBytes(12);
+    auto sealed = aes128GcmEncrypt(key.view(), iv, asBytes("crafted")).value();
+
+    SecretBytes shortMaterial = key.copy(); // the old 16-byte form, with no tag
+    server.deliver(b, craft(shortMaterial, sealed.ciphertext, iv));
+    CHECK(lastRejection(b).find("key material is 16 bytes") != std::string::npos);
+
+    SecretBytes badTag(32);
+    std::memcpy(badTag.data(), key.data(), 16);
+    std::memcpy(badTag.data() + 16, sealed.tag.data(), 16);
+    badTag.data()[31] ^= 0x80;
+    server.deliver(b, craft(badTag, sealed.ciphertext, iv));
+    CHECK(lastRejection(b).find("payload does not authenticate") != std::string::npos);
+    CHECK(messageCount(*bob.vault) == before);
+
+    SecretBytes good(32);
+    std::memcpy(good.data(), key.data(), 16);
+    std::memcpy(good.data() + 16, sealed.tag.data(), 16);
+    server.deliver(b, craft(good, sealed.ciphertext, iv));
+    CHECK(receivedTexts(b).back() == "crafted");
+}
+
+TEST_CASE("two compartments of one profile have separate identities and sessions") {
+    TempDir dir;
+    auto profile =
+        Profile::create(dir / "profile", SecretBytes::fromString("pw"), Argon2idParams::light())
+            .value();
+    REQUIRE(profile->addCompartment("finance"));
+    REQUIRE(profile->addCompartment("speeches"));
+    storage::Vault* finance = profile->compartmentVault("finance").value();
+    storage::Vault* speeches = profile->compartmentVault("speeches").value();
+    auto financeEngine = omemo::OmemoEngine::open(*finance, "alice@finance.example").value();
+    auto speechesEngine = omemo::OmemoEngine::open(*speeches, "alice@speeches.example").value();
+    OmemoPeer bob("bob@example.org");
+
+    FakeXmppServer server;
+    FakeDevice& f = server.connect("alice@finance.example/laptop", *financeEngine);
+    FakeDevice& s = server.connect("alice@speeches.example/laptop", *speechesEngine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.submit(f, must(financeEngine->sendMessage("bob@example.org", "finance")));
+    server.submit(s, must(speechesEngine->sendMessage("bob@example.org", "speeches")));
+    server.run();
+    CHECK(receivedTexts(b) == std::vector<std::string>{"finance", "speeches"});
+
+    CHECK(financeEngine->identityKey() != speechesEngine->identityKey());
+    CHECK(financeEngine->deviceId() != speechesEngine->deviceId());
+    storage::OmemoStore financeStore(*finance);
+    storage::OmemoStore speechesStore(*speeches);
+    const auto financeSession = financeStore.session("bob@example.org", bob.engine->deviceId());
+    const auto speechesSession = speechesStore.session("bob@example.org", bob.engine->deviceId());
+    REQUIRE(financeSession.value());
+    REQUIRE(speechesSession.value());
+    CHECK_FALSE(financeSession.value()->equals(*speechesSession.value()));
+    // Neither compartment knows the other's account.
+    CHECK(financeStore.sessionDevices("alice@speeches.example").value().empty());
+    CHECK(speechesStore.sessionDevices("alice@finance.example").value().empty());
+
+    speechesEngine.reset();
+    REQUIRE(profile->removeCompartment("speeches"));
+    CHECK(financeStore.session("bob@example.org", bob.engine->deviceId()).value());
+    server.submit(f, must(financeEngine->sendMessage("bob@example.org", "still here")));
+    server.run();
+    CHECK(receivedTexts(b).back() == "still here");
+    server.submit(b, must(bob.engine->sendMessage("alice@finance.example", "reply")));
+    server.run();
+    CHECK(receivedTexts(f).back() == "reply");
+}
+
+TEST_CASE("first-contact PreKey messages decrypt in any order, each once") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.holdMessages = true;
+    for (const char* text : {"p1", "p2", "p3"})
+        server.submit(a, must(alice.engine->sendMessage("bob@example.org", text)));
+    server.run();
+    REQUIRE(server.held.size() == 3);
+    for (const auto& entry : server.held)
+        CHECK(entry.second.find("prekey=\"true\"") != std::string::npos);
+    const auto held = server.held;
+    for (int index : {2, 0, 1, 2})
+        server.deliver(b, held[static_cast<std::size_t>(index)].second);
+    CHECK(receivedTexts(b) == std::vector<std::string>{"p3", "p1", "p2"});
+    CHECK(eventsOf(b, EventType::MessageRejected).size() == 1);
+    CHECK(messageCount(*bob.vault) == 3);
+    CHECK(storage::OmemoStore(*bob.vault).preKeyIds().value().size() == 100);
+}
