@@ -5,15 +5,18 @@
 #include "client/audit/AuditVerifier.h"
 #include "client/audit/KeyEventLog.h"
 #include "client/linkguard/LinkAudit.h"
+#include "client/omemo/OmemoAudit.h"
 #include "client/profile/Profile.h"
 #include "crypto/Hash.h"
 #include "storage/MessageRepository.h"
 #include "tests/support/Files.h"
+#include "tests/support/OmemoPeer.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <sstream>
 
 using namespace cloison;
@@ -328,4 +331,50 @@ TEST_CASE("a link warning is logged by host and verdict, never with the link's p
                                "reasons=separator-swap"));
     CHECK(text.find("PRIVATE") == std::string::npos);
     CHECK(text.find("reset") == std::string::npos);
+}
+
+TEST_CASE("the log of a real OMEMO exchange verifies and records what the auditor needs") {
+    test::OmemoPeer alice("alice@example.org");
+    test::OmemoPeer bob("bob@example.org");
+    auto compartmentId = [](test::OmemoPeer& peer) {
+        return peer.profile->compartments().value().front().id;
+    };
+    auto aliceLog = KeyEventLog::open(*alice.vault, compartmentId(alice));
+    auto bobLog = KeyEventLog::open(*bob.vault, compartmentId(bob));
+    REQUIRE(aliceLog);
+    REQUIRE(bobLog);
+    test::FakeXmppServer server;
+    test::FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    test::FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    const std::string secret = "text-" + randomId();
+    server.submit(a, test::must(alice.engine->sendMessage("bob@example.org", secret)));
+    server.run();
+    server.submit(b, test::must(bob.engine->sendMessage("alice@example.org", "reply " + secret)));
+    server.run();
+    // A replayed copy of bob's last delivery is refused, and that is a key event too.
+    REQUIRE_FALSE(b.received.empty());
+    const std::vector<std::string> delivered = b.received; // delivering appends to it
+    for (const auto& stanza : delivered)
+        if (stanza.find("encrypted") != std::string::npos)
+            server.deliver(b, stanza);
+    REQUIRE(recordKeyEvents(aliceLog.value(), a.events));
+    REQUIRE(recordKeyEvents(bobLog.value(), b.events));
+
+    const std::string exported = bobLog.value().exportJsonLines().value();
+    const auto report = verifyAuditLog(exported, {bobLog.value().publicKey(), {}});
+    INFO(report.problem);
+    CHECK(report.ok);
+    CHECK(exported.find(secret) == std::string::npos);
+    std::set<std::string> types;
+    for (const auto& e : report.events)
+        types.insert(e.type);
+    CHECK(types.count(event::kMessageRefused) == 1);
+    CHECK(types.count(event::kDeviceSeen) == 1);
+    const std::string aliceExport = aliceLog.value().exportJsonLines().value();
+    CHECK(verifyAuditLog(aliceExport).ok);
+    CHECK_THAT(aliceExport, Catch::Contains("\"type\":\"session-started\""));
+    CHECK_THAT(aliceExport,
+               Catch::Contains("bob@example.org/" + std::to_string(bob.engine->deviceId())));
+    CHECK(aliceExport.find(secret) == std::string::npos);
 }
