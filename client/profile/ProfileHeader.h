@@ -14,6 +14,7 @@
 // tells deliberate modification apart once the profile key is known.
 #pragma once
 
+#include "crypto/AtomicFile.h"
 #include "crypto/Kdf.h"
 #include "crypto/fido/FidoAuthenticator.h"
 
@@ -73,7 +74,5 @@ struct ProfileHeader {
 };
 
 [[nodiscard]] Result<ProfileHeader> readProfileHeader(const std::filesystem::path& path);
-// Atomic: written to a temporary file in the same directory, flushed, then renamed over.
-[[nodiscard]] Result<void> writeFileAtomically(const std::filesystem::path& path, ByteView data);
 
 } // namespace cloison

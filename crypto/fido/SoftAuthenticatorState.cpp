@@ -1,4 +1,5 @@
 // The software authenticator's persistent state: one CBOR map in DIR/kStateFile, mode 0600.
+#include "crypto/AtomicFile.h"
 #include "crypto/fido/Cbor.h"
 #include "crypto/fido/SoftAuthenticator.h"
 
@@ -17,30 +18,6 @@ namespace {
 
 constexpr const char* kLabel =
     "Cloison software authenticator: NOT a hardware security key, for tests and demos only";
-
-Result<void> writePrivateFile(const std::filesystem::path& path, ByteView data) {
-    const std::filesystem::path temporary = path.string() + ".new";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return makeError(ErrorCode::Io,
-                         "cannot write " + temporary.string() + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += static_cast<std::size_t>(n);
-    }
-    const bool ok = done == data.size() && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-        ::unlink(temporary.c_str());
-        return makeError(ErrorCode::Io, "cannot write " + path.string());
-    }
-    return {};
-}
 
 // The state file holds the authenticator's secrets: its copies in memory are wiped too.
 struct WipeOnExit {
@@ -174,7 +151,7 @@ Result<void> SoftAuthenticator::save() const {
     }
     cborPut(state.get(), cborText("credentials"), std::move(list));
     Bytes encoded = cborEncode(state.get());
-    auto written = writePrivateFile(m_dir / kStateFile, encoded);
+    auto written = writeFileAtomically(m_dir / kStateFile, encoded);
     sodium_memzero(encoded.data(), encoded.size());
     return written;
 }
