@@ -62,7 +62,8 @@ bool contains(const Bytes& haystack, const Bytes& needle) {
 } // namespace
 
 std::vector<std::filesystem::path> filesContaining(const std::filesystem::path& dir,
-                                                   const std::string& needle) {
+                                                   const std::string& needle,
+                                                   std::filesystem::file_time_type since) {
     const Bytes forms[] = {Bytes(needle.begin(), needle.end()), utf16(needle, false),
                            utf16(needle, true)};
     std::vector<std::filesystem::path> found;
@@ -74,6 +75,8 @@ std::vector<std::filesystem::path> filesContaining(const std::filesystem::path& 
         if (!it->is_regular_file(statError) || it->is_symlink(statError))
             continue;
         if (it->file_size(statError) > (256u << 20) || statError)
+            continue;
+        if (it->last_write_time(statError) < since || statError)
             continue;
         Bytes data;
         try {
