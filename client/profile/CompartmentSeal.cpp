@@ -2,6 +2,8 @@
 
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
+
+#include "client/audit/KeyEventLog.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
 #include "storage/ProfileRepository.h"
@@ -86,6 +88,14 @@ Result<void> Profile::sealCompartment(const std::string& name, FidoAccess& fido,
     auto key = unwrapKey(compartmentWrapKey(), record.value()->wrappedKey, compartmentBinding(id));
     if (!key)
         return makeError(ErrorCode::Corrupted, "the stored key of \"" + name + "\" is damaged");
+    // Logged before sealing, while the log is still open to the profile key.
+    auto log = audit::KeyEventLog::open(*vault.value(), id);
+    if (!log)
+        return log.error();
+    if (auto logged = log.value().record(audit::event::kPolicyChanged, "compartment seal", {},
+                                         "sealed behind its own security key credential");
+        !logged)
+        return logged.error();
 
     CompartmentSeal seal;
     seal.verification = verification;

@@ -117,6 +117,10 @@ private:
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;
     std::filesystem::path compartmentPath(const std::string& id) const;
+    // A profile-wide key event (a security key enrolled or removed) goes into the log of every
+    // compartment that is open to the profile key; sealed ones are passed over.
+    Result<void> recordInEveryLog(const std::string& type, const std::string& subject,
+                                  const std::string& details);
 
     std::filesystem::path m_dir;
     SecretBytes m_profileKey;

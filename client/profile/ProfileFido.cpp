@@ -2,6 +2,8 @@
 // Kept apart from Profile.cpp so that the core profile code stays small.
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
+
+#include "client/audit/KeyEventLog.h"
 #include "client/profile/ProfileHeader.h"
 
 #include <algorithm>
@@ -54,6 +56,13 @@ Result<FidoSlotInfo> Profile::enrolFido(const SecretBytes& passphrase, const Arg
             writeFileAtomically(m_dir / kHeaderFile, header.value().encode(headerMacKey()));
         !written)
         return written.error();
+    const std::string details =
+        "rp=" + info.rpId + (verification == FidoVerification::Pin ? " touch+pin" : " touch") +
+        (requireFido ? " passphrase-only slots removed" : " passphrase slot kept");
+    if (auto logged =
+            recordInEveryLog(audit::event::kFidoEnrolled, "security key " + info.id, details);
+        !logged)
+        return logged.error();
     return info;
 }
 
@@ -73,7 +82,32 @@ Result<void> Profile::removeFido(const std::string& slotId) {
                          "this is the profile's last security key and its policy requires one; "
                          "enrol another key before removing this one");
     slots.erase(found);
-    return writeFileAtomically(m_dir / kHeaderFile, header.value().encode(headerMacKey()));
+    if (auto written =
+            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(headerMacKey()));
+        !written)
+        return written;
+    return recordInEveryLog(audit::event::kFidoRemoved, "security key " + slotId, {});
+}
+
+Result<void> Profile::recordInEveryLog(const std::string& type, const std::string& subject,
+                                       const std::string& details) {
+    auto list = compartments();
+    if (!list)
+        return list.error();
+    for (const CompartmentInfo& compartment : list.value()) {
+        if (compartment.sealed)
+            continue;
+        auto vault = compartmentVault(compartment.name);
+        auto log = vault ? audit::KeyEventLog::open(*vault.value(), compartment.id)
+                         : Result<audit::KeyEventLog>(vault.error());
+        auto recorded = log ? log.value().record(type, subject, {}, details)
+                            : Result<audit::KeyEvent>(log.error());
+        if (!recorded)
+            return makeError(recorded.error().code,
+                             "the change was made, but the key-event log of \"" + compartment.name +
+                                 "\" could not record it: " + recorded.error().message);
+    }
+    return {};
 }
 
 } // namespace cloison

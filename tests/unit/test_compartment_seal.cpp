@@ -1,4 +1,6 @@
 // Sealed compartments (issue 7) and the profile schema migration they need.
+#include "client/audit/AuditVerifier.h"
+#include "client/audit/KeyEventLog.h"
 #include "client/profile/CompartmentSeal.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
@@ -92,6 +94,12 @@ TEST_CASE("sealed compartment stays closed after profile unlock and opens on its
     auto opened = profile.value()->openSealedCompartment("finance", right);
     REQUIRE(opened);
     CHECK(opened.value()->db().queryInt64("SELECT value = x'2a' FROM settings").value() == 1);
+    // The sealing is in the compartment's own key-event log, which verifies.
+    auto log = audit::KeyEventLog::open(*opened.value(), "finance");
+    REQUIRE(log);
+    const std::string exported = log.value().exportJsonLines().value();
+    CHECK(audit::verifyAuditLog(exported).ok);
+    CHECK(exported.find("sealed behind its own security key credential") != std::string::npos);
     // Once touched it stays open until lock, like any other compartment.
     REQUIRE(profile.value()->compartmentVault("finance"));
     profile.value()->lock();

@@ -1,4 +1,6 @@
 // Profiles with FIDO slots (issue 7), against the software authenticator through libfido2.
+#include "client/audit/AuditVerifier.h"
+#include "client/audit/KeyEventLog.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
 #include "crypto/Aead.h"
@@ -381,4 +383,38 @@ TEST_CASE("FIDO slot: a passphrase change re-wraps the slot of the key present")
     // The backup key's slot keeps its passphrase until changed with that key.
     REQUIRE(Profile::unlock(dir, passphrase(), backupAccess));
     CHECK(Profile::fidoSlots(dir).value().size() == 2);
+}
+
+TEST_CASE(
+    "FIDO slot: enrolling and removing a key are recorded in the compartment's key-event log") {
+    test::TempDir tmp;
+    auto primary = newKey(tmp, "primary");
+    auto backup = newKey(tmp, "backup");
+    const auto dir = enrolledProfile(tmp, *primary);
+    FidoAccess primaryAccess = accessFor(*primary);
+    auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
+    REQUIRE(profile);
+    FidoAccess backupAccess = accessFor(*backup);
+    auto added = profile.value()->enrolFido(passphrase(), Argon2idParams::light(), backupAccess,
+                                            FidoVerification::Presence, true);
+    REQUIRE(added);
+    REQUIRE(profile.value()->removeFido(added.value().id));
+
+    auto vault = profile.value()->compartmentVault("finance");
+    REQUIRE(vault);
+    const std::string id = profile.value()->compartments().value().front().id;
+    auto log = audit::KeyEventLog::open(*vault.value(), id);
+    REQUIRE(log);
+    const auto report = audit::verifyAuditLog(log.value().exportJsonLines().value());
+    CHECK(report.ok);
+    std::vector<std::string> types;
+    for (const auto& e : report.events)
+        types.push_back(e.type + " " + e.subject);
+    CHECK(std::count(types.begin(), types.end(),
+                     "fido-enrolled security key " + added.value().id) == 1);
+    CHECK(std::count(types.begin(), types.end(), "fido-removed security key " + added.value().id) ==
+          1);
+    // The first key, enrolled when the profile was made, is in the log too.
+    CHECK(std::count_if(types.begin(), types.end(),
+                        [](const std::string& t) { return t.starts_with("fido-enrolled"); }) == 2);
 }
