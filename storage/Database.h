@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,7 +35,22 @@ public:
     // true: a row is available; false: done. Errors leave the statement reset.
     [[nodiscard]] Result<bool> step();
     [[nodiscard]] Result<void> run(); // step to completion, expecting no rows
-    void reset();                     // also clears bindings
+    // Steps once: what `read` makes of the row, or nothing when there is no row. The statement
+    // is reset afterwards either way.
+    template <typename Read>
+    [[nodiscard]] auto optionalRow(Read&& read)
+        -> Result<std::optional<decltype(read(std::declval<const Statement&>()))>> {
+        using Value = decltype(read(std::declval<const Statement&>()));
+        auto row = step();
+        if (!row)
+            return row.error();
+        std::optional<Value> out;
+        if (row.value())
+            out.emplace(read(static_cast<const Statement&>(*this)));
+        reset();
+        return out;
+    }
+    void reset(); // also clears bindings
 
     std::int64_t columnInt64(int column) const;
     std::string columnText(int column) const;

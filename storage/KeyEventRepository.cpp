@@ -32,14 +32,7 @@ Result<std::optional<KeyEventRow>> KeyEventRepository::last() {
     auto stmt = m_vault.db().cached(sql.c_str());
     if (!stmt)
         return stmt.error();
-    auto row = stmt.value()->step();
-    if (!row)
-        return row.error();
-    std::optional<KeyEventRow> out;
-    if (row.value())
-        out = readRow(*stmt.value());
-    stmt.value()->reset();
-    return out;
+    return stmt.value()->optionalRow(readRow);
 }
 
 Result<std::vector<KeyEventRow>> KeyEventRepository::all() {
@@ -65,14 +58,7 @@ Result<std::optional<SecretBytes>> KeyEventRepository::signingKey() {
     auto stmt = m_vault.db().cached("SELECT secret_key FROM key_log_signing_key WHERE id = 1");
     if (!stmt)
         return stmt.error();
-    auto row = stmt.value()->step();
-    if (!row)
-        return row.error();
-    std::optional<SecretBytes> out;
-    if (row.value())
-        out = stmt.value()->columnSecret(0);
-    stmt.value()->reset();
-    return out;
+    return stmt.value()->optionalRow([](const Statement& row) { return row.columnSecret(0); });
 }
 
 Result<void> KeyEventRepository::storeSigningKey(const SecretBytes& secretKey) {

@@ -21,23 +21,16 @@ Result<std::optional<OmemoIdentityRecord>> OmemoStore::identity() {
         " next_signed_prekey_id FROM omemo_identity WHERE id = 1");
     if (!stmt)
         return stmt.error();
-    Statement& query = *stmt.value();
-    auto row = query.step();
-    if (!row)
-        return row.error();
-    if (!row.value()) {
-        query.reset();
-        return std::optional<OmemoIdentityRecord>();
-    }
-    OmemoIdentityRecord record;
-    record.deviceId = toId(query.columnInt64(0));
-    record.registrationId = toId(query.columnInt64(1));
-    record.publicKey = query.columnBlob(2);
-    record.privateKey = query.columnSecret(3);
-    record.nextPreKeyId = toId(query.columnInt64(4));
-    record.nextSignedPreKeyId = toId(query.columnInt64(5));
-    query.reset();
-    return std::optional<OmemoIdentityRecord>(std::move(record));
+    return stmt.value()->optionalRow([](const Statement& row) {
+        OmemoIdentityRecord record;
+        record.deviceId = toId(row.columnInt64(0));
+        record.registrationId = toId(row.columnInt64(1));
+        record.publicKey = row.columnBlob(2);
+        record.privateKey = row.columnSecret(3);
+        record.nextPreKeyId = toId(row.columnInt64(4));
+        record.nextSignedPreKeyId = toId(row.columnInt64(5));
+        return record;
+    });
 }
 
 Result<void> OmemoStore::saveIdentity(const OmemoIdentityRecord& identity) {
@@ -79,16 +72,7 @@ Result<std::optional<SecretBytes>> OmemoStore::loadSecret(const char* sql, std::
         return stmt.error();
     Statement& query = *stmt.value();
     query.bind(1, std::int64_t{id});
-    auto row = query.step();
-    if (!row)
-        return row.error();
-    if (!row.value()) {
-        query.reset();
-        return std::optional<SecretBytes>();
-    }
-    SecretBytes record = query.columnSecret(0);
-    query.reset();
-    return std::optional<SecretBytes>(std::move(record));
+    return query.optionalRow([](const Statement& row) { return row.columnSecret(0); });
 }
 
 Result<bool> OmemoStore::exists(const char* sql, std::uint32_t id) {
@@ -198,16 +182,7 @@ Result<std::optional<SecretBytes>> OmemoStore::session(std::string_view jid,
         return stmt.error();
     Statement& query = *stmt.value();
     query.bind(1, jid).bind(2, std::int64_t{deviceId});
-    auto row = query.step();
-    if (!row)
-        return row.error();
-    if (!row.value()) {
-        query.reset();
-        return std::optional<SecretBytes>();
-    }
-    SecretBytes record = query.columnSecret(0);
-    query.reset();
-    return std::optional<SecretBytes>(std::move(record));
+    return query.optionalRow([](const Statement& row) { return row.columnSecret(0); });
 }
 
 Result<bool> OmemoStore::readSession(std::string_view jid, std::uint32_t deviceId,
@@ -306,16 +281,7 @@ Result<std::optional<Bytes>> OmemoStore::peerIdentity(std::string_view jid,
         return stmt.error();
     Statement& query = *stmt.value();
     query.bind(1, jid).bind(2, std::int64_t{deviceId});
-    auto row = query.step();
-    if (!row)
-        return row.error();
-    if (!row.value()) {
-        query.reset();
-        return std::optional<Bytes>();
-    }
-    Bytes key = query.columnBlob(0);
-    query.reset();
-    return std::optional<Bytes>(std::move(key));
+    return query.optionalRow([](const Statement& row) { return row.columnBlob(0); });
 }
 
 Result<void> OmemoStore::savePeerIdentity(std::string_view jid, std::uint32_t deviceId,

@@ -81,14 +81,7 @@ ProfileRepository::compartmentNamed(const std::string& name) {
     if (!stmt)
         return stmt.error();
     stmt.value()->bind(1, name);
-    auto row = stmt.value()->step();
-    if (!row)
-        return row.error();
-    std::optional<CompartmentRecord> out;
-    if (row.value())
-        out = readRecord(*stmt.value());
-    stmt.value()->reset();
-    return out;
+    return stmt.value()->optionalRow(readRecord);
 }
 
 } // namespace cloison::storage

@@ -7,14 +7,7 @@ Result<std::optional<Bytes>> SettingsRepository::get(const std::string& key) {
     if (!stmt)
         return stmt.error();
     stmt.value()->bind(1, key);
-    auto row = stmt.value()->step();
-    if (!row)
-        return row.error();
-    std::optional<Bytes> out;
-    if (row.value())
-        out = stmt.value()->columnBlob(0);
-    stmt.value()->reset();
-    return out;
+    return stmt.value()->optionalRow([](const Statement& row) { return row.columnBlob(0); });
 }
 
 Result<void> SettingsRepository::put(const std::string& key, ByteView value) {
