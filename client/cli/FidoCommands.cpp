@@ -40,24 +40,40 @@ Result<SecretBytes> passphraseOf(const FidoOptions& options) {
     return obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "Passphrase", false});
 }
 
-Result<void> enrol(const FidoOptions& options) {
+// What enrol, seal and open-sealed start from: the unlocked profile and the key the command
+// works with (--new-authenticator, else the same spec; the unlocking key is closed by now).
+struct KeyCommandSession {
+    SecretBytes passphrase;
+    std::unique_ptr<Profile> profile;
+    std::unique_ptr<FidoAuthenticator> authenticator;
+};
+
+Result<KeyCommandSession> unlockForKeyCommand(const FidoOptions& options) {
     auto passphrase = passphraseOf(options);
     if (!passphrase)
         return passphrase.error();
     auto profile = unlockProfile(options, passphrase.value());
     if (!profile)
         return profile.error();
-    // The unlocking key is closed by now; the new one may be another key or the same.
     auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
                                            options.waitSeconds);
     if (!authenticator)
         return authenticator.error();
-    FidoAccess access = accessFor(options, *authenticator.value());
+    return KeyCommandSession{std::move(passphrase.value()), std::move(profile.value()),
+                             std::move(authenticator.value())};
+}
+
+Result<void> enrol(const FidoOptions& options) {
+    auto session = unlockForKeyCommand(options);
+    if (!session)
+        return session.error();
+    auto& [passphrase, profile, authenticator] = session.value();
+    FidoAccess access = accessFor(options, *authenticator);
     std::cerr << "cloison-cli: touch the security key to enrol (twice) when it blinks\n";
-    auto enrolled = profile.value()->enrolFido(passphrase.value(), options.kdfParams, access,
-                                               options.withPin ? FidoVerification::Pin
-                                                               : FidoVerification::Presence,
-                                               !options.keepPassphrase);
+    auto enrolled =
+        profile->enrolFido(passphrase, options.kdfParams, access,
+                           options.withPin ? FidoVerification::Pin : FidoVerification::Presence,
+                           !options.keepPassphrase);
     if (!enrolled)
         return enrolled.error();
     std::cout << "enrolled security key " << enrolled.value().id << " ("
@@ -91,19 +107,13 @@ Result<void> remove(const FidoOptions& options, const std::string& id) {
 }
 
 Result<void> seal(const FidoOptions& options, const std::string& name) {
-    auto passphrase = passphraseOf(options);
-    if (!passphrase)
-        return passphrase.error();
-    auto profile = unlockProfile(options, passphrase.value());
-    if (!profile)
-        return profile.error();
-    auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
-                                           options.waitSeconds);
-    if (!authenticator)
-        return authenticator.error();
-    FidoAccess access = accessFor(options, *authenticator.value());
+    auto session = unlockForKeyCommand(options);
+    if (!session)
+        return session.error();
+    auto& [passphrase, profile, authenticator] = session.value();
+    FidoAccess access = accessFor(options, *authenticator);
     std::cerr << "cloison-cli: touch the security key to seal (twice) when it blinks\n";
-    if (auto sealed = profile.value()->sealCompartment(
+    if (auto sealed = profile->sealCompartment(
             name, access, options.withPin ? FidoVerification::Pin : FidoVerification::Presence);
         !sealed)
         return sealed;
@@ -112,19 +122,13 @@ Result<void> seal(const FidoOptions& options, const std::string& name) {
 }
 
 Result<void> openSealed(const FidoOptions& options, const std::string& name) {
-    auto passphrase = passphraseOf(options);
-    if (!passphrase)
-        return passphrase.error();
-    auto profile = unlockProfile(options, passphrase.value());
-    if (!profile)
-        return profile.error();
-    auto authenticator = openAuthenticator(options.newAuthenticator.value_or(options.authenticator),
-                                           options.waitSeconds);
-    if (!authenticator)
-        return authenticator.error();
-    FidoAccess access = accessFor(options, *authenticator.value());
+    auto session = unlockForKeyCommand(options);
+    if (!session)
+        return session.error();
+    auto& [passphrase, profile, authenticator] = session.value();
+    FidoAccess access = accessFor(options, *authenticator);
     std::cerr << "cloison-cli: touch the compartment's security key when it blinks\n";
-    auto opened = profile.value()->openSealedCompartment(name, access);
+    auto opened = profile->openSealedCompartment(name, access);
     if (!opened)
         return opened.error();
     std::cout << "opened sealed compartment " << name << '\n';
