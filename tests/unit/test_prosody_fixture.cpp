@@ -8,6 +8,8 @@
 #include <strophe.h>
 
 #include <chrono>
+#include <thread>
+#include <vector>
 
 using cloison::test::ProsodyOptions;
 using cloison::test::ProsodyServer;
@@ -20,7 +22,16 @@ struct Login {
     std::string expectedPin;
     std::string seenPin;
     Outcome outcome = Outcome::Pending;
+    std::string sendTo, body; // a chat message to send once logged in, if any
+    bool finished = false;    // the connection is closed
 };
+
+// The server handles a session's stanzas in order: once the ping is answered, the message sent
+// before it has been routed and archived, and the session can close.
+int onPong(xmpp_conn_t* conn, xmpp_stanza_t*, void*) {
+    xmpp_disconnect(conn);
+    return 0;
+}
 
 void onConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int, xmpp_stream_error_t*,
                   void* userdata) {
@@ -35,15 +46,35 @@ void onConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int, xmpp_stream_
         login.outcome = xmpp_conn_is_secured(conn) && login.seenPin == login.expectedPin
                             ? Outcome::LoggedIn
                             : Outcome::Failed;
+        if (login.outcome == Outcome::LoggedIn && !login.sendTo.empty()) {
+            xmpp_stanza_t* message =
+                xmpp_message_new(xmpp_conn_get_context(conn), "chat", login.sendTo.c_str(), "m1");
+            xmpp_message_set_body(message, login.body.c_str());
+            xmpp_send(conn, message);
+            xmpp_stanza_release(message);
+            xmpp_stanza_t* ping = xmpp_iq_new(xmpp_conn_get_context(conn), "get", "ping1");
+            xmpp_stanza_t* child = xmpp_stanza_new(xmpp_conn_get_context(conn));
+            xmpp_stanza_set_name(child, "ping");
+            xmpp_stanza_set_ns(child, "urn:xmpp:ping");
+            xmpp_stanza_add_child(ping, child);
+            xmpp_stanza_release(child);
+            xmpp_id_handler_add(conn, onPong, "ping1", &login);
+            xmpp_send(conn, ping);
+            xmpp_stanza_release(ping);
+            return;
+        }
         xmpp_disconnect(conn);
-    } else if (login.outcome == Outcome::Pending) {
-        login.outcome = Outcome::Failed; // disconnected or failed before authenticating
+    } else {
+        login.finished = true;
+        if (login.outcome == Outcome::Pending)
+            login.outcome = Outcome::Failed; // disconnected or failed before authenticating
     }
 }
 
 // Connects to the fixture with TLS required, authenticates and disconnects.
-Login logIn(const ProsodyServer& server, const std::string& user, const std::string& password) {
-    Login login{server.spkiSha256Hex(), {}, Outcome::Pending};
+Login logIn(const ProsodyServer& server, const std::string& user, const std::string& password,
+            const std::string& sendTo = {}, const std::string& body = {}) {
+    Login login{server.spkiSha256Hex(), {}, Outcome::Pending, sendTo, body};
     xmpp_ctx_t* ctx = xmpp_ctx_new(nullptr, nullptr);
     xmpp_conn_t* conn = xmpp_conn_new(ctx);
     xmpp_conn_set_flags(conn, XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_TRUST_TLS);
@@ -53,7 +84,7 @@ Login logIn(const ProsodyServer& server, const std::string& user, const std::str
     if (xmpp_connect_client(conn, server.host().c_str(), server.port(), onConnection, &login) ==
         XMPP_EOK) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (login.outcome == Outcome::Pending && std::chrono::steady_clock::now() < deadline)
+        while (!login.finished && std::chrono::steady_clock::now() < deadline)
             xmpp_run_once(ctx, 50);
     } else {
         login.outcome = Outcome::Failed;
@@ -88,8 +119,24 @@ TEST_CASE("Prosody fixture: TLS login with the pinned key, restart, stop") {
     server->createAccount("carol", "carol-pw");
     CHECK(logIn(*server, "carol", "carol-pw").outcome == Outcome::LoggedIn);
 
+    // Only SCRAM-SHA-256 is offered (as in production.cfg.lua); the debug log shows it.
+    const auto log = server->logTail(std::size_t{1} << 24);
+    CHECK(log.find("SCRAM-SHA-256") != std::string::npos);
+    CHECK(log.find("mechanism='PLAIN'") == std::string::npos);
+
     // Nothing was sent yet, but the archive is readable (the table may not exist yet).
     CHECK(server->archivedStanzas().empty());
+    REQUIRE(logIn(*server, "alice", "alice-pw", "bob@localhost", "archived-marker").outcome ==
+            Outcome::LoggedIn);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    std::vector<std::string> archived;
+    while (archived.empty() && std::chrono::steady_clock::now() < deadline) {
+        archived = server->archivedStanzas();
+        if (archived.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE_FALSE(archived.empty());
+    CHECK(archived.front().find("archived-marker") != std::string::npos);
 
     const auto port = server->port();
     const auto oldPid = server->pid();
