@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -297,6 +298,8 @@ std::unique_ptr<ProsodyServer> ProsodyServer::start(const ProsodyOptions& option
 bool ProsodyServer::launch(std::string& failure) {
     const std::string out = (m_dir / "prosody.out").string();
     const std::string config = configFile().string();
+    // Only log lines written by this launch count (restart() appends to the same log).
+    const std::size_t logStart = readFile(logFile()).size();
     const pid_t pid = ::fork();
     if (pid < 0)
         throw std::runtime_error("fork failed");
@@ -309,7 +312,9 @@ bool ProsodyServer::launch(std::string& failure) {
         }
         if (null >= 0)
             ::dup2(null, 0);
-        ::setpgid(0, 0); // a terminal's Ctrl-C on the test run reaches us, not Prosody directly
+        // If the test process dies (crash, timeout kill), Prosody goes with it instead of
+        // holding its port and temporary directory forever.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::execl(kProsody, kProsody, "-F", "--config", config.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
@@ -326,7 +331,7 @@ bool ProsodyServer::launch(std::string& failure) {
         // Listening is not enough if another process holds the port: check it is ours by
         // waiting for Prosody's own log line as well.
         if (acceptsConnections(m_port) &&
-            readFile(logFile()).find("Activated service 'c2s'") != std::string::npos)
+            readFile(logFile()).find("Activated service 'c2s'", logStart) != std::string::npos)
             return true;
         std::this_thread::sleep_for(kStep);
     }
