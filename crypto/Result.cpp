@@ -40,6 +40,14 @@ const char* errorCodeName(ErrorCode code) {
         return "user-action-timeout";
     case ErrorCode::PolicyRefused:
         return "policy-refused";
+    case ErrorCode::Unreachable:
+        return "unreachable";
+    case ErrorCode::ServerKeyMismatch:
+        return "server-key-mismatch";
+    case ErrorCode::LoginRefused:
+        return "login-refused";
+    case ErrorCode::TimedOut:
+        return "timed-out";
     }
     return "unknown";
 }

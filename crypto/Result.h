@@ -28,6 +28,11 @@ enum class ErrorCode {
     PinRequired,              // the key needs its PIN for this
     UserActionTimeout,        // nobody touched the key in time
     PolicyRefused,            // the profile's policy forbids the change asked for
+    // The network.
+    Unreachable,       // the server could not be reached (it may come back: retry later)
+    ServerKeyMismatch, // the server's key is not the pinned one: never retried
+    LoginRefused,      // the server refused the account's credentials
+    TimedOut,          // the server did not answer in time
 };
 
 const char* errorCodeName(ErrorCode code);

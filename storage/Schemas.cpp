@@ -95,6 +95,20 @@ Result<void> compartmentV3(Database& db) {
                    " secret_key BLOB NOT NULL);");
 }
 
+// Issue 4: messages written here before they are sent leave only when the server has
+// acknowledged them. `stanza` is the encrypted stanza once it exists: a resend after a crash
+// sends the same bytes (the receiver drops the duplicate by its id) instead of encrypting again.
+Result<void> compartmentOutbox(Database& db) {
+    return db.exec("CREATE TABLE outbox ("
+                   " seq INTEGER PRIMARY KEY,"
+                   " stanza_id TEXT NOT NULL UNIQUE,"
+                   " conversation TEXT NOT NULL,"
+                   " is_room INTEGER NOT NULL,"
+                   " body TEXT NOT NULL,"
+                   " stanza TEXT,"
+                   " created_at INTEGER NOT NULL);");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -103,6 +117,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},
     Migration{2, "omemo identity, prekeys and sessions", &compartmentV2},
     Migration{3, "key-event log", &compartmentV3},
+    Migration{4, "outbox", &compartmentOutbox},
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "client/cli/AuditCommands.h"
 #include "client/cli/CheckLinkCommand.h"
 #include "client/cli/FidoCommands.h"
+#include "client/cli/MessagingCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/profile/Profile.h"
 
@@ -24,6 +25,25 @@ Commands:
                            create a new profile in DIR (asks for a new passphrase)
   compartments             list the profile's compartments, one name per line
   compartment add NAME     create a compartment with its own random key and vault
+    [--jid JID --server HOST[:PORT] [--password-fd N] (--pin SHA256 | --insecure-loopback)
+     [--trust strict|manual|blind] [--room-jid ROOM]]
+                           with these, the compartment has its own XMPP account: the
+                           account's password comes from --password-fd N (else the terminal,
+                           else $CLOISON_ACCOUNT_PASSWORD) and is kept only in the
+                           compartment's vault; --pin is the SHA-256 of the server's public
+                           key (SubjectPublicKeyInfo), checked before anything is sent;
+                           --insecure-loopback skips it and is accepted only for 127.0.0.1;
+                           --trust says whose devices count as trusted (default manual)
+  send --compartment NAME (--to JID | --room) [--timeout S] TEXT
+                           send TEXT, end-to-end encrypted (OMEMO) to every device of JID and
+                           our own other devices; it is written to the compartment's outbox
+                           first and prints "sent ID" once the server has it (waits up to S
+                           seconds, default 30; otherwise it stays in the outbox for the next
+                           connection and the exit code says why)
+  listen --compartment NAME [--count N] [--timeout S]
+                           connect and print each message received as one JSON object per
+                           line: from, device, trusted, time (UTC, ISO 8601), text (non-ASCII
+                           as \u escapes); stops after N messages or S seconds (default 30)
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   compartment trust-domains NAME [DOMAIN,...]
                            set the compartment's trusted domains for the link guard (each
@@ -100,6 +120,9 @@ Exit codes:
   12 the security key lacks a needed feature (hmac-secret, PIN)
   13 refused by the profile's policy (e.g. removing its last security key)
   14 (check-link) a link is lookalike or blocked
+  15 the server could not be reached (send: the message stays in the outbox)
+  16 the server's key does not match the compartment's pin (logged as a key event)
+  17 the server refused the account's login
 )";
 
 enum Exit {
@@ -149,6 +172,13 @@ int exitFor(const Error& error) {
         return kAuthenticatorUnsupported;
     case ErrorCode::PolicyRefused:
         return kPolicyRefused;
+    case ErrorCode::Unreachable:
+    case ErrorCode::TimedOut:
+        return cli::kExitUnreachable;
+    case ErrorCode::ServerKeyMismatch:
+        return cli::kExitServerKeyMismatch;
+    case ErrorCode::LoginRefused:
+        return cli::kExitLoginRefused;
     default:
         return kFailure;
     }
@@ -185,8 +215,9 @@ struct Options {
     std::optional<long> kdfPasses;
     std::string compartment;
     std::string output;
-    cli::FidoOptions fido;          // --authenticator, --pin-fd and the fido command flags
-    std::vector<std::string> words; // command and its arguments
+    cli::FidoOptions fido;           // --authenticator, --pin-fd and the fido command flags
+    cli::MessagingOptions messaging; // account, send and listen flags
+    std::vector<std::string> words;  // command and its arguments
 };
 
 cli::FidoOptions fidoOptions(const Options& options) {
@@ -272,9 +303,22 @@ int runCompartment(const Options& options) {
         return exitFor(profile.error());
     const std::string& name = options.words[2];
     if (options.words[1] == "add") {
+        const bool withAccount = cli::hasAccountOptions(options.messaging);
+        if (withAccount) {
+            if (auto checked = cli::checkAccountOptions(options.messaging); !checked)
+                return usageError(checked.error().message);
+        }
         auto added = profile.value()->addCompartment(name);
         if (!added)
             return exitFor(added.error());
+        if (withAccount) {
+            if (auto configured = cli::configureAccount(*profile.value(), name, options.messaging);
+                !configured) {
+                // Nothing half-made stays behind.
+                (void)profile.value()->removeCompartment(name);
+                return exitFor(configured.error());
+            }
+        }
         std::cout << "added compartment " << name << '\n';
         return kOk;
     }
@@ -313,6 +357,30 @@ int runAuditCommand(const Options& options, const std::string& command) {
                     ? cli::exportAudit(*profile.value(), options.compartment, options.output)
                     : cli::printLogHead(*profile.value(), options.compartment);
     return done ? kOk : exitFor(done.error());
+}
+
+int runMessaging(const Options& options, const std::string& command) {
+    if (options.compartment.empty())
+        return usageError("'" + command + "' needs --compartment NAME");
+    const cli::MessagingOptions& messaging = options.messaging;
+    std::string text;
+    if (command == "send") {
+        if (options.words.size() != 2)
+            return usageError("expected 'send --compartment NAME (--to JID | --room) TEXT'");
+        if (messaging.to.empty() == !messaging.toRoom)
+            return usageError("'send' needs exactly one of --to JID and --room");
+        text = options.words[1];
+    } else if (options.words.size() != 1) {
+        return usageError("'listen' takes no arguments");
+    }
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    auto done =
+        command == "send"
+            ? cli::runSend(*profile.value(), options.compartment, messaging, text, std::cout)
+            : cli::runListen(*profile.value(), options.compartment, messaging, std::cout);
+    return done ? done.value() : exitFor(done.error());
 }
 
 int runFido(const Options& options) {
@@ -399,6 +467,37 @@ int main(int argc, char** argv) {
             if (!seconds)
                 return usageError("--wait-for-key takes 0 to 3600 seconds");
             options.fido.waitSeconds = static_cast<int>(*seconds);
+        } else if (arg == "--jid" || arg == "--server" || arg == "--pin" || arg == "--trust" ||
+                   arg == "--room-jid" || arg == "--to") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            cli::MessagingOptions& m = options.messaging;
+            (arg == "--jid"        ? m.jid
+             : arg == "--server"   ? m.server
+             : arg == "--pin"      ? m.pin
+             : arg == "--trust"    ? m.trust
+             : arg == "--room-jid" ? m.roomJid
+                                   : m.to) = *text;
+        } else if (arg == "--password-fd") {
+            auto text = value("--password-fd");
+            auto fd = text ? parseNumber(*text, 0, 1 << 20) : std::nullopt;
+            if (!fd)
+                return usageError("--password-fd takes a file descriptor number");
+            options.messaging.passwordFd = static_cast<int>(*fd);
+        } else if (arg == "--count" || arg == "--timeout") {
+            auto text = value(arg.c_str());
+            auto number = text ? parseNumber(*text, 1, 1000000) : std::nullopt;
+            if (!number)
+                return usageError(arg + " takes a number from 1 to 1000000");
+            if (arg == "--count")
+                options.messaging.count = *number;
+            else
+                options.messaging.timeoutSeconds = *number;
+        } else if (arg == "--insecure-loopback") {
+            options.messaging.insecureLoopback = true;
+        } else if (arg == "--room") {
+            options.messaging.toRoom = true;
         } else if (arg == "--with-pin") {
             options.fido.withPin = true;
         } else if (arg == "--keep-passphrase-slot") {
@@ -432,5 +531,7 @@ int main(int argc, char** argv) {
         return runCheckLink(options);
     if (command == "fido")
         return runFido(options);
+    if (command == "send" || command == "listen")
+        return runMessaging(options, command);
     return usageError("unknown command '" + command + "'");
 }

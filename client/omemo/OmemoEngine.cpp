@@ -368,16 +368,24 @@ void OmemoEngine::resolve(Output& out, const std::string& jid, std::uint32_t dev
         }
     }
     for (const Outgoing& message : ready) {
-        auto sent = encryptNow(message.peer, message.text);
+        auto sent = encryptNow(message.peer, message.text, message.stanzaId);
         if (sent)
             out.append(std::move(sent.value()));
         else
-            out.events.push_back(
-                {EventType::MessageRejected, message.peer, 0, {}, sent.error().message});
+            out.events.push_back({EventType::MessageRejected,
+                                  message.peer,
+                                  0,
+                                  {},
+                                  sent.error().message,
+                                  0,
+                                  message.stanzaId});
     }
 }
 
-Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::string& text) {
+Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::string& text,
+                                        std::string stanzaId) {
+    if (stanzaId.empty())
+        stanzaId = nextId();
     const std::string peer = bareJid(peerJid);
     if (peer.empty() || peer == m_jid)
         return makeError(ErrorCode::InvalidArgument, "a message needs a peer other than us");
@@ -386,12 +394,13 @@ Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::s
     if (!missing)
         return missing.error();
     if (missing.value().empty())
-        return encryptNow(peer, text);
-    m_outbox.push_back({peer, text, std::move(missing.value())});
+        return encryptNow(peer, text, stanzaId);
+    m_outbox.push_back({peer, text, std::move(stanzaId), std::move(missing.value())});
     return out;
 }
 
-Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::string& text) {
+Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::string& text,
+                                       const std::string& stanzaId) {
     std::vector<std::pair<std::string, std::uint32_t>> targets;
     for (const std::string& jid : {peer, m_jid}) {
         auto devices = m_store.sessionDevices(jid);
@@ -453,8 +462,8 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
     });
     if (!done)
         return done.error();
-    out.stanzas.push_back(xml::serialize(encryptedMessage(peer, nextId(), encrypted)));
-    out.events.push_back({EventType::MessageSent, peer, 0, {}, {}, messageId});
+    out.stanzas.push_back(xml::serialize(encryptedMessage(peer, stanzaId, encrypted)));
+    out.events.push_back({EventType::MessageSent, peer, 0, {}, {}, messageId, stanzaId});
     return out;
 }
 

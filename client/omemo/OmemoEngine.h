@@ -37,6 +37,7 @@ struct Event {
     std::string text;
     std::string reason;
     std::int64_t messageId = 0;
+    std::string stanzaId = {}; // MessageSent / MessageRejected of our own message: its stanza id
 };
 
 struct Output {
@@ -76,7 +77,9 @@ public:
     [[nodiscard]] Result<Output> handleStanza(std::string_view stanza);
     // Encrypts `text` for every device of `peer` and our own other devices. Devices without a
     // session get their bundles fetched first; the message goes out when they have answered.
-    [[nodiscard]] Result<Output> sendMessage(const std::string& peer, const std::string& text);
+    // With a stanzaId, the message stanza carries it (the outbox keys on it); else a random one.
+    [[nodiscard]] Result<Output> sendMessage(const std::string& peer, const std::string& text,
+                                             std::string stanzaId = {});
     // Rotates the signed prekey when due, tops up prekeys, republishes the bundle if changed.
     [[nodiscard]] Result<Output> maintainKeys();
     [[nodiscard]] Result<Bundle> bundle() { return m_keys->bundle(); }
@@ -92,6 +95,7 @@ private:
     struct Outgoing {
         std::string peer;
         std::string text;
+        std::string stanzaId;
         std::set<std::pair<std::string, std::uint32_t>> awaiting; // device 0: its device list
     };
 
@@ -115,7 +119,8 @@ private:
     Result<std::set<std::pair<std::string, std::uint32_t>>> missingSessions(const std::string& peer,
                                                                             Output& out);
     void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
-    Result<Output> encryptNow(const std::string& peer, const std::string& text);
+    Result<Output> encryptNow(const std::string& peer, const std::string& text,
+                              const std::string& stanzaId);
 
     storage::Vault& m_vault;
     std::string m_jid;

@@ -39,7 +39,9 @@ Result<SecretBytes> pinFor(const CompartmentSeal& seal, FidoAccess& fido, bool e
 } // namespace
 
 Bytes CompartmentSeal::encode() const {
-    Bytes out{static_cast<std::uint8_t>(verification)};
+    Bytes out;
+    out.reserve(1 + fidoSalt.size() + 2 + credentialId.size() + 1 + rpId.size());
+    out.push_back(static_cast<std::uint8_t>(verification));
     out.insert(out.end(), fidoSalt.begin(), fidoSalt.end());
     out.push_back(static_cast<std::uint8_t>(credentialId.size() >> 8));
     out.push_back(static_cast<std::uint8_t>(credentialId.size()));

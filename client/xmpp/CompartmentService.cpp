@@ -1,0 +1,442 @@
+#include "client/xmpp/CompartmentService.h"
+
+#include "client/audit/KeyEventLog.h"
+#include "client/omemo/OmemoAudit.h"
+#include "client/omemo/OmemoEngine.h"
+#include "client/omemo/Xml.h"
+#include "crypto/Hash.h"
+#include "storage/OutboxRepository.h"
+
+#include <atomic>
+#include <random>
+
+namespace cloison::xmpp {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kAckPrefix = "cloison-ack-";
+constexpr auto kAckTimeout = std::chrono::seconds(30);
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string domainOf(const std::string& jid) {
+    const auto at = jid.find('@');
+    return at == std::string::npos ? jid : jid.substr(at + 1);
+}
+
+} // namespace
+
+const char* trustModeName(TrustMode mode) {
+    switch (mode) {
+    case TrustMode::Strict:
+        return "strict";
+    case TrustMode::Manual:
+        return "manual";
+    case TrustMode::Blind:
+        return "blind";
+    }
+    return "manual";
+}
+
+std::optional<TrustMode> parseTrustMode(std::string_view name) {
+    for (TrustMode mode : {TrustMode::Strict, TrustMode::Manual, TrustMode::Blind})
+        if (name == trustModeName(mode))
+            return mode;
+    return std::nullopt;
+}
+
+struct CompartmentService::Worker {
+    storage::Vault& vault;
+    AccountSettings account;
+    ServiceOptions options;
+    std::unique_ptr<XmppConnection> connection;
+    std::unique_ptr<omemo::OmemoEngine> engine;
+    std::optional<audit::KeyEventLog> log;
+    storage::OutboxRepository outbox;
+
+    // Commands and events cross threads here, and only here.
+    std::mutex mutex;
+    std::condition_variable eventArrived;
+    std::deque<ServiceEvent> events;
+    std::deque<std::pair<std::string, std::string>> commands; // (to, text) with stanzaId below
+    std::deque<std::string> commandIds;
+    std::atomic<bool> stopping{false};
+
+    // Network thread only.
+    bool permanentFailure = false;
+    Clock::time_point nextAttempt = Clock::now();
+    int failures = 0;
+    std::mt19937 jitter{std::random_device{}()};
+    std::int64_t sentUpTo = 0;  // highest outbox seq whose stanza went out on this connection
+    std::string ackInFlight;    // id of the acknowledging IQ we wait for
+    std::int64_t ackCovers = 0; // the outbox seq it acknowledges
+    Clock::time_point ackSentAt;
+    Clock::time_point lastTraffic = Clock::now();
+    std::uint64_t counter = 0;
+
+    Worker(storage::Vault& v, AccountSettings a, ServiceOptions o)
+        : vault(v), account(std::move(a)), options(std::move(o)), outbox(v) {}
+
+    void emit(ServiceEvent event) {
+        {
+            std::lock_guard lock(mutex);
+            events.push_back(std::move(event));
+        }
+        eventArrived.notify_all();
+    }
+
+    void fail(Error error) {
+        ServiceEvent event{ServiceEvent::Type::Offline};
+        event.error = std::move(error);
+        emit(std::move(event));
+    }
+
+    void transmit(const std::string& stanza) {
+        if (auto sent = connection->send(stanza); !sent)
+            fail(sent.error());
+    }
+
+    // Sends what the engine produced; a message stanza that belongs to an outbox entry is
+    // recorded there first, so that a resend after a crash sends the same bytes.
+    void handleOutput(omemo::Output&& output) {
+        if (log) {
+            if (auto logged = omemo::recordKeyEvents(*log, output.events); !logged)
+                fail(logged.error());
+        }
+        for (const std::string& stanza : output.stanzas) {
+            if (stanza.starts_with("<message")) {
+                auto parsed = xml::parse(stanza);
+                if (parsed) {
+                    if (auto id = parsed.value().attribute("id")) {
+                        if (auto stored = outbox.setStanza(std::string(*id), stanza); !stored)
+                            fail(stored.error());
+                    }
+                }
+            }
+            transmit(stanza);
+        }
+        bool sentMessage = false;
+        for (omemo::Event& event : output.events) {
+            switch (event.type) {
+            case omemo::EventType::MessageReceived: {
+                ServiceEvent out{ServiceEvent::Type::MessageReceived};
+                out.conversation = event.peer;
+                out.from = event.peer;
+                out.device = event.deviceId;
+                out.trusted = options.trust == TrustMode::Blind;
+                out.timeMs = nowMs();
+                out.text = std::move(event.text);
+                emit(std::move(out));
+                break;
+            }
+            case omemo::EventType::MessageRejected: {
+                ServiceEvent out{event.stanzaId.empty() ? ServiceEvent::Type::MessageRejected
+                                                        : ServiceEvent::Type::MessageUndeliverable};
+                out.from = event.peer;
+                out.device = event.deviceId;
+                out.stanzaId = event.stanzaId;
+                out.error = {ErrorCode::InvalidArgument, event.reason};
+                emit(std::move(out));
+                break;
+            }
+            case omemo::EventType::MessageSent:
+                sentMessage = true;
+                break;
+            default:
+                break;
+            }
+        }
+        if (sentMessage)
+            noteSent();
+    }
+
+    // Everything in the outbox that has a stanza has now been handed to the connection.
+    void noteSent() {
+        auto pending = outbox.pending();
+        if (!pending) {
+            fail(pending.error());
+            return;
+        }
+        for (const auto& entry : pending.value())
+            if (entry.stanza)
+                sentUpTo = std::max(sentUpTo, entry.seq);
+        requestAck();
+    }
+
+    void requestAck() {
+        if (!ackInFlight.empty() || sentUpTo <= ackCovers || !connection->online())
+            return;
+        ackInFlight = kAckPrefix + std::to_string(++counter);
+        ackCovers = sentUpTo;
+        ackSentAt = Clock::now();
+        transmit("<iq type='get' id='" + ackInFlight + "' to='" + domainOf(account.jid) +
+                 "'><ping xmlns='urn:xmpp:ping'/></iq>");
+    }
+
+    void onAck() {
+        auto pending = outbox.pending();
+        if (!pending) {
+            fail(pending.error());
+            return;
+        }
+        if (auto done = outbox.acknowledgeUpTo(ackCovers); !done) {
+            fail(done.error());
+            return;
+        }
+        for (const auto& entry : pending.value()) {
+            if (entry.seq > ackCovers || !entry.stanza)
+                continue;
+            ServiceEvent event{ServiceEvent::Type::MessageDelivered};
+            event.conversation = entry.conversation;
+            event.stanzaId = entry.stanzaId;
+            emit(std::move(event));
+        }
+        ackInFlight.clear();
+        requestAck();
+    }
+
+    void sendNew(const std::string& to, const std::string& text, const std::string& stanzaId) {
+        storage::OutboxEntry entry{0,      stanzaId, omemo::bareJid(to), false, text, std::nullopt,
+                                   nowMs()};
+        if (auto added = outbox.add(entry); !added) {
+            ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
+            event.stanzaId = stanzaId;
+            event.error = added.error();
+            emit(std::move(event));
+            return;
+        }
+        if (connection->online())
+            encrypt(entry);
+    }
+
+    void encrypt(const storage::OutboxEntry& entry) {
+        auto output = engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
+        if (!output) {
+            ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
+            event.conversation = entry.conversation;
+            event.stanzaId = entry.stanzaId;
+            event.error = output.error();
+            emit(std::move(event));
+            return;
+        }
+        handleOutput(std::move(output).value());
+    }
+
+    void onOnline() {
+        failures = 0;
+        sentUpTo = 0;
+        ackCovers = 0;
+        ackInFlight.clear();
+        lastTraffic = Clock::now();
+        emit(ServiceEvent{ServiceEvent::Type::Online});
+        transmit("<presence/>");
+        transmit("<iq type='set' id='cloison-carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
+        handleOutput(engine->start());
+        // What the outbox still holds: the same stanza again where one was made (the receiver
+        // drops a duplicate by its id), else encrypted now.
+        auto pending = outbox.pending();
+        if (!pending) {
+            fail(pending.error());
+            return;
+        }
+        bool resent = false;
+        for (const auto& entry : pending.value()) {
+            if (entry.stanza) {
+                transmit(*entry.stanza);
+                sentUpTo = std::max(sentUpTo, entry.seq);
+                resent = true;
+            } else {
+                encrypt(entry);
+            }
+        }
+        if (resent)
+            requestAck();
+        emit(ServiceEvent{ServiceEvent::Type::Ready});
+    }
+
+    void onStanza(std::string_view stanza) {
+        lastTraffic = Clock::now();
+        if (stanza.starts_with("<iq")) {
+            auto parsed = xml::parse(stanza);
+            if (!parsed)
+                return;
+            const xml::Element& iq = parsed.value();
+            const auto type = iq.attribute("type").value_or("");
+            const std::string id(iq.attribute("id").value_or(""));
+            if (!ackInFlight.empty() && id == ackInFlight) {
+                onAck(); // an error answer (ping unsupported) acknowledges just as well
+                return;
+            }
+            if (type == "get" || type == "set") {
+                answerRequest(iq, id);
+                return;
+            }
+        }
+        auto output = engine->handleStanza(stanza);
+        if (!output) {
+            ServiceEvent event{ServiceEvent::Type::MessageRejected};
+            event.error = output.error();
+            emit(std::move(event));
+            return;
+        }
+        handleOutput(std::move(output).value());
+    }
+
+    // The server's pings are answered; any other request gets the error XMPP asks for.
+    void answerRequest(const xml::Element& iq, const std::string& id) {
+        const std::string from(iq.attribute("from").value_or(""));
+        xml::Element reply("iq", "jabber:client");
+        reply.set("id", id);
+        if (!from.empty())
+            reply.set("to", from);
+        if (iq.child("ping", "urn:xmpp:ping")) {
+            reply.set("type", "result");
+        } else {
+            reply.set("type", "error");
+            xml::Element& error = reply.add(xml::Element("error"));
+            error.set("type", "cancel");
+            error.add(xml::Element("service-unavailable", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+        }
+        transmit(xml::serialize(reply));
+    }
+
+    void onOffline(const Error& why, bool retryable) {
+        ServiceEvent event{ServiceEvent::Type::Offline};
+        event.error = why;
+        event.retrying = retryable && !stopping;
+        if (why.code == ErrorCode::ServerKeyMismatch && log) {
+            // Details name the host, never anything the server sent.
+            if (auto logged = log->record(audit::event::kPinMismatch, account.host, {},
+                                          "server key differs from the pinned one");
+                !logged)
+                event.error.message += " (and the key event could not be written)";
+        }
+        if (!retryable) {
+            permanentFailure = true;
+        } else {
+            // Exponential back-off with jitter: servers coming back are not stampeded, and an
+            // unreachable server costs one attempt per interval, not a busy loop.
+            const int base = std::min(options.maxBackoffSeconds, 1 << std::min(failures, 6));
+            std::uniform_int_distribution<int> spread(base * 500, base * 1500);
+            nextAttempt = Clock::now() + std::chrono::milliseconds(spread(jitter));
+            ++failures;
+        }
+        emit(std::move(event));
+    }
+
+    void run() {
+        while (!stopping) {
+            if (!connection->online() && !permanentFailure && Clock::now() >= nextAttempt) {
+                if (auto started = connection->connect(); !started)
+                    onOffline(started.error(), true);
+                else
+                    nextAttempt = Clock::now() + std::chrono::hours(24); // until it resolves
+            }
+            connection->runOnce(50);
+            drainCommands();
+            keepAlive();
+        }
+        connection->disconnect();
+        for (int i = 0; i < 20 && connection->online(); ++i)
+            connection->runOnce(10);
+    }
+
+    void drainCommands() {
+        std::deque<std::pair<std::string, std::string>> todo;
+        std::deque<std::string> ids;
+        {
+            std::lock_guard lock(mutex);
+            todo.swap(commands);
+            ids.swap(commandIds);
+        }
+        for (std::size_t i = 0; i < todo.size(); ++i)
+            sendNew(todo[i].first, todo[i].second, ids[i]);
+    }
+
+    void keepAlive() {
+        if (!connection->online())
+            return;
+        const auto now = Clock::now();
+        if (!ackInFlight.empty() && now - ackSentAt > kAckTimeout) {
+            // The server stopped answering: drop the connection; the outbox is resent.
+            connection->disconnect();
+            return;
+        }
+        if (ackInFlight.empty() &&
+            now - lastTraffic > std::chrono::seconds(options.keepaliveSeconds)) {
+            lastTraffic = now;
+            ackInFlight = kAckPrefix + std::to_string(++counter);
+            ackSentAt = now;
+            ackCovers = sentUpTo;
+            transmit("<iq type='get' id='" + ackInFlight + "' to='" + domainOf(account.jid) +
+                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
+        }
+    }
+};
+
+Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::Vault& vault,
+                                                                      AccountSettings account,
+                                                                      SecretBytes password,
+                                                                      ServiceOptions options) {
+    auto worker = std::make_unique<Worker>(vault, account, std::move(options));
+    Worker* w = worker.get();
+    auto connection = XmppConnection::create(std::move(account), std::move(password),
+                                             {[w] { w->onOnline(); },
+                                              [w](std::string_view stanza) { w->onStanza(stanza); },
+                                              [w](const Error& why, bool retryable) {
+                                                  w->onOffline(why, retryable);
+                                              }});
+    if (!connection)
+        return connection.error();
+    worker->connection = std::move(connection).value();
+    auto engine = omemo::OmemoEngine::open(vault, worker->account.jid);
+    if (!engine)
+        return engine.error();
+    worker->engine = std::move(engine).value();
+    if (!worker->options.compartmentId.empty()) {
+        auto log = audit::KeyEventLog::open(vault, worker->options.compartmentId);
+        if (!log)
+            return log.error();
+        worker->log.emplace(std::move(log).value());
+    }
+    std::unique_ptr<CompartmentService> service(new CompartmentService(std::move(worker)));
+    service->m_thread = std::thread([w] { w->run(); });
+    return service;
+}
+
+CompartmentService::CompartmentService(std::unique_ptr<Worker> worker)
+    : m_worker(std::move(worker)) {}
+
+CompartmentService::~CompartmentService() {
+    m_worker->stopping = true;
+    m_worker->connection->wake();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::string CompartmentService::send(const std::string& to, const std::string& text) {
+    std::string id = "cloison-" + randomId();
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->commands.emplace_back(to, text);
+        m_worker->commandIds.push_back(id);
+    }
+    m_worker->connection->wake();
+    return id;
+}
+
+std::optional<ServiceEvent> CompartmentService::nextEvent(std::chrono::milliseconds wait) {
+    std::unique_lock lock(m_worker->mutex);
+    if (!m_worker->eventArrived.wait_for(lock, wait, [&] { return !m_worker->events.empty(); }))
+        return std::nullopt;
+    ServiceEvent event = std::move(m_worker->events.front());
+    m_worker->events.pop_front();
+    return event;
+}
+
+} // namespace cloison::xmpp

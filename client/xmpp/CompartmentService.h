@@ -1,0 +1,82 @@
+// A compartment at run time: its XMPP connection, OMEMO engine, outbox and key-event log on one
+// network thread of its own. Other threads (the UI, the command line) talk to it only through
+// value-type commands and events; nothing of the compartment's state is shared with them.
+//
+// Durability: send() lands in the vault's outbox before the stanza leaves, and an entry leaves
+// the outbox only once the server has answered an IQ sent after it (a server handles a
+// session's stanzas in order, so the answer acknowledges everything before it). An incoming
+// message is committed to the vault inside the stanza callback, before stream management can
+// acknowledge it to the server.
+#pragma once
+
+#include "client/xmpp/XmppConnection.h"
+#include "storage/Vault.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace cloison::xmpp {
+
+enum class TrustMode { Strict, Manual, Blind };
+const char* trustModeName(TrustMode mode);
+std::optional<TrustMode> parseTrustMode(std::string_view name);
+
+struct ServiceOptions {
+    std::string compartmentId; // names the key-event log
+    TrustMode trust = TrustMode::Manual;
+    int keepaliveSeconds = 60;
+    int maxBackoffSeconds = 60;
+};
+
+struct ServiceEvent {
+    enum class Type {
+        Online,               // connected, logged in, server key checked
+        Offline,              // error says why; retrying says whether it will try again
+        MessageReceived,      // conversation, from, device, trusted, timeMs, text
+        MessageRejected,      // an incoming message that could not be accepted: error says why
+        MessageDelivered,     // the server has the message stanzaId
+        MessageUndeliverable, // stanzaId could not be encrypted for anyone: error says why
+        Ready,                // after Online: own device published, outbox resent
+    };
+    explicit ServiceEvent(Type eventType) : type(eventType) {}
+    Type type;
+    std::string conversation;
+    std::string from;
+    std::uint32_t device = 0;
+    bool trusted = false;
+    std::int64_t timeMs = 0;
+    std::string text;
+    std::string stanzaId;
+    Error error{ErrorCode::Internal, {}};
+    bool retrying = false;
+};
+
+class CompartmentService {
+public:
+    // The vault belongs to the service's thread from here until the service is destroyed.
+    [[nodiscard]] static Result<std::unique_ptr<CompartmentService>> start(storage::Vault& vault,
+                                                                           AccountSettings account,
+                                                                           SecretBytes password,
+                                                                           ServiceOptions options);
+    ~CompartmentService(); // disconnects and joins the thread
+    CompartmentService(const CompartmentService&) = delete;
+    CompartmentService& operator=(const CompartmentService&) = delete;
+
+    // Queues a message; returns its stanza id, which MessageDelivered names later.
+    std::string send(const std::string& to, const std::string& text);
+    // The next event, waiting up to `wait`.
+    std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
+
+private:
+    struct Worker;
+    explicit CompartmentService(std::unique_ptr<Worker> worker);
+    std::unique_ptr<Worker> m_worker;
+    std::thread m_thread;
+};
+
+} // namespace cloison::xmpp

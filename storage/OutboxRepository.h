@@ -1,0 +1,37 @@
+// A compartment's outgoing messages between "the person pressed send" and "the server has
+// them". Rows are in send order (seq).
+#pragma once
+
+#include "storage/Vault.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cloison::storage {
+
+struct OutboxEntry {
+    std::int64_t seq = 0;
+    std::string stanzaId;
+    std::string conversation; // the peer's bare JID or the room's
+    bool isRoom = false;
+    std::string body;
+    std::optional<std::string> stanza; // the encrypted stanza, once made
+    std::int64_t createdAt = 0;        // milliseconds since the epoch
+};
+
+class OutboxRepository {
+public:
+    explicit OutboxRepository(Vault& vault) : m_vault(vault) {}
+
+    [[nodiscard]] Result<std::int64_t> add(const OutboxEntry& entry);
+    [[nodiscard]] Result<void> setStanza(const std::string& stanzaId, const std::string& stanza);
+    // The server has everything up to and including `seq`.
+    [[nodiscard]] Result<void> acknowledgeUpTo(std::int64_t seq);
+    [[nodiscard]] Result<std::vector<OutboxEntry>> pending();
+
+private:
+    Vault& m_vault;
+};
+
+} // namespace cloison::storage
