@@ -27,6 +27,13 @@ Result<void> OutboxRepository::setStanza(const std::string& stanzaId, const std:
     return stmt.value()->bind(1, stanza).bind(2, stanzaId).run();
 }
 
+Result<void> OutboxRepository::remove(const std::string& stanzaId) {
+    auto stmt = m_vault.db().cached("DELETE FROM outbox WHERE stanza_id = ?");
+    if (!stmt)
+        return stmt.error();
+    return stmt.value()->bind(1, stanzaId).run();
+}
+
 Result<void> OutboxRepository::acknowledgeUpTo(std::int64_t seq) {
     auto stmt = m_vault.db().cached("DELETE FROM outbox WHERE seq <= ? AND stanza IS NOT NULL");
     if (!stmt)

@@ -26,6 +26,8 @@ public:
 
     [[nodiscard]] Result<std::int64_t> add(const OutboxEntry& entry);
     [[nodiscard]] Result<void> setStanza(const std::string& stanzaId, const std::string& stanza);
+    // Given up on: the sender was told it could not be sent.
+    [[nodiscard]] Result<void> remove(const std::string& stanzaId);
     // The server has everything up to and including `seq`.
     [[nodiscard]] Result<void> acknowledgeUpTo(std::int64_t seq);
     [[nodiscard]] Result<std::vector<OutboxEntry>> pending();

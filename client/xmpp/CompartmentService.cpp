@@ -135,11 +135,13 @@ struct CompartmentService::Worker {
                 break;
             }
             case omemo::EventType::MessageRejected: {
-                ServiceEvent out{event.stanzaId.empty() ? ServiceEvent::Type::MessageRejected
-                                                        : ServiceEvent::Type::MessageUndeliverable};
+                if (!event.stanzaId.empty()) {
+                    undeliverable(event.peer, event.stanzaId, {ErrorCode::NotFound, event.reason});
+                    break;
+                }
+                ServiceEvent out{ServiceEvent::Type::MessageRejected};
                 out.from = event.peer;
                 out.device = event.deviceId;
-                out.stanzaId = event.stanzaId;
                 out.error = {ErrorCode::InvalidArgument, event.reason};
                 emit(std::move(out));
                 break;
@@ -217,14 +219,23 @@ struct CompartmentService::Worker {
     void encrypt(const storage::OutboxEntry& entry) {
         auto output = engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
         if (!output) {
-            ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
-            event.conversation = entry.conversation;
-            event.stanzaId = entry.stanzaId;
-            event.error = output.error();
-            emit(std::move(event));
+            undeliverable(entry.conversation, entry.stanzaId, output.error());
             return;
         }
         handleOutput(std::move(output).value());
+    }
+
+    // No device of the peer can be reached (none published, or none whose keys we may read):
+    // the sender is told, and the message leaves the outbox rather than being retried blindly
+    // on every connection.
+    void undeliverable(const std::string& peer, const std::string& stanzaId, Error why) {
+        if (auto removed = outbox.remove(stanzaId); !removed)
+            why.message += " (and it could not be removed from the outbox)";
+        ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
+        event.conversation = peer;
+        event.stanzaId = stanzaId;
+        event.error = std::move(why);
+        emit(std::move(event));
     }
 
     void onOnline() {

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
 #include <mutex>
 
@@ -104,7 +105,12 @@ Result<std::unique_ptr<XmppConnection>> XmppConnection::create(AccountSettings s
             return pin.error();
         settings.pin = pin.value();
     }
-    std::call_once(g_initialised, [] { xmpp_initialize(); });
+    std::call_once(g_initialised, [] {
+        // libstrophe writes with plain send(): a server that closed the connection must give
+        // an error there, not a SIGPIPE that ends the whole process.
+        std::signal(SIGPIPE, SIG_IGN);
+        xmpp_initialize();
+    });
     std::unique_ptr<XmppConnection> connection(
         new XmppConnection(std::move(settings), std::move(password), std::move(callbacks)));
     Native& native = *connection->m_native;
@@ -159,8 +165,8 @@ Result<void> XmppConnection::connect() {
     native.logState.authFailed = false;
     m_socket = -1;
     t_running = this;
-    const int started = xmpp_connect_client(native.conn, m_settings.host.c_str(),
-                                            m_settings.port, &Native::onConnect, this);
+    const int started = xmpp_connect_client(native.conn, m_settings.host.c_str(), m_settings.port,
+                                            &Native::onConnect, this);
     t_running = nullptr;
     if (started != XMPP_EOK)
         return makeError(ErrorCode::Unreachable, "cannot connect to " + m_settings.host);
