@@ -201,6 +201,8 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
     if (format > kFormat)
         return makeError(ErrorCode::SchemaTooNew,
                          "the profile was written by a newer Cloison; update Cloison to open it");
+    if (format == 0)
+        return damaged("it has format 0, which no Cloison writes");
     for (std::uint16_t i = 0; i < slotCount; ++i) {
         std::uint8_t kind = 0;
         std::uint8_t reserved = 0;
@@ -209,6 +211,9 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
         if (!reader.u8(kind) || !reader.u8(reserved) || !reader.u16(length) ||
             !reader.take(length, payload))
             return damaged("a key slot is truncated");
+        // One canonical encoding: what decodes re-encodes to the same bytes.
+        if (reserved != 0)
+            return damaged("a key slot has a nonzero reserved byte");
         if (kind == static_cast<std::uint8_t>(SlotKind::Fido)) {
             auto slot = FidoSlot::decode(payload);
             if (!slot)
@@ -216,6 +221,8 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
             header.fidoSlots.push_back(std::move(slot.value()));
             continue;
         }
+        if (kind == static_cast<std::uint8_t>(SlotKind::Passphrase) && !header.fidoSlots.empty())
+            return damaged("a passphrase slot follows a FIDO slot");
         if (kind != static_cast<std::uint8_t>(SlotKind::Passphrase))
             return makeError(ErrorCode::SchemaTooNew,
                              "the profile has a key slot of a kind this build does not know; "

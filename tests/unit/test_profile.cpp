@@ -161,6 +161,29 @@ TEST_CASE("a header modified with a valid checksum is caught by its MAC") {
     CHECK_THAT(attempt.error().message, Catch::Contains("modified"));
 }
 
+// Found by fuzz_profile_header (tests/fuzz/corpus/fuzz_profile_header/regression-*): a header
+// that decodes must be the one encoding of its slots, so the reserved byte of a slot, format 0
+// and a passphrase slot after a FIDO slot are damage even under a valid checksum.
+TEST_CASE("a header in a form Cloison never writes is corruption even with a valid checksum") {
+    test::TempDir dir;
+    createProfile(dir / "p");
+    const Bytes original = test::readFile(dir / "p" / Profile::kHeaderFile);
+    const auto withChecksum = [](Bytes file) {
+        file.resize(file.size() - kHashBytes);
+        const Bytes checksum = blake2b(file);
+        file.insert(file.end(), checksum.begin(), checksum.end());
+        return file;
+    };
+    REQUIRE(ProfileHeader::decode(withChecksum(original)));
+    // magic (8) | format (2) | slot count (2) | kind | reserved
+    const std::size_t offset = GENERATE(13u, 8u);
+    Bytes changed = original;
+    changed[offset] = offset == 13 ? 0x41 : 0x00;
+    auto decoded = ProfileHeader::decode(withChecksum(changed));
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().code == ErrorCode::Corrupted);
+}
+
 TEST_CASE("a damaged compartment vault is reported and the others still open") {
     test::TempDir dir;
     std::filesystem::path damaged;
