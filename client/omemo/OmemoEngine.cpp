@@ -21,6 +21,10 @@ constexpr const char* kStanzaIdNs = "urn:xmpp:sid:0";
 constexpr const char* kDelayNs = "urn:xmpp:delay";
 constexpr const char* kRsmNs = "http://jabber.org/protocol/rsm";
 constexpr const char* kDataFormsNs = "jabber:x:data";
+constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
+constexpr const char* kMucUserNs = "http://jabber.org/protocol/muc#user";
+constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
+constexpr std::size_t kMaxRoomOccupants = 1000;
 constexpr std::size_t kMaxStanzaIdBytes = 128;
 constexpr int kMaxArchivePages = 1000; // 100,000 messages per catch-up
 constexpr const char* kArchivePageSize = "100";
@@ -294,6 +298,8 @@ Result<Output> OmemoEngine::handleStanza(std::string_view stanza) {
         return handleIq(root);
     if (root.name == "message")
         return handleMessage(root);
+    if (root.name == "presence")
+        handlePresence(root);
     return Output{};
 }
 
@@ -390,6 +396,18 @@ Result<Output> OmemoEngine::handleIq(const xml::Element& iq) {
             queryArchive(out, pending.jid, pending.queryId, next);
         break;
     }
+    case IqKind::Members: {
+        auto room = m_rooms.find(pending.jid);
+        const xml::Element* query = ok ? iq.child("query", kMucAdminNs) : nullptr;
+        if (room == m_rooms.end() || query == nullptr)
+            break;
+        for (const xml::Element* item : query->childrenNamed("item")) {
+            const std::string member = bareJid(item->attribute("jid").value_or(""));
+            if (!member.empty() && room->second.members.size() < kMaxRoomOccupants)
+                room->second.members.insert(member);
+        }
+        break;
+    }
     case IqKind::Publish:
         if (!ok && !pending.retryWithoutOptions.empty()) {
             // The server does not do publish-options: publish with its default access model.
@@ -447,7 +465,7 @@ Result<void> OmemoEngine::onDeviceList(Output& out, const std::string& jid,
         return {};
     // Messages waiting for this list now wait for the bundles of its new devices.
     for (Outgoing& pending : m_outbox) {
-        if (pending.peer != jid || !pending.awaiting.count({jid, 0}))
+        if (!pending.awaiting.count({jid, 0}))
             continue;
         auto missing = missingSessions(jid, out);
         if (!missing)
@@ -533,7 +551,7 @@ void OmemoEngine::resolve(Output& out, const std::string& jid, std::uint32_t dev
         }
     }
     for (const Outgoing& message : ready) {
-        auto sent = encryptNow(message.peer, message.text, message.stanzaId);
+        auto sent = encryptNow(message);
         if (sent)
             out.append(std::move(sent.value()));
         else
@@ -558,16 +576,21 @@ Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::s
     auto missing = missingSessions(peer, out);
     if (!missing)
         return missing.error();
-    if (missing.value().empty())
-        return encryptNow(peer, text, stanzaId);
-    m_outbox.push_back({peer, text, std::move(missing.value()), std::move(stanzaId)});
+    Outgoing message{peer, text, std::move(missing.value()), std::move(stanzaId), {peer}, false};
+    if (message.awaiting.empty())
+        return encryptNow(message);
+    m_outbox.push_back(std::move(message));
     return out;
 }
 
-Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::string& text,
-                                       const std::string& stanzaId) {
+Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
+    const std::string& peer = message.peer;
+    const std::string& text = message.text;
+    const std::string& stanzaId = message.stanzaId;
     std::vector<std::pair<std::string, std::uint32_t>> targets;
-    for (const std::string& jid : {peer, m_jid}) {
+    std::vector<std::string> jids = message.recipients;
+    jids.push_back(m_jid);
+    for (const std::string& jid : jids) {
         auto devices = m_store.sessionDevices(jid);
         if (!devices)
             return devices.error();
@@ -601,7 +624,7 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
         if (!sealed)
             return sealed.error();
         std::memcpy(material.data() + kAesGcmKeyBytes, sealed.value().tag.data(), kAesGcmTagBytes);
-        bool reachedPeer = false;
+        std::set<std::string> reached;
         std::string failures;
         for (const auto& [jid, device] : targets) {
             auto sealedKey = m_adapter->encrypt(jid, device, material.view());
@@ -611,13 +634,17 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
                     {EventType::DeviceUnreachable, jid, device, {}, sealedKey.error().message});
                 continue;
             }
-            reachedPeer = reachedPeer || jid == peer;
+            reached.insert(jid);
             encrypted.keys.push_back(
                 {device, std::move(sealedKey.value().data), sealedKey.value().preKey});
         }
-        if (!reachedPeer)
-            return makeError(ErrorCode::NotFound,
-                             "no OMEMO device of " + peer + " can receive this message" + failures);
+        // Every recipient must be able to read it: in a room, a member left out would see
+        // the others answer a message it never got.
+        for (const std::string& recipient : message.recipients) {
+            if (!reached.count(recipient))
+                return makeError(ErrorCode::NotFound, "no OMEMO device of " + recipient +
+                                                          " can receive this message" + failures);
+        }
         encrypted.payload = std::move(sealed.value().ciphertext);
         // A resend of a stored message (the caller's outbox after a crash) is not stored again.
         auto existing = m_messages.findByStanzaId(peer, m_jid, stanzaId);
@@ -627,8 +654,8 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
             messageId = *existing.value();
             return {};
         }
-        storage::NewMessage message{peer, m_jid, now() * 1000, text, stanzaId, {}};
-        auto stored = m_messages.append(message);
+        storage::NewMessage row{peer, m_jid, now() * 1000, text, stanzaId, {}};
+        auto stored = m_messages.append(row);
         if (!stored)
             return stored.error();
         messageId = stored.value();
@@ -637,6 +664,12 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
     if (!done)
         return done.error();
     xml::Element stanza = encryptedMessage(peer, stanzaId, encrypted);
+    if (message.groupchat) {
+        for (auto& attribute : stanza.attributes) {
+            if (attribute.first == "type")
+                attribute.second = "groupchat";
+        }
+    }
     stanza.add(xml::Element("origin-id", kStanzaIdNs)).set("id", stanzaId);
     out.stanzas.push_back(xml::serialize(stanza));
     Event sent{EventType::MessageSent, peer, 0, {}, {}, messageId};
@@ -727,6 +760,7 @@ Result<Output> OmemoEngine::handleArchived(const xml::Element& message,
     inbound.queryId = queryId;
     inbound.archiveId = archiveId;
     inbound.serverId = archiveId;
+    inbound.archive = archive;
     const xml::Element* forwarded = result.child("forwarded", kForwardNs);
     if (const xml::Element* delay = forwarded->child("delay", kDelayNs)) {
         if (auto stamp = parseStamp(delay->attribute("stamp").value_or("")))
@@ -754,8 +788,10 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
     Output out;
     const bool forwarded = inbound.via != Inbound::Via::Direct;
     const std::optional<std::string_view> fromAttribute = message.attribute("from");
-    const std::string from = bareJid(fromAttribute.value_or(forwarded ? "" : m_jid));
+    std::string from = bareJid(fromAttribute.value_or(forwarded ? "" : m_jid));
     const std::string to = bareJid(message.attribute("to").value_or(m_jid));
+    const bool groupchat =
+        message.attribute("type") == std::optional<std::string_view>("groupchat");
     auto reject = [&](std::uint32_t sid, std::string reason) {
         out.events.push_back({EventType::MessageRejected, from, sid, {}, std::move(reason)});
         advanceCursor(out, inbound);
@@ -768,12 +804,38 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
     }
     if (from.empty())
         return reject(0, "a forwarded message without a sender");
-    // Who the message is between: a carbon or an archived message must be to or from us.
     std::string conversation = from;
-    if (from == m_jid)
+    if (groupchat) {
+        // A room message: from the room itself (live) or from the room's own archive, by an
+        // occupant whose real JID the room told us. The sender is then proven by the OMEMO
+        // session with that JID, not by the room's word.
+        auto room = m_rooms.find(from);
+        const bool fromRoom = room != m_rooms.end() &&
+                              (inbound.via == Inbound::Via::Direct ||
+                               (inbound.via == Inbound::Via::Archive && inbound.archive == from));
+        if (!fromRoom)
+            return reject(0, "a groupchat message that does not come from a room we are in");
+        const std::string full(fromAttribute.value_or(""));
+        const std::size_t slash = full.find('/');
+        const std::string nick =
+            slash == std::string::npos ? std::string() : full.substr(slash + 1);
+        auto occupant = room->second.occupants.find(nick);
+        std::string real = occupant != room->second.occupants.end() ? occupant->second : "";
+        if (real.empty() && inbound.via == Inbound::Via::Archive) {
+            const xml::Element* x = message.child("x", kMucUserNs);
+            const xml::Element* item = x ? x->child("item") : nullptr;
+            real = bareJid(item ? item->attribute("jid").value_or("") : "");
+        }
+        if (real.empty())
+            return reject(0, "a room message from an occupant whose JID the room did not give");
+        conversation = from;
+        from = real;
+    } else if (from == m_jid)
         conversation = to;
     else if (forwarded && to != m_jid)
         return reject(0, "a forwarded message that is neither to nor from us");
+    if (groupchat && inbound.via != Inbound::Via::Direct && inbound.via != Inbound::Via::Archive)
+        return reject(0, "a carbon of a room message");
     if (inbound.via == Inbound::Via::CarbonSent && from != m_jid)
         return reject(0, "a sent carbon of a message that is not ours");
     if (inbound.via == Inbound::Via::CarbonReceived && from == m_jid)
@@ -811,14 +873,103 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
 
 Output OmemoEngine::catchUp() {
     Output out;
-    const std::string queryId = nextId();
-    m_archiveQueries[queryId] = {m_jid, {}, 0, 0};
-    auto cursor = m_messages.archiveCursor(m_jid);
-    if (!cursor) {
-        finishArchive(out, queryId, "the archive position could not be read");
+    std::vector<std::string> archives{m_jid};
+    for (const auto& room : m_rooms)
+        archives.push_back(room.first);
+    for (const std::string& archive : archives) {
+        const std::string queryId = nextId();
+        m_archiveQueries[queryId] = {archive, {}, 0, 0};
+        auto cursor = m_messages.archiveCursor(archive);
+        if (!cursor)
+            finishArchive(out, queryId, "the archive position could not be read");
+        else
+            queryArchive(out, archive, queryId, cursor.value().value_or(""));
+    }
+    return out;
+}
+
+Result<Output> OmemoEngine::joinRoom(const std::string& roomJid, const std::string& nick) {
+    const std::string room = bareJid(roomJid);
+    if (room.empty() || room.find('@') == std::string::npos || room == m_jid || nick.empty() ||
+        nick.size() > 64 || nick.find('/') != std::string::npos)
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID and a nickname");
+    Output out;
+    m_rooms[room] = Room{nick, {}, {}};
+    xml::Element presence("presence");
+    presence.set("to", room + "/" + nick).set("id", nextId());
+    presence.add(xml::Element("x", kMucNs)).add(xml::Element("history")).set("maxstanzas", "0");
+    out.stanzas.push_back(xml::serialize(presence));
+    for (const char* affiliation : {"owner", "admin", "member"}) {
+        xml::Element iq("iq");
+        iq.set("type", "get").set("to", room).set("id", nextId());
+        iq.add(xml::Element("query", kMucAdminNs))
+            .add(xml::Element("item"))
+            .set("affiliation", affiliation);
+        sendIq(out, iq, {IqKind::Members, room, 0, {}, {}});
+    }
+    return out;
+}
+
+void OmemoEngine::handlePresence(const xml::Element& presence) {
+    const std::string full(presence.attribute("from").value_or(""));
+    auto room = m_rooms.find(bareJid(full));
+    const std::size_t slash = full.find('/');
+    if (room == m_rooms.end() || slash == std::string::npos)
+        return;
+    const std::string nick = full.substr(slash + 1);
+    if (presence.attribute("type") == std::optional<std::string_view>("unavailable")) {
+        room->second.occupants.erase(nick);
+        return;
+    }
+    const xml::Element* x = presence.child("x", kMucUserNs);
+    const xml::Element* item = x ? x->child("item") : nullptr;
+    const std::string real = bareJid(item ? item->attribute("jid").value_or("") : "");
+    // Without a real JID the room is not the non-anonymous kind we encrypt for.
+    if (real.empty() || nick.size() > 256 || room->second.occupants.size() >= kMaxRoomOccupants)
+        return;
+    room->second.occupants[nick] = real;
+}
+
+std::vector<std::string> OmemoEngine::roomRecipients(const Room& room) const {
+    std::set<std::string> jids = room.members;
+    for (const auto& occupant : room.occupants)
+        jids.insert(occupant.second);
+    jids.erase(m_jid);
+    return {jids.begin(), jids.end()};
+}
+
+Result<Output> OmemoEngine::sendRoomMessage(const std::string& roomJid, const std::string& text,
+                                            std::string stanzaId) {
+    const std::string room = bareJid(roomJid);
+    auto found = m_rooms.find(room);
+    if (found == m_rooms.end())
+        return makeError(ErrorCode::InvalidArgument, "not in the room " + room);
+    if (stanzaId.empty())
+        stanzaId = nextId();
+    else if (!validStanzaId(stanzaId) || std::any_of(stanzaId.begin(), stanzaId.end(), [](char c) {
+                 return static_cast<unsigned char>(c) > 0x7e;
+             }))
+        return makeError(ErrorCode::InvalidArgument,
+                         "a stanza id is 1 to 128 printable ASCII characters");
+    std::vector<std::string> recipients = roomRecipients(found->second);
+    if (recipients.empty())
+        return makeError(ErrorCode::NotFound, "the room " + room + " has no other member yet");
+    Output out;
+    Outgoing message{room, text, {}, std::move(stanzaId), recipients, true};
+    for (const std::string& member : recipients) {
+        auto missing = missingSessions(member, out);
+        if (!missing)
+            return missing.error();
+        message.awaiting.insert(missing.value().begin(), missing.value().end());
+    }
+    if (message.awaiting.empty()) {
+        auto sent = encryptNow(message);
+        if (!sent)
+            return sent.error();
+        out.append(std::move(sent.value()));
         return out;
     }
-    queryArchive(out, m_jid, queryId, cursor.value().value_or(""));
+    m_outbox.push_back(std::move(message));
     return out;
 }
 

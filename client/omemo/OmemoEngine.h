@@ -92,16 +92,24 @@ public:
     // names the existing row.
     [[nodiscard]] Result<Output> sendMessage(const std::string& peer, const std::string& text,
                                              std::string stanzaId = {});
-    // Asks our account's archive (XEP-0313) for everything after the newest archive id stored,
-    // a page of 100 at a time; archived messages go through the same dedupe and decryption as
-    // live ones. Ends with a CatchUpFinished event.
+    // Asks our account's archive (XEP-0313), and each joined room's, for everything after the
+    // newest archive id stored, a page of 100 at a time; archived messages go through the same
+    // dedupe and decryption as live ones. Each archive ends with a CatchUpFinished event.
     Output catchUp();
+    // Joins a members-only, non-anonymous room (XEP-0045) as `nick`, without the room's
+    // history (the archive has it), and asks for its member list. Occupants' real JIDs come
+    // from the room's presence.
+    [[nodiscard]] Result<Output> joinRoom(const std::string& roomJid, const std::string& nick);
+    // Encrypts `text` for every member's devices and our own other devices and sends it to the
+    // room as type='groupchat'; stored under the room. Every member must have a device.
+    [[nodiscard]] Result<Output>
+    sendRoomMessage(const std::string& roomJid, const std::string& text, std::string stanzaId = {});
     // Rotates the signed prekey when due, tops up prekeys, republishes the bundle if changed.
     [[nodiscard]] Result<Output> maintainKeys();
     [[nodiscard]] Result<Bundle> bundle() { return m_keys->bundle(); }
 
 private:
-    enum class IqKind { DeviceList, OwnDeviceList, OwnBundle, Bundle, Publish, Archive };
+    enum class IqKind { DeviceList, OwnDeviceList, OwnBundle, Bundle, Publish, Archive, Members };
     struct PendingIq {
         IqKind kind;
         std::string jid;
@@ -114,6 +122,13 @@ private:
         std::string text;
         std::set<std::pair<std::string, std::uint32_t>> awaiting; // device 0: its device list
         std::string stanzaId;
+        std::vector<std::string> recipients; // bare JIDs other than ours
+        bool groupchat = false;              // `peer` is a room
+    };
+    struct Room {
+        std::string nick;
+        std::map<std::string, std::string> occupants; // nick -> real bare JID
+        std::set<std::string> members;                // affiliated bare JIDs, from the room
     };
     struct ArchiveQuery {
         std::string archive; // bare JID of the archive: ours or a room's
@@ -127,6 +142,7 @@ private:
         std::string queryId;       // Archive: the query it answers
         std::string archiveId;     // Archive: its id in the archive
         std::string serverId;      // the server's XEP-0359 stanza-id, or the archive id
+        std::string archive;       // Archive: whose archive (ours or a room's)
         std::int64_t sentAtMs = 0; // from <delay>; 0: now
     };
 
@@ -157,8 +173,9 @@ private:
     Result<std::set<std::pair<std::string, std::uint32_t>>> missingSessions(const std::string& peer,
                                                                             Output& out);
     void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
-    Result<Output> encryptNow(const std::string& peer, const std::string& text,
-                              const std::string& stanzaId);
+    Result<Output> encryptNow(const Outgoing& message);
+    void handlePresence(const xml::Element& presence);
+    std::vector<std::string> roomRecipients(const Room& room) const;
 
     storage::Vault& m_vault;
     std::string m_jid;
@@ -177,6 +194,7 @@ private:
     std::set<std::pair<std::string, std::uint32_t>> m_fetching;
     std::vector<Outgoing> m_outbox;
     std::map<std::string, ArchiveQuery> m_archiveQueries; // by queryid
+    std::map<std::string, Room> m_rooms;                  // by room bare JID
     std::uint64_t m_counter = 0;
 };
 

@@ -63,6 +63,11 @@ void FakeXmppServer::route(FakeDevice& from, const std::string& text) {
     const std::string sender = bare(from.fullJid);
     const std::string id(stanza.attribute("id").value_or(""));
 
+    const std::string toJid(stanza.attribute("to").value_or(""));
+    if (auto room = rooms.find(bare(toJid)); room != rooms.end()) {
+        routeToRoom(from, room->second, room->first, std::move(stanza));
+        return;
+    }
     if (stanza.name == "iq") {
         if (const Element* query = stanza.child("query", "urn:xmpp:mam:2")) {
             answerArchive(from, stanza, *query);
@@ -161,6 +166,83 @@ void FakeXmppServer::route(FakeDevice& from, const std::string& text) {
             else
                 deliver(*device, copy);
         }
+    }
+}
+
+void FakeXmppServer::routeToRoom(FakeDevice& from, Room& room, const std::string& roomJid,
+                                 Element stanza) {
+    const std::string to(stanza.attribute("to").value_or(""));
+    const std::string id(stanza.attribute("id").value_or(""));
+    auto presenceOf = [&](const std::string& nick, FakeDevice& occupant, FakeDevice& recipient) {
+        Element presence("presence");
+        presence.set("from", roomJid + "/" + nick).set("to", recipient.fullJid);
+        Element& x = presence.add(Element("x", "http://jabber.org/protocol/muc#user"));
+        x.add(Element("item"))
+            .set("affiliation", "member")
+            .set("role", "participant")
+            .set("jid", occupant.fullJid);
+        if (&occupant == &recipient)
+            x.add(Element("status")).set("code", "110");
+        return xml::serialize(presence);
+    };
+    if (stanza.name == "presence") {
+        const std::string nick = to.substr(to.find('/') + 1);
+        if (!room.members.count(bare(from.fullJid)))
+            return; // members-only
+        for (auto& [other, device] : room.occupants)
+            deliver(from, presenceOf(other, *device, from));
+        room.occupants[nick] = &from;
+        for (auto& [other, device] : room.occupants)
+            deliver(*device, presenceOf(nick, from, *device));
+        return;
+    }
+    if (stanza.name == "iq") {
+        const Element* query = stanza.child("query", "http://jabber.org/protocol/muc#admin");
+        if (stanza.child("query", "urn:xmpp:mam:2") != nullptr) {
+            answerArchive(from, stanza, *stanza.child("query", "urn:xmpp:mam:2"));
+            return;
+        }
+        if (query == nullptr)
+            return;
+        const Element* item = query->child("item");
+        const std::string affiliation(item ? item->attribute("affiliation").value_or("") : "");
+        Element reply("iq");
+        reply.set("type", "result").set("id", id).set("from", roomJid).set("to", from.fullJid);
+        Element& items = reply.add(Element("query", "http://jabber.org/protocol/muc#admin"));
+        if (affiliation == "member") {
+            for (const std::string& member : room.members)
+                items.add(Element("item")).set("affiliation", "member").set("jid", member);
+        }
+        answer(from, xml::serialize(reply));
+        return;
+    }
+    if (stanza.name != "message")
+        return;
+    std::string nick;
+    for (auto& [name, device] : room.occupants) {
+        if (device == &from)
+            nick = name;
+    }
+    if (nick.empty())
+        return; // not an occupant
+    stanza.attributes.erase(
+        std::remove_if(stanza.attributes.begin(), stanza.attributes.end(),
+                       [](const auto& a) { return a.first == "from" || a.first == "to"; }),
+        stanza.attributes.end());
+    stanza.set("from", roomJid + "/" + nick);
+    Element archived = stanza;
+    archived.add(Element("x", "http://jabber.org/protocol/muc#user"))
+        .add(Element("item"))
+        .set("jid", from.fullJid);
+    const std::string archiveId = archive(roomJid, archived);
+    stanza.add(Element("stanza-id", "urn:xmpp:sid:0")).set("by", roomJid).set("id", archiveId);
+    for (auto& [name, device] : room.occupants) {
+        Element copy = stanza;
+        copy.set("to", device->fullJid);
+        if (holdMessages)
+            held.emplace_back(device, xml::serialize(copy));
+        else
+            deliver(*device, xml::serialize(copy));
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,20 @@ public:
     std::size_t archivePageLimit = 100;                    // the server's cap on <max>
     int archiveQueries = 0;
 
+    // Members-only, non-anonymous rooms (XEP-0045): real JIDs in every presence, members as
+    // affiliation 'member', messages reflected to every occupant and archived by the room.
+    struct Room {
+        std::set<std::string> members;                // bare JIDs
+        std::map<std::string, FakeDevice*> occupants; // nick -> device
+    };
+    std::map<std::string, Room> rooms; // room bare JID -> room; tests create them
+
 private:
     void route(FakeDevice& from, const std::string& stanza);
     void answer(FakeDevice& to, const std::string& stanza);
     void answerArchive(FakeDevice& from, const xml::Element& iq, const xml::Element& query);
     std::string archive(const std::string& owner, const xml::Element& message);
+    void routeToRoom(FakeDevice& from, Room& room, const std::string& roomJid, xml::Element stanza);
     int m_archiveCounter = 0;
     std::deque<std::pair<FakeDevice*, std::string>> m_queue; // (sender, stanza)
     std::deque<std::unique_ptr<FakeDevice>> m_devices;

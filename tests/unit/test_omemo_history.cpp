@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 using namespace cloison;
 using namespace cloison::test;
 using omemo::EventType;
@@ -271,4 +273,88 @@ TEST_CASE("decrypted text that is not UTF-8 is refused") {
     CHECK(eventsOf(p.b, EventType::MessageRejected).back().reason ==
           "the message text is not valid UTF-8");
     CHECK(messageCount(*p.bob.vault) == 1);
+}
+
+TEST_CASE("a three-member room: encrypted to every member, reflections and archive deduped") {
+    const std::string team = "team@rooms.example.org";
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    OmemoPeer carol("carol@example.org");
+    FakeXmppServer server;
+    server.rooms[team].members = {"alice@example.org", "bob@example.org", "carol@example.org"};
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    FakeDevice& c = server.connect("carol@example.org/laptop", *carol.engine);
+    server.run();
+    for (auto [device, peer, nick] : {std::tuple{&a, &alice, "Alice"}, std::tuple{&b, &bob, "Bob"},
+                                      std::tuple{&c, &carol, "Carol"}}) {
+        omemo::Output joined = must(peer->engine->joinRoom(team, nick));
+        CHECK(joined.stanzas.at(0).find("<history maxstanzas=\"0\"/>") != std::string::npos);
+        server.submit(*device, std::move(joined));
+        server.run();
+    }
+
+    server.submit(a, must(alice.engine->sendRoomMessage(team, "hello team", "room-1")));
+    server.run();
+    for (FakeDevice* device : {&b, &c}) {
+        auto received = eventsOf(*device, EventType::MessageReceived);
+        REQUIRE(received.size() == 1);
+        CHECK(received[0].text == "hello team");
+        CHECK(received[0].peer == "alice@example.org");
+        CHECK(received[0].conversation == team);
+        CHECK(received[0].stanzaId == "room-1");
+    }
+    // Alice's own reflection is not decrypted as someone else's message.
+    CHECK(receivedTexts(a).empty());
+    CHECK(eventsOf(a, EventType::MessageRejected).empty());
+    CHECK(storage::MessageRepository(*alice.vault).latest(team, 5).value().size() == 1);
+
+    server.submit(b, must(bob.engine->sendRoomMessage(team, "hi alice")));
+    server.run();
+    CHECK(receivedTexts(a) == std::vector<std::string>{"hi alice"});
+    CHECK(receivedTexts(c) == std::vector<std::string>{"hello team", "hi alice"});
+
+    // Carol is away for one message; the room's archive gives it to her, once.
+    server.holdMessages = true;
+    server.submit(a, must(alice.engine->sendRoomMessage(team, "while you were away")));
+    server.run();
+    server.held.clear();
+    server.holdMessages = false;
+    server.submit(c, carol.engine->catchUp());
+    server.run();
+    CHECK(receivedTexts(c) ==
+          std::vector<std::string>{"hello team", "hi alice", "while you were away"});
+    auto finished = eventsOf(c, EventType::CatchUpFinished);
+    REQUIRE(finished.size() == 2);
+    for (const auto& event : finished) {
+        CHECK(event.reason.empty());
+        CHECK(event.count == (event.peer == team ? 1 : 0));
+    }
+    CHECK(eventsOf(c, EventType::Duplicate).size() == 2);
+    for (FakeDevice* device : {&a, &b, &c})
+        CHECK(eventsOf(*device, EventType::MessageRejected).empty());
+    CHECK(storage::MessageRepository(*carol.vault).latest(team, 10).value().size() == 3);
+
+    // A groupchat message from a room we are not in, or from an unknown nick, is refused.
+    std::string stray = b.received.back();
+    for (const auto& stanza : c.received) {
+        if (stanza.find("type=\"groupchat\"") != std::string::npos &&
+            stanza.find("urn:xmpp:mam:2") == std::string::npos)
+            stray = stanza;
+    }
+    auto retarget = [&](const std::string& from) {
+        xml::Element root = xml::parse(stray).value();
+        for (auto& attribute : root.attributes) {
+            if (attribute.first == "from")
+                attribute.second = from;
+        }
+        return xml::serialize(root);
+    };
+    server.deliver(c, retarget("other@rooms.example.org/Alice"));
+    CHECK(eventsOf(c, EventType::MessageRejected).back().reason.find("room we are in") !=
+          std::string::npos);
+    server.deliver(c, retarget(team + "/Mallory"));
+    CHECK(eventsOf(c, EventType::MessageRejected).back().reason.find("did not give") !=
+          std::string::npos);
+    CHECK(receivedTexts(c).size() == 3);
 }
