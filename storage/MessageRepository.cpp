@@ -6,12 +6,21 @@ namespace cloison::storage {
 
 Result<void> MessageRepository::insert(const NewMessage& message) {
     auto stmt = m_vault.db().cached(
-        "INSERT INTO messages (conversation, sender, sent_at, body) VALUES (?, ?, ?, ?)");
+        "INSERT INTO messages (conversation, sender, sent_at, body, stanza_id, server_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     Statement& insert = *stmt.value();
     insert.bind(1, message.conversation).bind(2, message.sender).bind(3, message.sentAt);
     insert.bind(4, message.body);
+    if (message.stanzaId.empty())
+        insert.bindNull(5);
+    else
+        insert.bind(5, message.stanzaId);
+    if (message.serverId.empty())
+        insert.bindNull(6);
+    else
+        insert.bind(6, message.serverId);
     return insert.run();
 }
 
@@ -57,6 +66,38 @@ Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view co
 
 Result<std::int64_t> MessageRepository::count() {
     return m_vault.db().queryInt64("SELECT count(*) FROM messages");
+}
+
+Result<std::optional<std::int64_t>> MessageRepository::findByStanzaId(std::string_view conversation,
+                                                                      std::string_view sender,
+                                                                      std::string_view stanzaId) {
+    auto stmt = m_vault.db().cached("SELECT id FROM messages"
+                                    " WHERE conversation = ? AND sender = ? AND stanza_id = ?");
+    if (!stmt)
+        return stmt.error();
+    Statement& query = *stmt.value();
+    query.bind(1, conversation).bind(2, sender).bind(3, stanzaId);
+    return query.optionalRow([](const Statement& row) { return row.columnInt64(0); });
+}
+
+Result<std::optional<std::string>> MessageRepository::archiveCursor(std::string_view archive) {
+    auto stmt = m_vault.db().cached("SELECT last_id FROM mam_cursors WHERE archive = ?");
+    if (!stmt)
+        return stmt.error();
+    Statement& query = *stmt.value();
+    query.bind(1, archive);
+    return query.optionalRow([](const Statement& row) { return row.columnText(0); });
+}
+
+Result<void> MessageRepository::setArchiveCursor(std::string_view archive,
+                                                 std::string_view lastId) {
+    auto stmt =
+        m_vault.db().cached("INSERT OR REPLACE INTO mam_cursors (archive, last_id) VALUES (?, ?)");
+    if (!stmt)
+        return stmt.error();
+    Statement& query = *stmt.value();
+    query.bind(1, archive).bind(2, lastId);
+    return query.run();
 }
 
 } // namespace cloison::storage

@@ -3,6 +3,7 @@
 
 #include "storage/Vault.h"
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ struct NewMessage {
     std::string sender;
     std::int64_t sentAt = 0; // milliseconds since the epoch
     std::string body;        // plain text, never interpreted
+    std::string stanzaId{};  // the sender's id (origin-id or id attribute); empty: none
+    std::string serverId{};  // the archive's id for it; empty: none
 };
 
 struct StoredMessage {
@@ -36,6 +39,13 @@ public:
     [[nodiscard]] Result<std::vector<StoredMessage>> latest(std::string_view conversation,
                                                             int limit);
     [[nodiscard]] Result<std::int64_t> count();
+    // The row of a message already stored under this sender's stanza id, if any.
+    [[nodiscard]] Result<std::optional<std::int64_t>> findByStanzaId(std::string_view conversation,
+                                                                     std::string_view sender,
+                                                                     std::string_view stanzaId);
+    // The newest id processed from an archive (our account's or a room's), if any.
+    [[nodiscard]] Result<std::optional<std::string>> archiveCursor(std::string_view archive);
+    [[nodiscard]] Result<void> setArchiveCursor(std::string_view archive, std::string_view lastId);
 
 private:
     Result<void> insert(const NewMessage& message);

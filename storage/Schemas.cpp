@@ -95,6 +95,23 @@ Result<void> compartmentV3(Database& db) {
                    " secret_key BLOB NOT NULL);");
 }
 
+// Dedupe and history catch-up. stanza_id is the sender's id for a message (its XEP-0359
+// origin-id, else the stanza's id attribute): a stanza delivered twice (resent, carbon and
+// archive, live and archive) is stored once. It is unique per (conversation, sender) only,
+// so a sender can collide with nobody's ids but its own. server_id is the archive's id for
+// it (XEP-0359 stanza-id or the MAM result id), kept for reference. mam_cursors holds, per
+// archive (our account or a room), the newest archive id already processed; it is written in
+// the transaction of the message it belongs to, so a crash mid catch-up resumes there.
+Result<void> compartmentV4(Database& db) {
+    return db.exec("ALTER TABLE messages ADD COLUMN stanza_id TEXT;"
+                   "ALTER TABLE messages ADD COLUMN server_id TEXT;"
+                   "CREATE UNIQUE INDEX messages_by_stanza_id"
+                   " ON messages (conversation, sender, stanza_id) WHERE stanza_id IS NOT NULL;"
+                   "CREATE TABLE mam_cursors ("
+                   " archive TEXT PRIMARY KEY NOT NULL,"
+                   " last_id TEXT NOT NULL);");
+}
+
 // Issue 4: messages written here before they are sent leave only when the server has
 // acknowledged them. `stanza` is the encrypted stanza once it exists: a resend after a crash
 // sends the same bytes (the receiver drops the duplicate by its id) instead of encrypting again.
@@ -117,7 +134,8 @@ constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},
     Migration{2, "omemo identity, prekeys and sessions", &compartmentV2},
     Migration{3, "key-event log", &compartmentV3},
-    Migration{4, "outbox", &compartmentOutbox},
+    Migration{4, "message dedupe and archive cursors", &compartmentV4},
+    Migration{5, "outbox", &compartmentOutbox},
 };
 
 } // namespace

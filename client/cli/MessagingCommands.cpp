@@ -61,7 +61,7 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
     for (const auto& info : list.value())
         if (info.name == compartment)
             compartmentId = info.id;
-    xmpp::ServiceOptions options{compartmentId, account.value().trust};
+    xmpp::ServiceOptions options{compartmentId, account.value().trust, account.value().room};
     auto service = xmpp::CompartmentService::start(*vault.value(), account.value().settings,
                                                    std::move(account.value().password), options);
     if (!service)
@@ -138,13 +138,14 @@ Result<void> configureAccount(Profile& profile, const std::string& compartment,
 
 Result<int> runSend(Profile& profile, const std::string& compartment,
                     const MessagingOptions& options, const std::string& text, std::ostream& out) {
-    if (options.toRoom)
-        return makeError(ErrorCode::InvalidArgument,
-                         "sending to the room is not available yet in this build");
     auto running = startService(profile, compartment);
     if (!running)
         return running.error();
-    const std::string id = running.value().service->send(options.to, text);
+    if (options.toRoom && running.value().room.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "this compartment has no room (set one with compartment add --room-jid)");
+    const std::string id = options.toRoom ? running.value().service->sendToRoom(text)
+                                          : running.value().service->send(options.to, text);
     const auto deadline = Clock::now() + std::chrono::seconds(options.timeoutSeconds);
     Error last{ErrorCode::Unreachable, "the server did not acknowledge the message in time"};
     while (Clock::now() < deadline) {
@@ -183,6 +184,7 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
         switch (event->type) {
         case ServiceEvent::Type::MessageReceived:
             out << "{\"from\":" << linkguard::jsonString(event->from)
+                << ",\"conversation\":" << linkguard::jsonString(event->conversation)
                 << ",\"device\":" << event->device
                 << ",\"trusted\":" << (event->trusted ? "true" : "false")
                 << ",\"time\":" << linkguard::jsonString(isoTime(event->timeMs))

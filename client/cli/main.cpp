@@ -42,8 +42,9 @@ Commands:
                            connection and the exit code says why)
   listen --compartment NAME [--count N] [--timeout S]
                            connect and print each message received as one JSON object per
-                           line: from, device, trusted, time (UTC, ISO 8601), text (non-ASCII
-                           as \u escapes); stops after N messages or S seconds (default 30)
+                           line: from, conversation (the peer or the room), device, trusted,
+                           time (UTC, ISO 8601), text (non-ASCII as \u escapes); stops after
+                           N messages or S seconds (default 30)
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   compartment trust-domains NAME [DOMAIN,...]
                            set the compartment's trusted domains for the link guard (each

@@ -35,6 +35,8 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
         case EventType::PublishFailed:
         case EventType::MessageReceived:
         case EventType::MessageSent:
+        case EventType::Duplicate:
+        case EventType::CatchUpFinished:
             continue;
         }
         if (!recorded)

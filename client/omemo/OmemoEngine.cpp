@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 
@@ -13,6 +14,146 @@ namespace cloison::omemo {
 namespace {
 
 constexpr const char* kStanzaErrorNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
+constexpr const char* kCarbonsNs = "urn:xmpp:carbons:2";
+constexpr const char* kForwardNs = "urn:xmpp:forward:0";
+constexpr const char* kMamNs = "urn:xmpp:mam:2";
+constexpr const char* kStanzaIdNs = "urn:xmpp:sid:0";
+constexpr const char* kDelayNs = "urn:xmpp:delay";
+constexpr const char* kRsmNs = "http://jabber.org/protocol/rsm";
+constexpr const char* kDataFormsNs = "jabber:x:data";
+constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
+constexpr const char* kMucUserNs = "http://jabber.org/protocol/muc#user";
+constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
+constexpr std::size_t kMaxRoomOccupants = 1000;
+constexpr std::size_t kMaxStanzaIdBytes = 128;
+constexpr int kMaxArchivePages = 1000; // 100,000 messages per catch-up
+constexpr const char* kArchivePageSize = "100";
+
+// Ids come from other clients and servers: bounded, and no control characters (they end up in
+// the vault and in events).
+bool validStanzaId(std::string_view id) {
+    if (id.empty() || id.size() > kMaxStanzaIdBytes)
+        return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte >= 0x20 && byte != 0x7f;
+    });
+}
+
+// The sender's id for a message: its XEP-0359 origin-id when present (rooms and some servers
+// rewrite the id attribute), else the id attribute. Empty: none.
+std::string senderStanzaId(const xml::Element& message) {
+    if (const xml::Element* origin = message.child("origin-id", kStanzaIdNs))
+        return std::string(origin->attribute("id").value_or(""));
+    return std::string(message.attribute("id").value_or(""));
+}
+
+// The id our server gave the message (XEP-0359 <stanza-id by=our account>); others' claims
+// are ignored, since anyone can add the element.
+std::string serverStanzaId(const xml::Element& message, const std::string& by) {
+    for (const xml::Element* element : message.childrenNamed("stanza-id", kStanzaIdNs)) {
+        if (element->attribute("by") == std::optional<std::string_view>(by)) {
+            const std::string id(element->attribute("id").value_or(""));
+            return validStanzaId(id) ? id : std::string();
+        }
+    }
+    return {};
+}
+
+bool parseNumber(std::string_view text, int& out) {
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end;
+}
+
+// XEP-0082 date-time (2026-11-30T22:05:13.250Z, or with a +hh:mm offset) in milliseconds
+// since the epoch; nothing when it is not one.
+std::optional<std::int64_t> parseStamp(std::string_view stamp) {
+    if (stamp.size() < 20 || stamp.size() > 40 || stamp[4] != '-' || stamp[7] != '-' ||
+        stamp[10] != 'T' || stamp[13] != ':' || stamp[16] != ':')
+        return std::nullopt;
+    std::tm tm{};
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (!parseNumber(stamp.substr(0, 4), year) || !parseNumber(stamp.substr(5, 2), month) ||
+        !parseNumber(stamp.substr(8, 2), day) || !parseNumber(stamp.substr(11, 2), hour) ||
+        !parseNumber(stamp.substr(14, 2), minute) || !parseNumber(stamp.substr(17, 2), second))
+        return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    std::size_t pos = 19;
+    int millis = 0;
+    if (stamp[pos] == '.') {
+        std::size_t digits = 0;
+        for (++pos; pos < stamp.size() && stamp[pos] >= '0' && stamp[pos] <= '9'; ++pos, ++digits) {
+            if (digits < 3)
+                millis = millis * 10 + (stamp[pos] - '0');
+        }
+        if (digits == 0)
+            return std::nullopt;
+        for (; digits < 3; ++digits)
+            millis *= 10;
+    }
+    std::int64_t offsetSeconds = 0;
+    const std::string_view zone = stamp.substr(std::min(pos, stamp.size()));
+    if (zone == "Z") {
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+        int zh = 0, zm = 0;
+        if (!parseNumber(zone.substr(1, 2), zh) || !parseNumber(zone.substr(4, 2), zm) || zh > 23 ||
+            zm > 59)
+            return std::nullopt;
+        offsetSeconds = (zh * 3600 + zm * 60) * (zone[0] == '+' ? 1 : -1);
+    } else {
+        return std::nullopt;
+    }
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    const std::int64_t seconds = static_cast<std::int64_t>(timegm(&tm)) - offsetSeconds;
+    return seconds * 1000 + millis;
+}
+
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool validUtf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        std::uint32_t min = 0, cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            length = 2, min = 0x80, cp = c & 0x1fu;
+        } else if ((c & 0xf0) == 0xe0) {
+            length = 3, min = 0x800, cp = c & 0x0fu;
+        } else if ((c & 0xf8) == 0xf0) {
+            length = 4, min = 0x10000, cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + length > text.size())
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (next & 0x3fu);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+// The message inside <forwarded>, if there is exactly the expected shape.
+const xml::Element* forwardedMessage(const xml::Element& wrapper) {
+    const xml::Element* forwarded = wrapper.child("forwarded", kForwardNs);
+    return forwarded ? forwarded->child("message") : nullptr;
+}
 
 // The payload element of the first item of a pubsub result, or null when there is none.
 const xml::Element* itemPayload(const xml::Element& iq, std::string_view name) {
@@ -157,6 +298,8 @@ Result<Output> OmemoEngine::handleStanza(std::string_view stanza) {
         return handleIq(root);
     if (root.name == "message")
         return handleMessage(root);
+    if (root.name == "presence")
+        handlePresence(root);
     return Output{};
 }
 
@@ -225,6 +368,46 @@ Result<Output> OmemoEngine::handleIq(const xml::Element& iq) {
             !built)
             return built.error();
         break;
+    case IqKind::Archive: {
+        auto query = m_archiveQueries.find(pending.queryId);
+        if (query == m_archiveQueries.end())
+            break;
+        const xml::Element* fin = ok ? iq.child("fin", kMamNs) : nullptr;
+        if (fin == nullptr) {
+            finishArchive(out, pending.queryId,
+                          ok ? "the archive answered without <fin>"
+                             : "the archive query failed: " + errorCondition(iq));
+            break;
+        }
+        if (fin->attribute("complete") == std::optional<std::string_view>("true")) {
+            finishArchive(out, pending.queryId, {});
+            break;
+        }
+        const xml::Element* set = fin->child("set", kRsmNs);
+        const xml::Element* last = set ? set->child("last") : nullptr;
+        const std::string next = last ? last->text : std::string();
+        // A server that does not move forward, or pages forever, is not followed.
+        if (!validStanzaId(next) || next == query->second.after)
+            finishArchive(out, pending.queryId, "the archive did not say where to continue");
+        else if (query->second.pages >= kMaxArchivePages)
+            finishArchive(out, pending.queryId,
+                          "stopped after " + std::to_string(kMaxArchivePages) + " pages");
+        else
+            queryArchive(out, pending.jid, pending.queryId, next);
+        break;
+    }
+    case IqKind::Members: {
+        auto room = m_rooms.find(pending.jid);
+        const xml::Element* query = ok ? iq.child("query", kMucAdminNs) : nullptr;
+        if (room == m_rooms.end() || query == nullptr)
+            break;
+        for (const xml::Element* item : query->childrenNamed("item")) {
+            const std::string member = bareJid(item->attribute("jid").value_or(""));
+            if (!member.empty() && room->second.members.size() < kMaxRoomOccupants)
+                room->second.members.insert(member);
+        }
+        break;
+    }
     case IqKind::Publish:
         if (!ok && !pending.retryWithoutOptions.empty()) {
             // The server does not do publish-options: publish with its default access model.
@@ -282,7 +465,7 @@ Result<void> OmemoEngine::onDeviceList(Output& out, const std::string& jid,
         return {};
     // Messages waiting for this list now wait for the bundles of its new devices.
     for (Outgoing& pending : m_outbox) {
-        if (pending.peer != jid || !pending.awaiting.count({jid, 0}))
+        if (!pending.awaiting.count({jid, 0}))
             continue;
         auto missing = missingSessions(jid, out);
         if (!missing)
@@ -368,10 +551,10 @@ void OmemoEngine::resolve(Output& out, const std::string& jid, std::uint32_t dev
         }
     }
     for (const Outgoing& message : ready) {
-        auto sent = encryptNow(message.peer, message.text, message.stanzaId);
+        auto sent = encryptNow(message);
         if (sent)
             out.append(std::move(sent.value()));
-        else
+        else // our own message: the stanza id lets the sender's outbox report it
             out.events.push_back({EventType::MessageRejected,
                                   message.peer,
                                   0,
@@ -384,25 +567,35 @@ void OmemoEngine::resolve(Output& out, const std::string& jid, std::uint32_t dev
 
 Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::string& text,
                                         std::string stanzaId) {
-    if (stanzaId.empty())
-        stanzaId = nextId();
     const std::string peer = bareJid(peerJid);
     if (peer.empty() || peer == m_jid)
         return makeError(ErrorCode::InvalidArgument, "a message needs a peer other than us");
+    if (stanzaId.empty())
+        stanzaId = nextId();
+    else if (!validStanzaId(stanzaId) || std::any_of(stanzaId.begin(), stanzaId.end(), [](char c) {
+                 return static_cast<unsigned char>(c) > 0x7e;
+             }))
+        return makeError(ErrorCode::InvalidArgument,
+                         "a stanza id is 1 to 128 printable ASCII characters");
     Output out;
     auto missing = missingSessions(peer, out);
     if (!missing)
         return missing.error();
-    if (missing.value().empty())
-        return encryptNow(peer, text, stanzaId);
-    m_outbox.push_back({peer, text, std::move(stanzaId), std::move(missing.value())});
+    Outgoing message{peer, text, std::move(missing.value()), std::move(stanzaId), {peer}, false};
+    if (message.awaiting.empty())
+        return encryptNow(message);
+    m_outbox.push_back(std::move(message));
     return out;
 }
 
-Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::string& text,
-                                       const std::string& stanzaId) {
+Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
+    const std::string& peer = message.peer;
+    const std::string& text = message.text;
+    const std::string& stanzaId = message.stanzaId;
     std::vector<std::pair<std::string, std::uint32_t>> targets;
-    for (const std::string& jid : {peer, m_jid}) {
+    std::vector<std::string> jids = message.recipients;
+    jids.push_back(m_jid);
+    for (const std::string& jid : jids) {
         auto devices = m_store.sessionDevices(jid);
         if (!devices)
             return devices.error();
@@ -436,7 +629,7 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
         if (!sealed)
             return sealed.error();
         std::memcpy(material.data() + kAesGcmKeyBytes, sealed.value().tag.data(), kAesGcmTagBytes);
-        bool reachedPeer = false;
+        std::set<std::string> reached;
         std::string failures;
         for (const auto& [jid, device] : targets) {
             auto sealedKey = m_adapter->encrypt(jid, device, material.view());
@@ -446,15 +639,28 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
                     {EventType::DeviceUnreachable, jid, device, {}, sealedKey.error().message});
                 continue;
             }
-            reachedPeer = reachedPeer || jid == peer;
+            reached.insert(jid);
             encrypted.keys.push_back(
                 {device, std::move(sealedKey.value().data), sealedKey.value().preKey});
         }
-        if (!reachedPeer)
-            return makeError(ErrorCode::NotFound,
-                             "no OMEMO device of " + peer + " can receive this message" + failures);
+        // Every recipient must be able to read it: in a room, a member left out would see
+        // the others answer a message it never got.
+        for (const std::string& recipient : message.recipients) {
+            if (!reached.count(recipient))
+                return makeError(ErrorCode::NotFound, "no OMEMO device of " + recipient +
+                                                          " can receive this message" + failures);
+        }
         encrypted.payload = std::move(sealed.value().ciphertext);
-        auto stored = m_messages.append({peer, m_jid, now() * 1000, text});
+        // A resend of a stored message (the caller's outbox after a crash) is not stored again.
+        auto existing = m_messages.findByStanzaId(peer, m_jid, stanzaId);
+        if (!existing)
+            return existing.error();
+        if (existing.value()) {
+            messageId = *existing.value();
+            return {};
+        }
+        storage::NewMessage row{peer, m_jid, now() * 1000, text, stanzaId, {}};
+        auto stored = m_messages.append(row);
         if (!stored)
             return stored.error();
         messageId = stored.value();
@@ -462,14 +668,52 @@ Result<Output> OmemoEngine::encryptNow(const std::string& peer, const std::strin
     });
     if (!done)
         return done.error();
-    out.stanzas.push_back(xml::serialize(encryptedMessage(peer, stanzaId, encrypted)));
-    out.events.push_back({EventType::MessageSent, peer, 0, {}, {}, messageId, stanzaId});
+    xml::Element stanza = encryptedMessage(peer, stanzaId, encrypted);
+    if (message.groupchat) {
+        for (auto& attribute : stanza.attributes) {
+            if (attribute.first == "type")
+                attribute.second = "groupchat";
+        }
+    }
+    stanza.add(xml::Element("origin-id", kStanzaIdNs)).set("id", stanzaId);
+    out.stanzas.push_back(xml::serialize(stanza));
+    Event sent{EventType::MessageSent, peer, 0, {}, {}, messageId};
+    sent.stanzaId = stanzaId;
+    out.events.push_back(std::move(sent));
     return out;
 }
 
 Result<Output> OmemoEngine::handleMessage(const xml::Element& message) {
     Output out;
-    const std::string from = bareJid(message.attribute("from").value_or(m_jid));
+    const std::optional<std::string_view> fromAttribute = message.attribute("from");
+    for (const char* kind : {"received", "sent"}) {
+        const xml::Element* carbon = message.child(kind, kCarbonsNs);
+        if (carbon == nullptr)
+            continue;
+        // Only our own server speaks for our account: anyone else's "carbon" is a forgery
+        // meant to make us file their words under someone else's name.
+        auto reject = [&](std::string reason) {
+            out.events.push_back({EventType::MessageRejected,
+                                  bareJid(fromAttribute.value_or("")),
+                                  0,
+                                  {},
+                                  std::move(reason)});
+            return std::move(out);
+        };
+        if (fromAttribute != std::optional<std::string_view>(m_jid))
+            return reject("a carbon copy that does not come from our own account");
+        const xml::Element* inner = forwardedMessage(*carbon);
+        if (inner == nullptr)
+            return reject("a carbon copy without a forwarded message");
+        Inbound inbound;
+        inbound.via = std::string_view(kind) == "sent" ? Inbound::Via::CarbonSent
+                                                       : Inbound::Via::CarbonReceived;
+        inbound.serverId = serverStanzaId(*inner, m_jid);
+        return processMessage(*inner, inbound);
+    }
+    if (const xml::Element* result = message.child("result", kMamNs))
+        return handleArchived(message, *result);
+    const std::string from = bareJid(fromAttribute.value_or(m_jid));
     if (const xml::Element* event = message.child("event", kPubsubEventNs)) {
         const xml::Element* items = event->child("items");
         if (items != nullptr &&
@@ -488,37 +732,305 @@ Result<Output> OmemoEngine::handleMessage(const xml::Element& message) {
         }
         return out;
     }
+    Inbound inbound;
+    inbound.serverId = serverStanzaId(message, m_jid);
+    return processMessage(message, inbound);
+}
+
+Result<Output> OmemoEngine::handleArchived(const xml::Element& message,
+                                           const xml::Element& result) {
+    Output out;
+    const std::string queryId(result.attribute("queryid").value_or(""));
+    auto query = m_archiveQueries.find(queryId);
+    const std::optional<std::string_view> from = message.attribute("from");
+    auto reject = [&](std::string reason) {
+        out.events.push_back(
+            {EventType::MessageRejected, bareJid(from.value_or("")), 0, {}, std::move(reason)});
+        return std::move(out);
+    };
+    if (query == m_archiveQueries.end())
+        return reject("an archive result for a query we did not make");
+    // Our account's archive answers from our bare JID (or without a from); a room's from the
+    // room. Results for one archive cannot be slipped into another's query.
+    const std::string archive = query->second.archive;
+    const bool fromArchive = from ? *from == archive : archive == m_jid;
+    if (!fromArchive)
+        return reject("an archive result that does not come from the archive we asked");
+    const std::string archiveId(result.attribute("id").value_or(""));
+    const xml::Element* inner = forwardedMessage(result);
+    if (!validStanzaId(archiveId) || inner == nullptr)
+        return reject("a malformed archive result");
+    Inbound inbound;
+    inbound.via = Inbound::Via::Archive;
+    inbound.queryId = queryId;
+    inbound.archiveId = archiveId;
+    inbound.serverId = archiveId;
+    inbound.archive = archive;
+    const xml::Element* forwarded = result.child("forwarded", kForwardNs);
+    if (const xml::Element* delay = forwarded->child("delay", kDelayNs)) {
+        if (auto stamp = parseStamp(delay->attribute("stamp").value_or("")))
+            inbound.sentAtMs = *stamp;
+    }
+    return processMessage(*inner, inbound);
+}
+
+void OmemoEngine::advanceCursor(Output& out, const Inbound& inbound) {
+    if (inbound.via != Inbound::Via::Archive)
+        return;
+    auto query = m_archiveQueries.find(inbound.queryId);
+    if (query == m_archiveQueries.end())
+        return;
+    if (auto stored = m_messages.setArchiveCursor(query->second.archive, inbound.archiveId);
+        !stored)
+        out.events.push_back({EventType::MessageRejected,
+                              query->second.archive,
+                              0,
+                              {},
+                              "the archive position was not saved: " + stored.error().message});
+}
+
+Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& inbound) {
+    Output out;
+    const bool forwarded = inbound.via != Inbound::Via::Direct;
+    const std::optional<std::string_view> fromAttribute = message.attribute("from");
+    std::string from = bareJid(fromAttribute.value_or(forwarded ? "" : m_jid));
+    const std::string to = bareJid(message.attribute("to").value_or(m_jid));
+    const bool groupchat =
+        message.attribute("type") == std::optional<std::string_view>("groupchat");
+    auto reject = [&](std::uint32_t sid, std::string reason) {
+        out.events.push_back({EventType::MessageRejected, from, sid, {}, std::move(reason)});
+        advanceCursor(out, inbound);
+        return std::move(out);
+    };
     const xml::Element* element = message.child("encrypted", kOmemoNs);
-    if (element == nullptr)
-        return out;
-    auto encrypted = parseEncrypted(*element);
-    if (!encrypted) {
-        out.events.push_back({EventType::MessageRejected, from, 0, {}, encrypted.error().message});
+    if (element == nullptr) {
+        advanceCursor(out, inbound);
         return out;
     }
-    // A copy of what another device of ours sent belongs to the conversation it was sent to.
+    if (from.empty())
+        return reject(0, "a forwarded message without a sender");
     std::string conversation = from;
-    if (from == m_jid) {
-        if (encrypted.value().sid == m_deviceId)
-            return out; // our own message reflected back
-        conversation = bareJid(message.attribute("to").value_or(m_jid));
+    if (groupchat) {
+        // A room message: from the room itself (live) or from the room's own archive, by an
+        // occupant whose real JID the room told us. The sender is then proven by the OMEMO
+        // session with that JID, not by the room's word.
+        auto room = m_rooms.find(from);
+        const bool fromRoom = room != m_rooms.end() &&
+                              (inbound.via == Inbound::Via::Direct ||
+                               (inbound.via == Inbound::Via::Archive && inbound.archive == from));
+        if (!fromRoom)
+            return reject(0, "a groupchat message that does not come from a room we are in");
+        const std::string full(fromAttribute.value_or(""));
+        const std::size_t slash = full.find('/');
+        const std::string nick =
+            slash == std::string::npos ? std::string() : full.substr(slash + 1);
+        auto occupant = room->second.occupants.find(nick);
+        std::string real = occupant != room->second.occupants.end() ? occupant->second : "";
+        if (real.empty() && inbound.via == Inbound::Via::Archive) {
+            const xml::Element* x = message.child("x", kMucUserNs);
+            const xml::Element* item = x ? x->child("item") : nullptr;
+            real = bareJid(item ? item->attribute("jid").value_or("") : "");
+        }
+        if (real.empty())
+            return reject(0, "a room message from an occupant whose JID the room did not give");
+        conversation = from;
+        from = real;
+    } else if (from == m_jid)
+        conversation = to;
+    else if (forwarded && to != m_jid)
+        return reject(0, "a forwarded message that is neither to nor from us");
+    if (groupchat && inbound.via != Inbound::Via::Direct && inbound.via != Inbound::Via::Archive)
+        return reject(0, "a carbon of a room message");
+    if (inbound.via == Inbound::Via::CarbonSent && from != m_jid)
+        return reject(0, "a sent carbon of a message that is not ours");
+    if (inbound.via == Inbound::Via::CarbonReceived && from == m_jid)
+        return reject(0, "a received carbon of our own message");
+    auto encrypted = parseEncrypted(*element);
+    if (!encrypted)
+        return reject(0, encrypted.error().message);
+    const std::uint32_t sid = encrypted.value().sid;
+    if (from == m_jid && sid == m_deviceId) {
+        advanceCursor(out, inbound); // our own message reflected back: stored when sent
+        return out;
     }
-    out.append(decrypt(from, conversation, encrypted.value()));
+    const std::string stanzaId = senderStanzaId(message);
+    if (!stanzaId.empty() && !validStanzaId(stanzaId))
+        return reject(sid, "a stanza id longer than 128 bytes or with control characters");
+    // Dedupe before decrypting: a second copy would otherwise fail in the ratchet as a replay
+    // and look like an attack.
+    if (!stanzaId.empty()) {
+        auto existing = m_messages.findByStanzaId(conversation, from, stanzaId);
+        if (!existing)
+            return reject(sid, existing.error().message);
+        if (existing.value()) {
+            Event duplicate{EventType::Duplicate, from, sid, {}, "already stored",
+                            *existing.value()};
+            duplicate.stanzaId = stanzaId;
+            duplicate.conversation = conversation;
+            out.events.push_back(std::move(duplicate));
+            advanceCursor(out, inbound);
+            return out;
+        }
+    }
+    out.append(decrypt(from, conversation, encrypted.value(), stanzaId, inbound));
     return out;
 }
 
+Output OmemoEngine::catchUp() {
+    Output out;
+    std::vector<std::string> archives{m_jid};
+    for (const auto& room : m_rooms)
+        archives.push_back(room.first);
+    for (const std::string& archive : archives) {
+        const std::string queryId = nextId();
+        m_archiveQueries[queryId] = {archive, {}, 0, 0};
+        auto cursor = m_messages.archiveCursor(archive);
+        if (!cursor)
+            finishArchive(out, queryId, "the archive position could not be read");
+        else
+            queryArchive(out, archive, queryId, cursor.value().value_or(""));
+    }
+    return out;
+}
+
+Result<Output> OmemoEngine::joinRoom(const std::string& roomJid, const std::string& nick) {
+    const std::string room = bareJid(roomJid);
+    if (room.empty() || room.find('@') == std::string::npos || room == m_jid || nick.empty() ||
+        nick.size() > 64 || nick.find('/') != std::string::npos)
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID and a nickname");
+    Output out;
+    m_rooms[room] = Room{nick, {}, {}};
+    xml::Element presence("presence");
+    presence.set("to", room + "/" + nick).set("id", nextId());
+    presence.add(xml::Element("x", kMucNs)).add(xml::Element("history")).set("maxstanzas", "0");
+    out.stanzas.push_back(xml::serialize(presence));
+    for (const char* affiliation : {"owner", "admin", "member"}) {
+        xml::Element iq("iq");
+        iq.set("type", "get").set("to", room).set("id", nextId());
+        iq.add(xml::Element("query", kMucAdminNs))
+            .add(xml::Element("item"))
+            .set("affiliation", affiliation);
+        sendIq(out, iq, {IqKind::Members, room, 0, {}, {}});
+    }
+    return out;
+}
+
+void OmemoEngine::handlePresence(const xml::Element& presence) {
+    const std::string full(presence.attribute("from").value_or(""));
+    auto room = m_rooms.find(bareJid(full));
+    const std::size_t slash = full.find('/');
+    if (room == m_rooms.end() || slash == std::string::npos)
+        return;
+    const std::string nick = full.substr(slash + 1);
+    if (presence.attribute("type") == std::optional<std::string_view>("unavailable")) {
+        room->second.occupants.erase(nick);
+        return;
+    }
+    const xml::Element* x = presence.child("x", kMucUserNs);
+    const xml::Element* item = x ? x->child("item") : nullptr;
+    const std::string real = bareJid(item ? item->attribute("jid").value_or("") : "");
+    // Without a real JID the room is not the non-anonymous kind we encrypt for.
+    if (real.empty() || nick.size() > 256 || room->second.occupants.size() >= kMaxRoomOccupants)
+        return;
+    room->second.occupants[nick] = real;
+}
+
+std::vector<std::string> OmemoEngine::roomRecipients(const Room& room) const {
+    std::set<std::string> jids = room.members;
+    for (const auto& occupant : room.occupants)
+        jids.insert(occupant.second);
+    jids.erase(m_jid);
+    return {jids.begin(), jids.end()};
+}
+
+Result<Output> OmemoEngine::sendRoomMessage(const std::string& roomJid, const std::string& text,
+                                            std::string stanzaId) {
+    const std::string room = bareJid(roomJid);
+    auto found = m_rooms.find(room);
+    if (found == m_rooms.end())
+        return makeError(ErrorCode::InvalidArgument, "not in the room " + room);
+    if (stanzaId.empty())
+        stanzaId = nextId();
+    else if (!validStanzaId(stanzaId) || std::any_of(stanzaId.begin(), stanzaId.end(), [](char c) {
+                 return static_cast<unsigned char>(c) > 0x7e;
+             }))
+        return makeError(ErrorCode::InvalidArgument,
+                         "a stanza id is 1 to 128 printable ASCII characters");
+    std::vector<std::string> recipients = roomRecipients(found->second);
+    if (recipients.empty())
+        return makeError(ErrorCode::NotFound, "the room " + room + " has no other member yet");
+    Output out;
+    Outgoing message{room, text, {}, std::move(stanzaId), recipients, true};
+    for (const std::string& member : recipients) {
+        auto missing = missingSessions(member, out);
+        if (!missing)
+            return missing.error();
+        message.awaiting.insert(missing.value().begin(), missing.value().end());
+    }
+    if (message.awaiting.empty()) {
+        auto sent = encryptNow(message);
+        if (!sent)
+            return sent.error();
+        out.append(std::move(sent.value()));
+        return out;
+    }
+    m_outbox.push_back(std::move(message));
+    return out;
+}
+
+void OmemoEngine::queryArchive(Output& out, const std::string& archive, const std::string& queryId,
+                               const std::string& after) {
+    ArchiveQuery& query = m_archiveQueries[queryId];
+    query.after = after;
+    ++query.pages;
+    xml::Element iq("iq");
+    iq.set("type", "set").set("id", nextId());
+    if (archive != m_jid)
+        iq.set("to", archive);
+    xml::Element& request = iq.add(xml::Element("query", kMamNs)).set("queryid", queryId);
+    xml::Element& form = request.add(xml::Element("x", kDataFormsNs)).set("type", "submit");
+    form.add(xml::Element("field"))
+        .set("var", "FORM_TYPE")
+        .set("type", "hidden")
+        .add(xml::Element("value"))
+        .withText(kMamNs);
+    xml::Element& set = request.add(xml::Element("set", kRsmNs));
+    set.add(xml::Element("max")).withText(kArchivePageSize);
+    if (!after.empty())
+        set.add(xml::Element("after")).withText(after);
+    sendIq(out, iq, {IqKind::Archive, archive, 0, {}, queryId});
+}
+
+void OmemoEngine::finishArchive(Output& out, const std::string& queryId, std::string reason) {
+    auto query = m_archiveQueries.find(queryId);
+    if (query == m_archiveQueries.end())
+        return;
+    Event finished{EventType::CatchUpFinished, query->second.archive, 0, {}, std::move(reason)};
+    finished.count = query->second.stored;
+    out.events.push_back(std::move(finished));
+    m_archiveQueries.erase(query);
+}
+
 Output OmemoEngine::decrypt(const std::string& from, const std::string& conversation,
-                            const EncryptedElement& encrypted) {
+                            const EncryptedElement& encrypted, const std::string& stanzaId,
+                            const Inbound& inbound) {
     Output out;
     const std::uint32_t sid = encrypted.sid;
     auto reject = [&](std::string reason) {
         out.events.push_back({EventType::MessageRejected, from, sid, {}, std::move(reason)});
+        advanceCursor(out, inbound);
         return std::move(out);
     };
     auto mine = std::find_if(encrypted.keys.begin(), encrypted.keys.end(),
                              [&](const KeyElement& key) { return key.rid == m_deviceId; });
-    if (mine == encrypted.keys.end())
+    if (mine == encrypted.keys.end()) {
+        if (inbound.via == Inbound::Via::Archive) {
+            // The archive holds messages from before this device existed: not an event.
+            advanceCursor(out, inbound);
+            return out;
+        }
         return reject("not encrypted for this device");
+    }
 
     std::string text;
     std::int64_t messageId = 0;
@@ -540,6 +1052,13 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
                 return changed.error();
             bundleChanged = changed.value();
         }
+        auto archive = m_archiveQueries.find(inbound.queryId);
+        if (inbound.via == Inbound::Via::Archive && archive != m_archiveQueries.end()) {
+            if (auto moved =
+                    m_messages.setArchiveCursor(archive->second.archive, inbound.archiveId);
+                !moved)
+                return moved.error();
+        }
         if (!encrypted.payload)
             return {}; // key transport: it only moved the ratchet forward
         const ByteView key = material.value().view().first(kAesGcmKeyBytes);
@@ -549,10 +1068,21 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
             return plain.error();
         text.assign(plain.value().begin(), plain.value().end());
         sodium_memzero(plain.value().data(), plain.value().size());
-        auto stored = m_messages.append({conversation, from, now() * 1000, text});
+        // Text is stored and shown as is; bytes that are not text are an error of the sender's
+        // client or an attempt on ours, and are not stored.
+        if (!validUtf8(text)) {
+            sodium_memzero(text.data(), text.size());
+            text.clear();
+            return makeError(ErrorCode::InvalidArgument, "the message text is not valid UTF-8");
+        }
+        const std::int64_t sentAt = inbound.sentAtMs != 0 ? inbound.sentAtMs : now() * 1000;
+        storage::NewMessage message{conversation, from, sentAt, text, stanzaId, inbound.serverId};
+        auto stored = m_messages.append(message);
         if (!stored)
             return stored.error();
         messageId = stored.value();
+        if (archive != m_archiveQueries.end())
+            ++archive->second.stored;
         return {};
     });
     if (!done)
@@ -562,9 +1092,12 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
             out.events.push_back(
                 {EventType::PublishFailed, m_jid, m_deviceId, {}, published.error().message});
     }
-    if (encrypted.payload)
-        out.events.push_back(
-            {EventType::MessageReceived, from, sid, std::move(text), {}, messageId});
+    if (encrypted.payload) {
+        Event received{EventType::MessageReceived, from, sid, std::move(text), {}, messageId};
+        received.stanzaId = stanzaId;
+        received.conversation = conversation;
+        out.events.push_back(std::move(received));
+    }
     return out;
 }
 

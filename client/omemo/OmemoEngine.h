@@ -28,6 +28,13 @@ enum class EventType {
     DeviceUnreachable, // no bundle for peer/deviceId: it will not get the message
     DeviceIdChanged,   // our device id collided with another device's and was replaced
     PublishFailed,     // reason: the server's error
+    // The stanza's (sender, stanza id) is stored already: a resend, a carbon or archive copy
+    // of a message we have. Dropped before decrypting, so it neither rejects nor moves a
+    // ratchet; messageId is the row it is stored as, stanzaId the id.
+    Duplicate,
+    // A history catch-up (catchUp) of the archive `peer` ended: count messages stored; reason
+    // empty when complete, else why it stopped.
+    CatchUpFinished,
 };
 
 struct Event {
@@ -37,7 +44,9 @@ struct Event {
     std::string text;
     std::string reason;
     std::int64_t messageId = 0;
-    std::string stanzaId = {}; // MessageSent / MessageRejected of our own message: its stanza id
+    std::string stanzaId{};     // MessageSent, MessageReceived, Duplicate: the message's stanza id
+    std::string conversation{}; // MessageReceived, Duplicate: the peer or room it belongs to
+    std::int64_t count = 0;     // CatchUpFinished: messages stored
 };
 
 struct Output {
@@ -77,26 +86,64 @@ public:
     [[nodiscard]] Result<Output> handleStanza(std::string_view stanza);
     // Encrypts `text` for every device of `peer` and our own other devices. Devices without a
     // session get their bundles fetched first; the message goes out when they have answered.
-    // With a stanzaId, the message stanza carries it (the outbox keys on it); else a random one.
+    // `stanzaId` (at most 128 printable ASCII bytes) becomes the message's id and origin-id, so
+    // an outbox can key on it; empty: a random one. Sending an id already stored for `peer`
+    // again is a resend: it goes out freshly encrypted, is not stored twice, and MessageSent
+    // names the existing row.
     [[nodiscard]] Result<Output> sendMessage(const std::string& peer, const std::string& text,
                                              std::string stanzaId = {});
+    // Asks our account's archive (XEP-0313), and each joined room's, for everything after the
+    // newest archive id stored, a page of 100 at a time; archived messages go through the same
+    // dedupe and decryption as live ones. Each archive ends with a CatchUpFinished event.
+    Output catchUp();
+    // Joins a members-only, non-anonymous room (XEP-0045) as `nick`, without the room's
+    // history (the archive has it), and asks for its member list. Occupants' real JIDs come
+    // from the room's presence.
+    [[nodiscard]] Result<Output> joinRoom(const std::string& roomJid, const std::string& nick);
+    // Encrypts `text` for every member's devices and our own other devices and sends it to the
+    // room as type='groupchat'; stored under the room. Every member must have a device.
+    [[nodiscard]] Result<Output>
+    sendRoomMessage(const std::string& roomJid, const std::string& text, std::string stanzaId = {});
     // Rotates the signed prekey when due, tops up prekeys, republishes the bundle if changed.
     [[nodiscard]] Result<Output> maintainKeys();
     [[nodiscard]] Result<Bundle> bundle() { return m_keys->bundle(); }
 
 private:
-    enum class IqKind { DeviceList, OwnDeviceList, OwnBundle, Bundle, Publish };
+    enum class IqKind { DeviceList, OwnDeviceList, OwnBundle, Bundle, Publish, Archive, Members };
     struct PendingIq {
         IqKind kind;
         std::string jid;
         std::uint32_t deviceId = 0;
         std::string retryWithoutOptions; // for publishes with publish-options
+        std::string queryId{};           // archive queries
     };
     struct Outgoing {
         std::string peer;
         std::string text;
-        std::string stanzaId;
         std::set<std::pair<std::string, std::uint32_t>> awaiting; // device 0: its device list
+        std::string stanzaId;
+        std::vector<std::string> recipients; // bare JIDs other than ours
+        bool groupchat = false;              // `peer` is a room
+    };
+    struct Room {
+        std::string nick;
+        std::map<std::string, std::string> occupants; // nick -> real bare JID
+        std::set<std::string> members;                // affiliated bare JIDs, from the room
+    };
+    struct ArchiveQuery {
+        std::string archive; // bare JID of the archive: ours or a room's
+        std::string after;   // the RSM cursor of the page asked for
+        std::int64_t stored = 0;
+        int pages = 0;
+    };
+    // Where a message came from, beyond its own attributes.
+    struct Inbound {
+        enum class Via { Direct, CarbonReceived, CarbonSent, Archive } via = Via::Direct;
+        std::string queryId;       // Archive: the query it answers
+        std::string archiveId;     // Archive: its id in the archive
+        std::string serverId;      // the server's XEP-0359 stanza-id, or the archive id
+        std::string archive;       // Archive: whose archive (ours or a room's)
+        std::int64_t sentAtMs = 0; // from <delay>; 0: now
     };
 
     OmemoEngine(storage::Vault& vault, std::string jid, EngineOptions options);
@@ -108,19 +155,27 @@ private:
 
     Result<Output> handleIq(const xml::Element& iq);
     Result<Output> handleMessage(const xml::Element& message);
+    Result<Output> handleArchived(const xml::Element& message, const xml::Element& result);
+    Output processMessage(const xml::Element& message, const Inbound& inbound);
+    void advanceCursor(Output& out, const Inbound& inbound);
+    void queryArchive(Output& out, const std::string& archive, const std::string& queryId,
+                      const std::string& after);
+    void finishArchive(Output& out, const std::string& queryId, std::string reason);
     Result<void> onDeviceList(Output& out, const std::string& jid,
                               std::vector<std::uint32_t> devices, bool fromFetch);
     Result<void> onBundle(Output& out, const std::string& jid, std::uint32_t deviceId,
                           const xml::Element* bundle);
     void onOwnBundle(Output& out, const xml::Element* bundle);
     Output decrypt(const std::string& from, const std::string& conversation,
-                   const EncryptedElement& encrypted);
+                   const EncryptedElement& encrypted, const std::string& stanzaId,
+                   const Inbound& inbound);
 
     Result<std::set<std::pair<std::string, std::uint32_t>>> missingSessions(const std::string& peer,
                                                                             Output& out);
     void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
-    Result<Output> encryptNow(const std::string& peer, const std::string& text,
-                              const std::string& stanzaId);
+    Result<Output> encryptNow(const Outgoing& message);
+    void handlePresence(const xml::Element& presence);
+    std::vector<std::string> roomRecipients(const Room& room) const;
 
     storage::Vault& m_vault;
     std::string m_jid;
@@ -138,6 +193,8 @@ private:
     std::map<std::string, PendingIq> m_pendingIqs;
     std::set<std::pair<std::string, std::uint32_t>> m_fetching;
     std::vector<Outgoing> m_outbox;
+    std::map<std::string, ArchiveQuery> m_archiveQueries; // by queryid
+    std::map<std::string, Room> m_rooms;                  // by room bare JID
     std::uint64_t m_counter = 0;
 };
 

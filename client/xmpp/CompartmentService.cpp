@@ -63,8 +63,13 @@ struct CompartmentService::Worker {
     std::mutex mutex;
     std::condition_variable eventArrived;
     std::deque<ServiceEvent> events;
-    std::deque<std::pair<std::string, std::string>> commands; // (to, text) with stanzaId below
-    std::deque<std::string> commandIds;
+    struct Command {
+        std::string to; // a bare JID, or the room's
+        std::string text;
+        std::string stanzaId;
+        bool isRoom = false;
+    };
+    std::deque<Command> commands;
     std::atomic<bool> stopping{false};
 
     // Network thread only.
@@ -125,7 +130,7 @@ struct CompartmentService::Worker {
             switch (event.type) {
             case omemo::EventType::MessageReceived: {
                 ServiceEvent out{ServiceEvent::Type::MessageReceived};
-                out.conversation = event.peer;
+                out.conversation = event.conversation.empty() ? event.peer : event.conversation;
                 out.from = event.peer;
                 out.device = event.deviceId;
                 out.trusted = options.trust == TrustMode::Blind;
@@ -149,6 +154,13 @@ struct CompartmentService::Worker {
             case omemo::EventType::MessageSent:
                 sentMessage = true;
                 break;
+            case omemo::EventType::CatchUpFinished: {
+                ServiceEvent out{ServiceEvent::Type::CaughtUp};
+                out.conversation = event.peer;
+                out.device = static_cast<std::uint32_t>(event.count);
+                emit(std::move(out));
+                break;
+            }
             default:
                 break;
             }
@@ -202,8 +214,14 @@ struct CompartmentService::Worker {
         requestAck();
     }
 
-    void sendNew(const std::string& to, const std::string& text, const std::string& stanzaId) {
-        storage::OutboxEntry entry{0,      stanzaId, omemo::bareJid(to), false, text, std::nullopt,
+    void sendNew(const Command& command) {
+        const std::string& stanzaId = command.stanzaId;
+        storage::OutboxEntry entry{0,
+                                   stanzaId,
+                                   omemo::bareJid(command.to),
+                                   command.isRoom,
+                                   command.text,
+                                   std::nullopt,
                                    nowMs()};
         if (auto added = outbox.add(entry); !added) {
             ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
@@ -217,7 +235,9 @@ struct CompartmentService::Worker {
     }
 
     void encrypt(const storage::OutboxEntry& entry) {
-        auto output = engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
+        auto output = entry.isRoom
+                          ? engine->sendRoomMessage(entry.conversation, entry.body, entry.stanzaId)
+                          : engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
         if (!output) {
             undeliverable(entry.conversation, entry.stanzaId, output.error());
             return;
@@ -248,6 +268,18 @@ struct CompartmentService::Worker {
         transmit("<presence/>");
         transmit("<iq type='set' id='cloison-carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
         handleOutput(engine->start());
+        if (!options.room.empty()) {
+            const std::string nick =
+                options.nick.empty() ? account.jid.substr(0, account.jid.find('@')) : options.nick;
+            auto joined = engine->joinRoom(options.room, nick);
+            if (joined)
+                handleOutput(std::move(joined).value());
+            else
+                fail(joined.error());
+        }
+        // What arrived while we were away, from our archive and the room's; duplicates of what
+        // the server also delivers live are dropped by their ids.
+        handleOutput(engine->catchUp());
         // What the outbox still holds: the same stanza again where one was made (the receiver
         // drops a duplicate by its id), else encrypted now.
         auto pending = outbox.pending();
@@ -358,15 +390,13 @@ struct CompartmentService::Worker {
     }
 
     void drainCommands() {
-        std::deque<std::pair<std::string, std::string>> todo;
-        std::deque<std::string> ids;
+        std::deque<Command> todo;
         {
             std::lock_guard lock(mutex);
             todo.swap(commands);
-            ids.swap(commandIds);
         }
-        for (std::size_t i = 0; i < todo.size(); ++i)
-            sendNew(todo[i].first, todo[i].second, ids[i]);
+        for (const Command& command : todo)
+            sendNew(command);
     }
 
     void keepAlive() {
@@ -431,11 +461,18 @@ CompartmentService::~CompartmentService() {
 }
 
 std::string CompartmentService::send(const std::string& to, const std::string& text) {
+    return queue(to, text, false);
+}
+
+std::string CompartmentService::sendToRoom(const std::string& text) {
+    return queue(m_worker->options.room, text, true);
+}
+
+std::string CompartmentService::queue(const std::string& to, const std::string& text, bool isRoom) {
     std::string id = "cloison-" + randomId();
     {
         std::lock_guard lock(m_worker->mutex);
-        m_worker->commands.emplace_back(to, text);
-        m_worker->commandIds.push_back(id);
+        m_worker->commands.push_back({to, text, id, isRoom});
     }
     m_worker->connection->wake();
     return id;

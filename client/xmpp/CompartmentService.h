@@ -29,6 +29,8 @@ std::optional<TrustMode> parseTrustMode(std::string_view name);
 struct ServiceOptions {
     std::string compartmentId; // names the key-event log
     TrustMode trust = TrustMode::Manual;
+    std::string room = {}; // the compartment's room JID, joined after connecting; or none
+    std::string nick = {}; // our nickname there (default: the account's local part)
     int keepaliveSeconds = 60;
     int maxBackoffSeconds = 60;
 };
@@ -41,7 +43,8 @@ struct ServiceEvent {
         MessageRejected,      // an incoming message that could not be accepted: error says why
         MessageDelivered,     // the server has the message stanzaId
         MessageUndeliverable, // stanzaId could not be encrypted for anyone: error says why
-        Ready,                // after Online: own device published, outbox resent
+        Ready,                // after Online: own device announced, outbox resent
+        CaughtUp,             // conversation's archive read up to now; device = messages stored
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -69,12 +72,15 @@ public:
 
     // Queues a message; returns its stanza id, which MessageDelivered names later.
     std::string send(const std::string& to, const std::string& text);
+    // The same, to every member of the compartment's room (ServiceOptions::room).
+    std::string sendToRoom(const std::string& text);
     // The next event, waiting up to `wait`.
     std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
 
 private:
     struct Worker;
     explicit CompartmentService(std::unique_ptr<Worker> worker);
+    std::string queue(const std::string& to, const std::string& text, bool isRoom);
     std::unique_ptr<Worker> m_worker;
     std::thread m_thread;
 };

@@ -1,14 +1,16 @@
 // Just enough of an XMPP server for offline OMEMO tests: PEP publish and fetch (answering a
 // missing node as Prosody does, item-not-found without code='404'), device-list notifications,
-// and message routing to every device of the addressee plus copies to the sender's other
-// devices (as carbons would). Stanzas go through a queue so that tests can hold, reorder,
-// replay or alter messages.
+// and message routing to every device of the addressee plus XEP-0280 'sent' carbons to the
+// sender's other devices, a XEP-0313 archive per account (every chat message to or from it,
+// stamped with a XEP-0359 stanza-id) with paged queries. Stanzas go through a queue so that
+// tests can hold, reorder, replay or alter messages.
 #pragma once
 
 #include "client/omemo/OmemoEngine.h"
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,10 +39,32 @@ public:
     std::map<std::string, std::map<std::string, std::string>> nodes; // bare jid -> node -> item
     int publishOptionsSeen = 0;
     bool rejectPublishOptions = false;
+    bool wrapCarbons = true; // false: copies to the sender's devices go unwrapped
+
+    struct Archived {
+        std::string id;
+        std::string stamp;
+        std::string stanza; // the message as routed
+    };
+    std::map<std::string, std::vector<Archived>> archives; // bare jid -> messages, oldest first
+    std::size_t archivePageLimit = 100;                    // the server's cap on <max>
+    int archiveQueries = 0;
+
+    // Members-only, non-anonymous rooms (XEP-0045): real JIDs in every presence, members as
+    // affiliation 'member', messages reflected to every occupant and archived by the room.
+    struct Room {
+        std::set<std::string> members;                // bare JIDs
+        std::map<std::string, FakeDevice*> occupants; // nick -> device
+    };
+    std::map<std::string, Room> rooms; // room bare JID -> room; tests create them
 
 private:
     void route(FakeDevice& from, const std::string& stanza);
     void answer(FakeDevice& to, const std::string& stanza);
+    void answerArchive(FakeDevice& from, const xml::Element& iq, const xml::Element& query);
+    std::string archive(const std::string& owner, const xml::Element& message);
+    void routeToRoom(FakeDevice& from, Room& room, const std::string& roomJid, xml::Element stanza);
+    int m_archiveCounter = 0;
     std::deque<std::pair<FakeDevice*, std::string>> m_queue; // (sender, stanza)
     std::deque<std::unique_ptr<FakeDevice>> m_devices;
 };

@@ -38,6 +38,20 @@ template <typename Edit> std::string alter(const std::string& stanza, Edit edit)
     return xml::serialize(root);
 }
 
+// The stanza with its id attribute and origin-id replaced by `id`.
+std::string withIds(const std::string& stanza, const std::string& id) {
+    xml::Element root = xml::parse(stanza).value();
+    for (auto& attribute : root.attributes) {
+        if (attribute.first == "id")
+            attribute.second = id;
+    }
+    for (auto& child : root.children) {
+        if (child.name == "origin-id")
+            child.attributes = {{"id", id}};
+    }
+    return xml::serialize(root);
+}
+
 xml::Element& headerOf(xml::Element& encrypted) {
     return encrypted.children.at(0);
 }
@@ -160,10 +174,19 @@ TEST_CASE("out-of-order delivery decrypts, replays and tampering are rejected, n
         CHECK(receivedTexts(b) == std::vector<std::string>{"first", "m3", "m1", "m5", "m2", "m4"});
         CHECK(messageCount(*bob.vault) == before + 5);
     }
-    SECTION("a replay is rejected and not stored twice") {
+    SECTION("a resent stanza is a duplicate, dropped before decrypting; a replay is rejected") {
         server.deliver(b, held[0]);
         server.deliver(b, held[0]);
         CHECK(receivedTexts(b).size() == 2);
+        CHECK(eventsOf(b, EventType::MessageRejected).empty());
+        auto duplicates = eventsOf(b, EventType::Duplicate);
+        REQUIRE(duplicates.size() == 1);
+        CHECK(duplicates[0].messageId == eventsOf(b, EventType::MessageReceived).back().messageId);
+        CHECK(duplicates[0].peer == "alice@example.org");
+        CHECK(duplicates[0].conversation == "alice@example.org");
+        CHECK(messageCount(*bob.vault) == before + 1);
+        // The same ciphertext under fresh ids is a replay, and the ratchet refuses it.
+        server.deliver(b, withIds(held[0], "replayed-id"));
         CHECK(lastRejection(b).find("duplicate") != std::string::npos);
         CHECK(messageCount(*bob.vault) == before + 1);
     }
@@ -315,7 +338,8 @@ TEST_CASE("first-contact PreKey messages decrypt in any order, each once") {
     for (int index : {2, 0, 1, 2})
         server.deliver(b, held[static_cast<std::size_t>(index)].second);
     CHECK(receivedTexts(b) == std::vector<std::string>{"p3", "p1", "p2"});
-    CHECK(eventsOf(b, EventType::MessageRejected).size() == 1);
+    CHECK(eventsOf(b, EventType::MessageRejected).empty());
+    CHECK(eventsOf(b, EventType::Duplicate).size() == 1);
     CHECK(messageCount(*bob.vault) == 3);
     CHECK(storage::OmemoStore(*bob.vault).preKeyIds().value().size() == 100);
 }
