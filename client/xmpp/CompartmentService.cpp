@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <random>
+#include <unordered_map>
 
 namespace cloison::xmpp {
 
@@ -72,7 +73,10 @@ struct CompartmentService::Worker {
     Clock::time_point nextAttempt = Clock::now();
     int failures = 0;
     std::mt19937 jitter{std::random_device{}()};
-    std::int64_t sentUpTo = 0;  // highest outbox seq whose stanza went out on this connection
+    std::int64_t sentUpTo = 0; // highest outbox seq whose stanza went out on this connection
+    // Outbox seq of each message handed to the engine and not yet made into a stanza, so that
+    // sending one need not read the whole outbox back.
+    std::unordered_map<std::string, std::int64_t> seqOfStanzaId;
     std::string ackInFlight;    // id of the acknowledging IQ we wait for
     std::int64_t ackCovers = 0; // the outbox seq it acknowledges
     Clock::time_point ackSentAt;
@@ -113,8 +117,14 @@ struct CompartmentService::Worker {
                 auto parsed = xml::parse(stanza);
                 if (parsed) {
                     if (auto id = parsed.value().attribute("id")) {
-                        if (auto stored = outbox.setStanza(std::string(*id), stanza); !stored)
+                        const std::string stanzaId(*id);
+                        if (auto stored = outbox.setStanza(stanzaId, stanza); !stored) {
                             fail(stored.error());
+                        } else if (auto seq = seqOfStanzaId.find(stanzaId);
+                                   seq != seqOfStanzaId.end()) {
+                            sentUpTo = std::max(sentUpTo, seq->second); // transmitted below
+                            seqOfStanzaId.erase(seq);
+                        }
                     }
                 }
             }
@@ -152,20 +162,7 @@ struct CompartmentService::Worker {
             }
         }
         if (sentMessage)
-            noteSent();
-    }
-
-    // Everything in the outbox that has a stanza has now been handed to the connection.
-    void noteSent() {
-        auto pending = outbox.pending();
-        if (!pending) {
-            fail(pending.error());
-            return;
-        }
-        for (const auto& entry : pending.value())
-            if (entry.stanza)
-                sentUpTo = std::max(sentUpTo, entry.seq);
-        requestAck();
+            requestAck();
     }
 
     void requestAck() {
@@ -203,20 +200,24 @@ struct CompartmentService::Worker {
     void sendNew(const std::string& to, const std::string& text, const std::string& stanzaId) {
         storage::OutboxEntry entry{0,      stanzaId, omemo::bareJid(to), false, text, std::nullopt,
                                    nowMs()};
-        if (auto added = outbox.add(entry); !added) {
+        auto added = outbox.add(entry);
+        if (!added) {
             ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
             event.stanzaId = stanzaId;
             event.error = added.error();
             emit(std::move(event));
             return;
         }
+        entry.seq = added.value();
         if (connection->online())
             encrypt(entry);
     }
 
     void encrypt(const storage::OutboxEntry& entry) {
+        seqOfStanzaId[entry.stanzaId] = entry.seq;
         auto output = engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
         if (!output) {
+            seqOfStanzaId.erase(entry.stanzaId);
             ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
             event.conversation = entry.conversation;
             event.stanzaId = entry.stanzaId;
