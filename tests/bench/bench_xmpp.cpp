@@ -287,6 +287,7 @@ struct Party {
 };
 
 Figures measureCloison(const test::ProsodyServer& server, const Options& o) {
+    const auto begin = Clock::now();
     Party alice("alice"), bob("bob");
     alice.connect(server);
     bob.connect(server);
@@ -312,6 +313,7 @@ Figures measureCloison(const test::ProsodyServer& server, const Options& o) {
         bob.await(Type::MessageReceived);
         delivered += alice.drainDelivered();
     }
+    std::fprintf(stderr, "(Cloison: set up at %.1f s)\n", microsSince(begin) / 1e6);
     Figures r;
     std::vector<double> samples;
     samples.reserve(static_cast<std::size_t>(o.latency));
@@ -332,6 +334,8 @@ Figures measureCloison(const test::ProsodyServer& server, const Options& o) {
         ++delivered;
     }
 
+    std::fprintf(stderr, "(Cloison: latency done and acknowledged at %.1f s)\n",
+                 microsSince(begin) / 1e6);
     const auto start = Clock::now();
     for (int i = 0; i < o.throughput; ++i)
         alice.service->send(bob.jid, message(i, o.size));
