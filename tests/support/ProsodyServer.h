@@ -21,6 +21,7 @@ namespace cloison::test {
 struct ProsodyOptions {
     std::vector<std::pair<std::string, std::string>> accounts; // (user, password) @localhost
     bool withRooms = true; // the MUC component rooms.localhost (with muc_mam)
+    bool debugLog = true;  // every stanza in the log; false (info) for benchmarks
 };
 
 class ProsodyServer {
