@@ -34,11 +34,18 @@ Result<void> OutboxRepository::remove(const std::string& stanzaId) {
     return stmt.value()->bind(1, stanzaId).run();
 }
 
-Result<void> OutboxRepository::acknowledgeUpTo(std::int64_t seq) {
-    auto stmt = m_vault.db().cached("DELETE FROM outbox WHERE seq <= ? AND stanza IS NOT NULL");
-    if (!stmt)
-        return stmt.error();
-    return stmt.value()->bind(1, seq).run();
+Result<void> OutboxRepository::acknowledge(const std::vector<std::string>& stanzaIds) {
+    return m_vault.transaction([&]() -> Result<void> {
+        for (const std::string& id : stanzaIds) {
+            auto stmt = m_vault.db().cached(
+                "DELETE FROM outbox WHERE stanza_id = ? AND stanza IS NOT NULL");
+            if (!stmt)
+                return stmt.error();
+            if (auto done = stmt.value()->bind(1, id).run(); !done)
+                return done;
+        }
+        return {};
+    });
 }
 
 Result<std::vector<OutboxEntry>> OutboxRepository::pending() {

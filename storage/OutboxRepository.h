@@ -28,8 +28,8 @@ public:
     [[nodiscard]] Result<void> setStanza(const std::string& stanzaId, const std::string& stanza);
     // Given up on: the sender was told it could not be sent.
     [[nodiscard]] Result<void> remove(const std::string& stanzaId);
-    // The server has everything up to and including `seq`.
-    [[nodiscard]] Result<void> acknowledgeUpTo(std::int64_t seq);
+    // The server has these (by stanza id): they leave the outbox, in one transaction.
+    [[nodiscard]] Result<void> acknowledge(const std::vector<std::string>& stanzaIds);
     [[nodiscard]] Result<std::vector<OutboxEntry>> pending();
 
 private:

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <random>
+#include <set>
 
 namespace cloison::xmpp {
 
@@ -77,9 +78,13 @@ struct CompartmentService::Worker {
     Clock::time_point nextAttempt = Clock::now();
     int failures = 0;
     std::mt19937 jitter{std::random_device{}()};
-    std::int64_t sentUpTo = 0;  // highest outbox seq whose stanza went out on this connection
-    std::string ackInFlight;    // id of the acknowledging IQ we wait for
-    std::int64_t ackCovers = 0; // the outbox seq it acknowledges
+    // Outbox entries by stanza id: waiting for their encrypted stanza, sent but not yet covered
+    // by an acknowledging IQ, and covered by the one in flight. Exact sets, not a sequence
+    // bound: a message that waited for a peer's keys goes out after later ones.
+    std::set<std::string> awaitingStanza;
+    std::vector<std::string> unacknowledged;
+    std::vector<std::string> covered;
+    std::string ackInFlight; // id of the acknowledging IQ we wait for
     Clock::time_point ackSentAt;
     Clock::time_point lastTraffic = Clock::now();
     std::uint64_t counter = 0;
@@ -117,9 +122,11 @@ struct CompartmentService::Worker {
             if (stanza.starts_with("<message")) {
                 auto parsed = xml::parse(stanza);
                 if (parsed) {
-                    if (auto id = parsed.value().attribute("id")) {
-                        if (auto stored = outbox.setStanza(std::string(*id), stanza); !stored)
+                    const std::string id(parsed.value().attribute("id").value_or(""));
+                    if (awaitingStanza.erase(id)) {
+                        if (auto stored = outbox.setStanza(id, stanza); !stored)
                             fail(stored.error());
+                        unacknowledged.push_back(id);
                     }
                 }
             }
@@ -166,51 +173,38 @@ struct CompartmentService::Worker {
             }
         }
         if (sentMessage)
-            noteSent();
-    }
-
-    // Everything in the outbox that has a stanza has now been handed to the connection.
-    void noteSent() {
-        auto pending = outbox.pending();
-        if (!pending) {
-            fail(pending.error());
-            return;
-        }
-        for (const auto& entry : pending.value())
-            if (entry.stanza)
-                sentUpTo = std::max(sentUpTo, entry.seq);
-        requestAck();
+            requestAck();
     }
 
     void requestAck() {
-        if (!ackInFlight.empty() || sentUpTo <= ackCovers || !connection->online())
+        if (!ackInFlight.empty() || unacknowledged.empty() || !connection->online())
             return;
+        covered = std::move(unacknowledged);
+        unacknowledged.clear();
+        sendPing();
+    }
+
+    // A server handles a session's stanzas in order: its answer to this IQ acknowledges every
+    // stanza sent before it. It doubles as the keepalive ping.
+    void sendPing() {
         ackInFlight = kAckPrefix + std::to_string(++counter);
-        ackCovers = sentUpTo;
         ackSentAt = Clock::now();
         transmit("<iq type='get' id='" + ackInFlight + "' to='" + domainOf(account.jid) +
                  "'><ping xmlns='urn:xmpp:ping'/></iq>");
     }
 
     void onAck() {
-        auto pending = outbox.pending();
-        if (!pending) {
-            fail(pending.error());
-            return;
-        }
-        if (auto done = outbox.acknowledgeUpTo(ackCovers); !done) {
+        ackInFlight.clear();
+        if (auto done = outbox.acknowledge(covered); !done) {
             fail(done.error());
             return;
         }
-        for (const auto& entry : pending.value()) {
-            if (entry.seq > ackCovers || !entry.stanza)
-                continue;
+        for (const std::string& id : covered) {
             ServiceEvent event{ServiceEvent::Type::MessageDelivered};
-            event.conversation = entry.conversation;
-            event.stanzaId = entry.stanzaId;
+            event.stanzaId = id;
             emit(std::move(event));
         }
-        ackInFlight.clear();
+        covered.clear();
         requestAck();
     }
 
@@ -230,6 +224,7 @@ struct CompartmentService::Worker {
             emit(std::move(event));
             return;
         }
+        awaitingStanza.insert(stanzaId);
         if (connection->online())
             encrypt(entry);
     }
@@ -260,8 +255,10 @@ struct CompartmentService::Worker {
 
     void onOnline() {
         failures = 0;
-        sentUpTo = 0;
-        ackCovers = 0;
+        // Whatever was not acknowledged on the last connection is sent again below.
+        unacknowledged.clear();
+        covered.clear();
+        awaitingStanza.clear();
         ackInFlight.clear();
         lastTraffic = Clock::now();
         emit(ServiceEvent{ServiceEvent::Type::Online});
@@ -291,9 +288,10 @@ struct CompartmentService::Worker {
         for (const auto& entry : pending.value()) {
             if (entry.stanza) {
                 transmit(*entry.stanza);
-                sentUpTo = std::max(sentUpTo, entry.seq);
+                unacknowledged.push_back(entry.stanzaId);
                 resent = true;
             } else {
+                awaitingStanza.insert(entry.stanzaId);
                 encrypt(entry);
             }
         }
@@ -411,11 +409,7 @@ struct CompartmentService::Worker {
         if (ackInFlight.empty() &&
             now - lastTraffic > std::chrono::seconds(options.keepaliveSeconds)) {
             lastTraffic = now;
-            ackInFlight = kAckPrefix + std::to_string(++counter);
-            ackSentAt = now;
-            ackCovers = sentUpTo;
-            transmit("<iq type='get' id='" + ackInFlight + "' to='" + domainOf(account.jid) +
-                     "'><ping xmlns='urn:xmpp:ping'/></iq>");
+            sendPing(); // covers nothing: `covered` is empty while no ping is in flight
         }
     }
 };
