@@ -71,7 +71,6 @@ private:
     bool m_online = false;
     bool m_connecting = false;
     bool m_keyMismatch = false;
-    bool m_loginRefused = false;
     int m_socket = -1;
     int m_wakeFd = -1;
     int m_handledInLastRun = 0;
