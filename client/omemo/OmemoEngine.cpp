@@ -1035,8 +1035,13 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     std::string text;
     std::int64_t messageId = 0;
     bool bundleChanged = false;
+    bool sessionStarted = false;
     auto done = m_vault.transaction([&]() -> Result<void> {
         bool usedPreKey = false;
+        // A sender repeats its PreKey message until we answer; only the first starts a session.
+        auto hadSession = m_store.hasSession(from, sid);
+        if (!hadSession)
+            return hadSession.error();
         auto material = m_adapter->decrypt(from, sid, mine->data, mine->preKey, usedPreKey);
         if (!material)
             return material.error();
@@ -1047,6 +1052,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         if (material.value().view().size() != kMinKeyMaterialBytes)
             return makeError(ErrorCode::InvalidArgument, "key material is not 32 bytes");
         if (usedPreKey) {
+            sessionStarted = !hadSession.value();
             auto changed = m_keys->maintain(now());
             if (!changed)
                 return changed.error();
@@ -1087,6 +1093,8 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     });
     if (!done)
         return reject(done.error().message);
+    if (sessionStarted)
+        out.events.push_back({EventType::SessionStarted, from, sid, {}, {}});
     if (bundleChanged) {
         if (auto published = publishBundle(out); !published)
             out.events.push_back(

@@ -1,5 +1,6 @@
 // Compartments talking through a real Prosody on loopback: encryption end to end, the pin,
 // failures, and nothing lost while the recipient is away.
+#include "client/audit/AuditVerifier.h"
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/Profile.h"
 #include "client/xmpp/CompartmentService.h"
@@ -196,6 +197,24 @@ TEST_CASE("two compartments exchange messages that the server sees only encrypte
     CHECK(readFile(server->logFile()).find(canary.substr(0, 39)) == std::string::npos);
     // The outbox is empty once the server has acknowledged.
     CHECK(storage::OutboxRepository(*alice.vault).pending().value().empty());
+
+    // Each side's key-event log, written by this real exchange, verifies for an auditor, names
+    // the sessions it started, and holds no message text.
+    alice.service.reset();
+    bob.service.reset();
+    for (Party* party : {&alice, &bob}) {
+        auto log = audit::KeyEventLog::open(*party->vault, party->compartmentId);
+        REQUIRE(log);
+        const std::string exported = log.value().exportJsonLines().value();
+        CHECK(exported.find(canary.substr(0, 39)) == std::string::npos);
+        CHECK(exported.find("reply") == std::string::npos);
+        const audit::VerifyReport report = audit::verifyAuditLog(exported);
+        CHECK(report.ok);
+        CHECK(report.problem.empty());
+        CHECK(std::any_of(report.events.begin(), report.events.end(), [](const auto& event) {
+            return event.type == audit::event::kSessionStarted;
+        }));
+    }
 }
 
 TEST_CASE("200 messages to an offline recipient arrive once each, in order") {
