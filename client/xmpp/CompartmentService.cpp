@@ -17,7 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kAckPrefix = "cloison-ack-";
-constexpr auto kAckTimeout = std::chrono::seconds(30);
 
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -401,7 +400,8 @@ struct CompartmentService::Worker {
         if (!connection->online())
             return;
         const auto now = Clock::now();
-        if (!ackInFlight.empty() && now - ackSentAt > kAckTimeout) {
+        if (!ackInFlight.empty() &&
+            now - ackSentAt > std::chrono::seconds(options.ackTimeoutSeconds)) {
             // The server stopped answering: drop the connection; the outbox is resent.
             connection->disconnect();
             return;
