@@ -5,6 +5,8 @@
 
 #include "client/profile/Profile.h"
 #include "client/xmpp/CompartmentService.h"
+#include "crypto/Hash.h"
+#include "storage/Schemas.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/TempDir.h"
 
@@ -24,6 +26,7 @@ struct Party {
     std::string jid;
     TempDir dir;
     std::unique_ptr<Profile> profile;
+    std::unique_ptr<storage::Vault> ownVault; // a vault outside any profile, with a known key
     storage::Vault* vault = nullptr;
     std::string compartmentId;
     std::unique_ptr<xmpp::CompartmentService> service;
@@ -31,6 +34,7 @@ struct Party {
 
     std::string password;
     xmpp::TrustMode trust = xmpp::TrustMode::Manual;
+    std::string resource = "cloison";         // another device of the same account needs another
 
     explicit Party(std::string name)
         : user(name), jid(name + "@localhost"), password(name + "-password") {
@@ -41,12 +45,24 @@ struct Party {
         vault = profile->compartmentVault("chat").value();
     }
 
+    // A compartment vault of its own, keyed with `vaultKey`, outside any profile: for tests
+    // that hand a compartment's key to an attacker.
+    Party(std::string name, const SecretBytes& vaultKey)
+        : user(name), jid(name + "@localhost"), password(name + "-password") {
+        ownVault =
+            storage::Vault::create(dir / "compartment.db", vaultKey, storage::compartmentSchema())
+                .value();
+        vault = ownVault.get();
+        compartmentId = randomId();
+    }
+
     void connect(const ProsodyServer& server, std::string pin = {}, std::string room = {}) {
         xmpp::AccountSettings account;
         account.jid = jid;
         account.host = server.host();
         account.port = server.port();
         account.pin = pin.empty() ? server.spkiSha256Hex() : pin;
+        account.resource = resource;
         auto started = xmpp::CompartmentService::start(
             *vault, account, SecretBytes::fromString(password), {compartmentId, trust, room});
         REQUIRE(started);
