@@ -342,24 +342,9 @@ Result<void> ServerAdmin::createRoom(const std::string& roomJid,
     const std::string room = omemo::bareJid(roomJid);
     if (!plausibleJid(room))
         return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
-    Session& session = *m_session;
     // Entering a room that does not exist creates it, locked until the owner configures it.
-    const std::string occupant = room + "/admin-" + randomId().substr(0, 8);
-    Element join("presence");
-    join.set("to", occupant);
-    join.add(Element("x", kMucNs)).add(Element("history")).set("maxstanzas", "0");
-    if (auto sent = session.send(std::move(join)); !sent)
-        return sent;
-    auto joined = session.await([&](const Element& presence) {
-        return presence.name == "presence" &&
-               presence.attribute("from") == std::optional<std::string_view>(occupant);
-    });
-    if (!joined)
-        return joined.error();
-    if (joined.value().attribute("type") == std::optional<std::string_view>("error"))
-        return makeError(ErrorCode::PolicyRefused,
-                         "cannot enter the room " + room + ": " + describeError(joined.value()));
-
+    if (auto entered = enterRoom(room); !entered)
+        return entered;
     Element configure("iq");
     configure.set("type", "set").set("to", room);
     Element& form = configure.add(Element("query", kMucOwnerNs)).add(Element("x", kDataFormsNs));
@@ -370,7 +355,7 @@ Result<void> ServerAdmin::createRoom(const std::string& roomJid,
     // Non-anonymous: OMEMO in a room encrypts to the occupants' real JIDs.
     form.add(formField("muc#roomconfig_whois", "anyone"));
     form.add(formField("muc#roomconfig_publicroom", "0"));
-    auto configured = session.request(std::move(configure));
+    auto configured = m_session->request(std::move(configure));
     if (!configured)
         return configured.error();
     if (configured.value().attribute("type") != std::optional<std::string_view>("result"))
@@ -380,9 +365,40 @@ Result<void> ServerAdmin::createRoom(const std::string& roomJid,
         if (auto added = addMember(room, member); !added)
             return added;
     }
+    return leaveRoom(room);
+}
+
+Result<void> ServerAdmin::enterRoom(const std::string& roomJid) {
+    const std::string room = omemo::bareJid(roomJid);
+    if (!plausibleJid(room))
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
+    const std::string occupant = room + "/admin-" + randomId().substr(0, 8);
+    Element join("presence");
+    join.set("to", occupant);
+    join.add(Element("x", kMucNs)).add(Element("history")).set("maxstanzas", "0");
+    if (auto sent = m_session->send(std::move(join)); !sent)
+        return sent;
+    auto joined = m_session->await([&](const Element& presence) {
+        return presence.name == "presence" &&
+               presence.attribute("from") == std::optional<std::string_view>(occupant);
+    });
+    if (!joined)
+        return joined.error();
+    if (joined.value().attribute("type") == std::optional<std::string_view>("error"))
+        return makeError(ErrorCode::PolicyRefused,
+                         "cannot enter the room " + room + ": " + describeError(joined.value()));
+    m_occupying[room] = occupant;
+    return {};
+}
+
+Result<void> ServerAdmin::leaveRoom(const std::string& roomJid) {
+    auto found = m_occupying.find(omemo::bareJid(roomJid));
+    if (found == m_occupying.end())
+        return {};
     Element leave("presence");
-    leave.set("to", occupant).set("type", "unavailable");
-    return session.send(std::move(leave));
+    leave.set("to", found->second).set("type", "unavailable");
+    m_occupying.erase(found);
+    return m_session->send(std::move(leave));
 }
 
 Result<void> ServerAdmin::addMember(const std::string& roomJid, const std::string& jid) {

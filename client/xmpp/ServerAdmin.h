@@ -13,6 +13,7 @@
 #include "client/xmpp/XmppConnection.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ public:
     // by the admin, and makes each of `members` a member. The admin leaves the room after.
     [[nodiscard]] Result<void> createRoom(const std::string& roomJid,
                                           const std::vector<std::string>& members);
+    // Enters the room as an occupant with a random nickname (and no history), as any client
+    // joins: PolicyRefused with the room's reason when it refuses us (a members-only room
+    // refuses non-members with registration-required). leaveRoom() leaves it again.
+    [[nodiscard]] Result<void> enterRoom(const std::string& roomJid);
+    [[nodiscard]] Result<void> leaveRoom(const std::string& roomJid);
     [[nodiscard]] Result<void> addMember(const std::string& roomJid, const std::string& jid);
     // Takes the member's affiliation away: a members-only room then refuses its joins.
     [[nodiscard]] Result<void> removeMember(const std::string& roomJid, const std::string& jid);
@@ -72,6 +78,7 @@ private:
     [[nodiscard]] Result<void> affiliate(const std::string& roomJid, const std::string& jid,
                                          const char* affiliation);
     std::unique_ptr<Session> m_session;
+    std::map<std::string, std::string> m_occupying; // room -> our occupant JID there
 };
 
 // The request for the item of `owner`'s node `node`, with IQ id `id`.

@@ -176,3 +176,108 @@ TEST_CASE("a device the server adds but the admin never certified receives nothi
     if (sameIdOtherKey)
         CHECK(logged->fingerprint == omemo::omemoFingerprint(r.identityKey));
 }
+
+TEST_CASE("breach drill: every secret of compartment A opens nothing of compartment B") {
+    auto server = ProsodyServer::start({{{"admin", "admin-password"}}, true, true});
+    auto admin = xmpp::ServerAdmin::connect({"admin@localhost", server->host(), server->port(),
+                                             server->spkiSha256Hex(), false, "provisioning"},
+                                            SecretBytes::fromString("admin-password"));
+    REQUIRE(admin);
+    // Provisioned as the admin tool does: pseudonymous accounts, one room per compartment.
+    std::vector<xmpp::ProvisionedAccount> accounts;
+    for (int i = 0; i < 4; ++i)
+        accounts.push_back(admin.value()->createAccount().value());
+    const auto& accountA = accounts[0];
+    const auto& accountB = accounts[1];
+    const auto& peerA = accounts[2];
+    const auto& peerB = accounts[3];
+    const std::string roomA = "a@" + server->roomsDomain();
+    const std::string roomB = "b@" + server->roomsDomain();
+    REQUIRE(admin.value()->createRoom(roomA, {accountA.jid, peerA.jid}));
+    REQUIRE(admin.value()->createRoom(roomB, {accountB.jid, peerB.jid}));
+    admin.value().reset();
+
+    // The same person's two compartments, each with its own vault key.
+    auto party = [&](const xmpp::ProvisionedAccount& account, const SecretBytes& key) {
+        auto made = std::make_unique<Party>(account.jid.substr(0, account.jid.find('@')), key);
+        made->password.assign(account.password.view().begin(), account.password.view().end());
+        return made;
+    };
+    const SecretBytes keyA = SecretBytes::random(32), keyB = SecretBytes::random(32);
+    auto a = party(accountA, keyA);
+    auto b = party(accountB, keyB);
+    auto other = party(peerB, SecretBytes::random(32));
+    const Device deviceA = deviceOf(*a), deviceB = deviceOf(*b);
+    CHECK(deviceA.identityKey != deviceB.identityKey);
+
+    // B talks with its peer; the server archives the exchange.
+    const std::string secret = "compartment B only " + randomId();
+    b->connect(*server, {}, roomB);
+    other->connect(*server, {}, roomB);
+    REQUIRE(b->await(Type::Ready));
+    REQUIRE(other->await(Type::Ready));
+    REQUIRE(sendUntilDelivered(*other, b->jid, secret));
+    REQUIRE(b->received(1).back() == secret);
+    REQUIRE(sendUntilDelivered(*b, other->jid, secret + " (reply)"));
+    b->service.reset();
+    other->service.reset();
+    const std::filesystem::path vaultB = b->vault->path();
+
+    // The attacker holds A entirely: its vault key (hence its vault, identity private key and
+    // sessions) and its account password.
+    SECTION("A's vault key does not open B's vault") {
+        auto opened = storage::Vault::open(vaultB, keyA, storage::compartmentSchema());
+        REQUIRE_FALSE(opened);
+        CHECK(opened.error().code == ErrorCode::WrongKey);
+    }
+    SECTION("A's identity and sessions decrypt none of B's messages captured from the server") {
+        auto engine = omemo::OmemoEngine::open(*a->vault, a->jid);
+        REQUIRE(engine);
+        std::size_t tried = 0;
+        for (const std::string& captured : server->archivedStanzas("")) {
+            if (captured.find("<encrypted") == std::string::npos)
+                continue;
+            // As captured, and relabelled for A's account and device, as if sealed to it.
+            auto relabelled = xml::parse(captured);
+            REQUIRE(relabelled);
+            for (auto& attribute : relabelled.value().attributes)
+                if (attribute.first == "to")
+                    attribute.second = a->jid;
+            for (auto& child : relabelled.value().children)
+                if (child.name == "encrypted")
+                    for (auto& header : child.children)
+                        for (auto& key : header.children)
+                            for (auto& attribute : key.attributes)
+                                if (attribute.first == "rid")
+                                    attribute.second = std::to_string(deviceA.id);
+            for (const std::string& attempt : {captured, xml::serialize(relabelled.value())}) {
+                ++tried;
+                auto output = engine.value()->handleStanza(attempt);
+                if (!output)
+                    continue; // refused outright
+                for (const auto& event : output.value().events)
+                    CHECK(event.type != omemo::EventType::MessageReceived);
+            }
+        }
+        CHECK(tried >= 4);
+        CHECK(storage::MessageRepository(*a->vault).count().value() == 0);
+    }
+    SECTION("A's password does not log in to B's account") {
+        auto login = xmpp::ServerAdmin::connect({accountB.jid, server->host(), server->port(),
+                                                 server->spkiSha256Hex(), false, "breach"},
+                                                accountA.password.copy());
+        REQUIRE_FALSE(login);
+        CHECK(login.error().code == ErrorCode::LoginRefused);
+    }
+    SECTION("A's account enters A's room, not B's") {
+        auto login = xmpp::ServerAdmin::connect({accountA.jid, server->host(), server->port(),
+                                                 server->spkiSha256Hex(), false, "breach"},
+                                                accountA.password.copy());
+        REQUIRE(login);
+        CHECK(login.value()->enterRoom(roomA));
+        auto entered = login.value()->enterRoom(roomB);
+        REQUIRE_FALSE(entered);
+        CHECK(entered.error().code == ErrorCode::PolicyRefused);
+        CHECK(entered.error().message.find("registration-required") != std::string::npos);
+    }
+}
