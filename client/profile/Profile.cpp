@@ -3,6 +3,7 @@
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/ProfileHeader.h"
+#include "client/provisioning/Retention.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
 #include "storage/ProfileRepository.h"
@@ -254,6 +255,12 @@ Result<void> Profile::changePassphraseWith(const SecretBytes& current, const Sec
     return {};
 }
 
+Result<storage::Vault*> Profile::profileVault() {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    return m_profileVault.get();
+}
+
 Result<void> Profile::validateCompartmentName(const std::string& name) {
     if (name.empty() || name.size() > 64)
         return makeError(ErrorCode::InvalidArgument,
@@ -368,6 +375,11 @@ Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
                                                        "\" is damaged: " + vault.error().message);
         return vault.error();
     }
+    // The retention policy is applied whenever the vault is opened: what is not kept cannot
+    // leak from a stolen laptop even if nobody asked for a purge.
+    if (auto purged = provisioning::applyRetention(*vault.value(), id, audit::KeyEventLog::nowMs());
+        !purged)
+        return purged.error();
     storage::Vault* raw = vault.value().get();
     m_openCompartments[id] = std::move(vault.value());
     return raw;
