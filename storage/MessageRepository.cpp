@@ -68,6 +68,23 @@ Result<std::int64_t> MessageRepository::count() {
     return m_vault.db().queryInt64("SELECT count(*) FROM messages");
 }
 
+Result<std::int64_t> MessageRepository::purgeSentBefore(std::int64_t cutoffMs) {
+    std::int64_t removed = 0;
+    auto done = m_vault.transaction([&]() -> Result<void> {
+        auto stmt = m_vault.db().cached("DELETE FROM messages WHERE sent_at < ?");
+        if (!stmt)
+            return stmt.error();
+        stmt.value()->bind(1, cutoffMs);
+        if (auto ran = stmt.value()->run(); !ran)
+            return ran;
+        removed = m_vault.db().changes();
+        return {};
+    });
+    if (!done)
+        return done.error();
+    return removed;
+}
+
 Result<std::optional<std::int64_t>> MessageRepository::findByStanzaId(std::string_view conversation,
                                                                       std::string_view sender,
                                                                       std::string_view stanzaId) {

@@ -39,6 +39,10 @@ public:
     [[nodiscard]] Result<std::vector<StoredMessage>> latest(std::string_view conversation,
                                                             int limit);
     [[nodiscard]] Result<std::int64_t> count();
+    // Deletes every message sent before `cutoffMs` (milliseconds since the epoch) in one
+    // transaction and returns how many went. With the vault's secure_delete their bytes are
+    // zeroed in the pages; a checkpoint afterwards clears them from the write-ahead log too.
+    [[nodiscard]] Result<std::int64_t> purgeSentBefore(std::int64_t cutoffMs);
     // The row of a message already stored under this sender's stanza id, if any.
     [[nodiscard]] Result<std::optional<std::int64_t>> findByStanzaId(std::string_view conversation,
                                                                      std::string_view sender,

@@ -10,6 +10,14 @@ Result<std::optional<Bytes>> SettingsRepository::get(const std::string& key) {
     return stmt.value()->optionalRow([](const Statement& row) { return row.columnBlob(0); });
 }
 
+Result<std::optional<SecretBytes>> SettingsRepository::getSecret(const std::string& key) {
+    auto stmt = m_vault.db().cached("SELECT value FROM settings WHERE key = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, key);
+    return stmt.value()->optionalRow([](const Statement& row) { return row.columnSecret(0); });
+}
+
 Result<void> SettingsRepository::put(const std::string& key, ByteView value) {
     auto stmt = m_vault.db().cached("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
     if (!stmt)

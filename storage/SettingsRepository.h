@@ -15,6 +15,8 @@ public:
     explicit SettingsRepository(Vault& vault) : m_vault(vault) {}
 
     [[nodiscard]] Result<std::optional<Bytes>> get(const std::string& key);
+    // For secret values (private keys, passwords): read straight into guarded memory.
+    [[nodiscard]] Result<std::optional<SecretBytes>> getSecret(const std::string& key);
     // Inserts or replaces.
     [[nodiscard]] Result<void> put(const std::string& key, ByteView value);
     // Removing a key that is not there is not an error.

@@ -4,6 +4,7 @@
 #include "client/cli/FidoCommands.h"
 #include "client/cli/MessagingCommands.h"
 #include "client/cli/PassphraseSource.h"
+#include "client/cli/ProvisioningCommands.h"
 #include "client/profile/Profile.h"
 
 #include <cstdio>
@@ -85,6 +86,21 @@ Commands:
   fido set-pin             set the first PIN of the security key
   fido soft-init [--soft-no-hmac-secret]
                            create the software authenticator named by --authenticator soft:DIR
+  enroll-request --name NAME [-o FILE]
+                           write this profile's enrolment request for the admin: its public
+                           keys (created on first use) and NAME, self-signed
+  import INVITE [--org-fingerprint FP] [-o FILE]
+                           verify an invite from the admin (signed by the organisation key
+                           this profile pinned; the first time, the key must match
+                           --org-fingerprint, or the person confirms its fingerprint on the
+                           terminal), then create its compartment with its account, policy
+                           and OMEMO identity, and write the certification request for the
+                           admin to FILE (else standard output). Nothing is connected yet.
+  roster apply --compartment NAME FILE
+                           install the admin's signed device roster; a roster not newer than
+                           the one held, for another compartment or badly signed is refused
+  purge --compartment NAME apply the compartment's retention policy now (it is also applied
+                           whenever the compartment is opened) and print what is kept
 
 Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
@@ -94,7 +110,10 @@ Options:
   --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
   --kdf-passes N           (init) Argon2id passes (default 3)
   --compartment NAME       the compartment a command works on
-  --output FILE            (export-audit) write to FILE instead of standard output
+  -o, --output FILE        (export-audit, enroll-request, import) write to FILE instead of
+                           standard output
+  --name NAME              (enroll-request) the display name the admin sees
+  --org-fingerprint FP     (import) the organisation key's fingerprint, from the admin
   --authenticator SPEC     the FIDO authenticator: auto (the one security key plugged in,
                            the default), hid:PATH, or soft:DIR, a software authenticator for
                            tests and demos that is NOT a hardware key and is never used unless
@@ -124,6 +143,7 @@ Exit codes:
   15 the server could not be reached (send: the message stays in the outbox)
   16 the server's key does not match the compartment's pin (logged as a key event)
   17 the server refused the account's login
+  18 (import) the invite is not for this profile (sealed to or signed for another member)
 )";
 
 enum Exit {
@@ -218,7 +238,8 @@ struct Options {
     std::string output;
     cli::FidoOptions fido;           // --authenticator, --pin-fd and the fido command flags
     cli::MessagingOptions messaging; // account, send and listen flags
-    std::vector<std::string> words;  // command and its arguments
+    cli::ProvisioningOptions provisioning;
+    std::vector<std::string> words; // command and its arguments
 };
 
 cli::FidoOptions fidoOptions(const Options& options) {
@@ -384,6 +405,15 @@ int runMessaging(const Options& options, const std::string& command) {
     return done ? done.value() : exitFor(done.error());
 }
 
+int runProvisioning(const Options& options) {
+    cli::ProvisioningOptions provisioning = options.provisioning;
+    provisioning.output = options.output;
+    provisioning.compartment = options.compartment;
+    auto done = cli::runProvisioning(
+        options.words, provisioning, [&] { return unlockProfile(options); }, std::cout, std::cerr);
+    return done ? done.value() : exitFor(done.error());
+}
+
 int runFido(const Options& options) {
     cli::FidoOptions fido = fidoOptions(options);
     if (options.words.size() == 2 && options.words[1] == "enroll")
@@ -443,11 +473,19 @@ int main(int argc, char** argv) {
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
-        } else if (arg == "--compartment" || arg == "--output") {
+        } else if (arg == "--compartment" || arg == "--output" || arg == "-o") {
             auto text = value(arg.c_str());
             if (!text)
                 return kUsageError;
             (arg == "--compartment" ? options.compartment : options.output) = *text;
+        } else if (arg == "--name" || arg == "--org-fingerprint") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            if (arg == "--name")
+                options.provisioning.name = *text;
+            else
+                options.provisioning.orgFingerprint = *text;
         } else if (arg == "--authenticator" || arg == "--new-authenticator") {
             auto spec = value(arg.c_str());
             if (!spec)
@@ -534,5 +572,8 @@ int main(int argc, char** argv) {
         return runFido(options);
     if (command == "send" || command == "listen")
         return runMessaging(options, command);
+    if (command == "enroll-request" || command == "import" || command == "roster" ||
+        command == "purge")
+        return runProvisioning(options);
     return usageError("unknown command '" + command + "'");
 }

@@ -3,6 +3,7 @@
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/ProfileHeader.h"
+#include "client/provisioning/Retention.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
 #include "storage/KeyEventRepository.h"
@@ -275,6 +276,12 @@ Result<void> Profile::changePassphraseWith(const SecretBytes& current, const Sec
     return {};
 }
 
+Result<storage::Vault*> Profile::profileVault() {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    return m_profileVault.get();
+}
+
 Result<void> Profile::validateCompartmentName(const std::string& name) {
     if (name.empty() || name.size() > 64)
         return makeError(ErrorCode::InvalidArgument,
@@ -396,6 +403,11 @@ Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
     }
     if (auto current = checkLogNotRolledBack(id, name, *vault.value()); !current)
         return current.error();
+    // The retention policy is applied whenever the vault is opened: what is not kept cannot
+    // leak from a stolen laptop even if nobody asked for a purge.
+    if (auto purged = provisioning::applyRetention(*vault.value(), id, audit::KeyEventLog::nowMs());
+        !purged)
+        return purged.error();
     if (auto remembered = rememberLogHead(id, *vault.value()); !remembered)
         return remembered.error();
     storage::Vault* raw = vault.value().get();

@@ -97,6 +97,10 @@ public:
     [[nodiscard]] Result<storage::Vault*> openSealedCompartment(const std::string& name,
                                                                 FidoAccess& fido);
 
+    // The profile vault itself, for profile-wide settings owned by other components (the
+    // member's provisioning keys, the pinned organisation key). Invalid after lock().
+    [[nodiscard]] Result<storage::Vault*> profileVault();
+
     static Result<void> validateCompartmentName(const std::string& name);
 
 private:

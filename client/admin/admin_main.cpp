@@ -1,0 +1,388 @@
+// cloison-admin: the organisation's provisioning tool. Scripts (and `compartment create`)
+// depend on its commands, output and exit codes.
+#include "client/cli/PassphraseSource.h"
+#include "client/provisioning/AdminVault.h"
+#include "crypto/AtomicFile.h"
+#include "crypto/TlsPin.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace cloison;
+using provisioning::AdminVault;
+
+constexpr const char* kUsage =
+    R"(Usage: cloison-admin [--admin DIR] [--passphrase-fd N] COMMAND [ARGS]
+
+Commands:
+  org init [--kdf-memory-mib N] [--kdf-passes N]
+                           create the admin vault in DIR with a new organisation signing key
+                           (Ed25519) and print its fingerprint, for staff to compare
+  org fingerprint          print the organisation key's fingerprint
+  org public-key           print the organisation key (base64)
+  compartment define NAME --server HOST[:PORT] --pin SHA256 [--room JID]
+      [--trust strict|manual|blind] [--retention-days N] [--colour #rrggbb]
+      [--label TEXT] [--trusted-domains DOMAIN,...] [--sealed]
+                           store a compartment's definition and policy in the admin vault,
+                           with an empty device roster (version 1); trust defaults to strict,
+                           retention to 0 (messages kept)
+  invite --compartment NAME --request FILE --account JID [--password-fd N] -o FILE
+                           write the invite for the member whose enrolment request is FILE:
+                           the definition and the account's credentials, signed with the
+                           organisation key and sealed to the member's key. The password
+                           comes from --password-fd N (else the terminal, else
+                           $CLOISON_ACCOUNT_PASSWORD): 8 to 256 printable ASCII characters
+  certify --compartment NAME REQUEST [-o FILE]
+                           check a member's certification request against its invite and
+                           add the device to the roster (next version); writes the signed
+                           roster to FILE (else standard output)
+  revoke --compartment NAME (--device JID:ID | --member JID) [-o FILE]
+                           move a device, or every device of a member's account, to the
+                           roster's revoked list (next version); a revoked member's later
+                           certification requests are refused
+  roster --compartment NAME [-o FILE]
+                           write the current signed roster
+
+Options:
+  --admin DIR              the admin vault (default: $CLOISON_ADMIN, else
+                           $XDG_DATA_HOME/cloison/admin, else ~/.local/share/cloison/admin)
+  --passphrase-fd N        read the admin passphrase as one line from file descriptor N (else
+                           the terminal, else $CLOISON_ADMIN_PASSPHRASE)
+  -o, --output FILE        where a command writes its document (mode 0600, replaced whole)
+  --help, --version
+
+Exit codes:
+  0 success           4 refused: bad signature, tampered or malformed document
+  1 other failure     5 not found (admin vault, compartment, invite)
+  2 usage error       6 already exists (vault, compartment, certified device)
+  3 wrong passphrase  7 written by a newer Cloison
+  13 refused by policy (a revoked member or device)
+)";
+
+enum Exit {
+    kOk = 0,
+    kFailure = 1,
+    kUsageError = 2,
+    kWrongPassphrase = 3,
+    kCorrupted = 4,
+    kNotFound = 5,
+    kAlreadyExists = 6,
+    kTooNew = 7,
+    kPolicyRefused = 13,
+};
+
+int exitFor(const Error& error) {
+    std::cerr << "cloison-admin: " << error.message << '\n';
+    switch (error.code) {
+    case ErrorCode::WrongPassphrase:
+        return kWrongPassphrase;
+    case ErrorCode::Corrupted:
+    case ErrorCode::WrongKey:
+        return kCorrupted;
+    case ErrorCode::NotFound:
+        return kNotFound;
+    case ErrorCode::AlreadyExists:
+        return kAlreadyExists;
+    case ErrorCode::SchemaTooNew:
+        return kTooNew;
+    case ErrorCode::InvalidArgument:
+        return kUsageError;
+    case ErrorCode::PolicyRefused:
+        return kPolicyRefused;
+    default:
+        return kFailure;
+    }
+}
+
+int usageError(const std::string& message) {
+    std::cerr << "cloison-admin: " << message << "\nTry 'cloison-admin --help'.\n";
+    return kUsageError;
+}
+
+std::optional<long> parseNumber(const std::string& text, long min, long max) {
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+std::string defaultAdminDir() {
+    if (const char* dir = std::getenv("CLOISON_ADMIN"); dir && *dir)
+        return dir;
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
+        return std::string(data) + "/cloison/admin";
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.local/share/cloison/admin";
+}
+
+struct Options {
+    std::string adminDir = defaultAdminDir();
+    std::optional<int> passphraseFd;
+    std::optional<int> passwordFd;
+    std::optional<long> kdfMemoryMib;
+    std::optional<long> kdfPasses;
+    std::string compartment;
+    std::string output;
+    std::string request;
+    std::string account;
+    std::string device;
+    std::string member;
+    provisioning::CompartmentDefinition definition;
+    std::string server;
+    std::vector<std::string> words;
+};
+
+Result<std::unique_ptr<AdminVault>> unlock(const Options& options) {
+    auto passphrase = cli::obtainPassphrase(
+        {options.passphraseFd, "CLOISON_ADMIN_PASSPHRASE", "Admin passphrase", false});
+    if (!passphrase)
+        return passphrase.error();
+    return AdminVault::unlock(options.adminDir, passphrase.value());
+}
+
+int writeOutput(const Options& options, const std::string& document, const char* what) {
+    if (options.output.empty()) {
+        std::cout << document;
+        return kOk;
+    }
+    if (auto written = writeFileAtomically(options.output, asBytes(document)); !written)
+        return exitFor(written.error());
+    std::cerr << "cloison-admin: wrote " << what << " to " << options.output << '\n';
+    return kOk;
+}
+
+int runOrg(const Options& options) {
+    if (options.words.size() != 2)
+        return usageError("expected 'org init', 'org fingerprint' or 'org public-key'");
+    const std::string& sub = options.words[1];
+    if (sub == "init") {
+        auto passphrase = cli::obtainPassphrase(
+            {options.passphraseFd, "CLOISON_ADMIN_PASSPHRASE", "New admin passphrase", true});
+        if (!passphrase)
+            return exitFor(passphrase.error());
+        Argon2idParams params = Argon2idParams::strong();
+        if (options.kdfMemoryMib)
+            params.memoryBytes = static_cast<std::uint64_t>(*options.kdfMemoryMib) << 20;
+        if (options.kdfPasses)
+            params.passes = static_cast<std::uint64_t>(*options.kdfPasses);
+        if (params.isWeakerThanStrong())
+            std::cerr << "cloison-admin: warning: key derivation weaker than the default "
+                         "(256 MiB, 3 passes)\n";
+        auto vault = AdminVault::create(options.adminDir, passphrase.value(), params);
+        if (!vault)
+            return exitFor(vault.error());
+        std::cout << "organisation key fingerprint: " << vault.value()->fingerprint() << '\n';
+        return kOk;
+    }
+    if (sub != "fingerprint" && sub != "public-key")
+        return usageError("expected 'org init', 'org fingerprint' or 'org public-key'");
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    if (sub == "fingerprint")
+        std::cout << vault.value()->fingerprint() << '\n';
+    else
+        std::cout << toBase64(vault.value()->orgKey().publicKey()) << '\n';
+    return kOk;
+}
+
+int runDefine(Options options) {
+    if (options.words.size() != 3 || options.words[1] != "define")
+        return usageError("expected 'compartment define NAME --server HOST[:PORT] --pin SHA256 "
+                          "...'");
+    provisioning::CompartmentDefinition& d = options.definition;
+    d.name = options.words[2];
+    if (options.server.empty())
+        return usageError("'compartment define' needs --server HOST[:PORT]");
+    const auto colon = options.server.rfind(':');
+    d.host = options.server.substr(0, colon);
+    if (colon != std::string::npos) {
+        auto port = parseNumber(options.server.substr(colon + 1), 1, 65535);
+        if (!port)
+            return usageError("--server takes HOST[:PORT]");
+        d.port = static_cast<std::uint16_t>(*port);
+    }
+    auto pin = normalisePin(d.pin);
+    if (!pin)
+        return usageError("--pin takes the SHA-256 of the server's public key (64 hex digits)");
+    d.pin = pin.value();
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    auto defined = vault.value()->defineCompartment(d);
+    if (!defined)
+        return exitFor(defined.error());
+    std::cout << "defined compartment " << defined.value().name << " (id " << defined.value().id
+              << ")\n";
+    return kOk;
+}
+
+int runInvite(const Options& options) {
+    if (options.words.size() != 1 || options.compartment.empty() || options.request.empty() ||
+        options.account.empty() || options.output.empty())
+        return usageError("expected 'invite --compartment NAME --request FILE --account JID "
+                          "[--password-fd N] -o FILE'");
+    auto request = provisioning::readSmallFile(options.request, 16 * 1024);
+    if (!request)
+        return exitFor(request.error());
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    auto password = cli::obtainPassphrase(
+        {options.passwordFd, "CLOISON_ACCOUNT_PASSWORD", "Account password", false});
+    if (!password)
+        return exitFor(password.error());
+    auto invite = vault.value()->writeInvite(options.compartment, request.value(), options.account,
+                                             password.value());
+    if (!invite)
+        return exitFor(invite.error());
+    return writeOutput(options, invite.value(), "the invite");
+}
+
+int runRosterCommand(const Options& options, const std::string& command) {
+    if (options.compartment.empty())
+        return usageError("'" + command + "' needs --compartment NAME");
+    const std::size_t words = command == "certify" ? 2 : 1;
+    if (options.words.size() != words)
+        return usageError(command == "certify" ? "expected 'certify --compartment NAME REQUEST'"
+                                               : "'" + command + "' takes no arguments");
+    std::string account;
+    std::uint32_t deviceId = 0;
+    if (command == "revoke") {
+        if (options.device.empty() == options.member.empty())
+            return usageError("'revoke' needs exactly one of --device JID:ID and --member JID");
+        if (!options.device.empty()) {
+            const auto colon = options.device.rfind(':');
+            auto id = colon == std::string::npos
+                          ? std::nullopt
+                          : parseNumber(options.device.substr(colon + 1), 1, 0x7fffffff);
+            if (!id)
+                return usageError("--device takes JID:ID");
+            account = options.device.substr(0, colon);
+            deviceId = static_cast<std::uint32_t>(*id);
+        }
+    }
+    std::string request;
+    if (command == "certify") {
+        auto read = provisioning::readSmallFile(options.words[1], 16 * 1024);
+        if (!read)
+            return exitFor(read.error());
+        request = std::move(read.value());
+    }
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    AdminVault& admin = *vault.value();
+    Result<std::string> roster = command == "certify"  ? admin.certify(options.compartment, request)
+                                 : command == "roster" ? admin.roster(options.compartment)
+                                 : deviceId != 0
+                                     ? admin.revokeDevice(options.compartment, account, deviceId)
+                                     : admin.revokeMember(options.compartment, options.member);
+    if (!roster)
+        return exitFor(roster.error());
+    return writeOutput(options, roster.value(), "the roster");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    options.definition.trust = xmpp::TrustMode::Strict;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            return args[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return kOk;
+        }
+        if (arg == "--version") {
+            std::cout << "cloison-admin " << CLOISON_VERSION << '\n';
+            return kOk;
+        }
+        if (arg == "--sealed") {
+            options.definition.sealed = true;
+            continue;
+        }
+        if (!arg.starts_with("-")) {
+            options.words.push_back(arg);
+            continue;
+        }
+        auto text = value();
+        if (!text)
+            return usageError(arg + " needs a value");
+        if (arg == "--passphrase-fd" || arg == "--password-fd") {
+            auto fd = parseNumber(*text, 0, 1 << 20);
+            if (!fd)
+                return usageError(arg + " takes a file descriptor number");
+            (arg == "--passphrase-fd" ? options.passphraseFd : options.passwordFd) =
+                static_cast<int>(*fd);
+        } else if (arg == "--kdf-memory-mib" || arg == "--kdf-passes") {
+            const bool memory = arg == "--kdf-memory-mib";
+            auto number = parseNumber(*text, 1, memory ? 8192 : 64);
+            if (!number)
+                return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
+            (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
+        } else if (arg == "--retention-days") {
+            auto days = parseNumber(*text, 0, provisioning::kMaxRetentionDays);
+            if (!days)
+                return usageError("--retention-days takes 0 to 36500");
+            options.definition.retentionDays = static_cast<std::uint32_t>(*days);
+        } else if (arg == "--trust") {
+            auto mode = xmpp::parseTrustMode(*text);
+            if (!mode)
+                return usageError("--trust takes strict, manual or blind");
+            options.definition.trust = *mode;
+        } else if (arg == "--trusted-domains") {
+            for (std::size_t pos = 0; pos <= text->size();) {
+                std::size_t end = text->find(',', pos);
+                if (end == std::string::npos)
+                    end = text->size();
+                if (end > pos)
+                    options.definition.trustedDomains.push_back(text->substr(pos, end - pos));
+                pos = end + 1;
+            }
+        } else {
+            std::string* target = arg == "--admin"                   ? &options.adminDir
+                                  : arg == "--compartment"           ? &options.compartment
+                                  : arg == "-o" || arg == "--output" ? &options.output
+                                  : arg == "--request"               ? &options.request
+                                  : arg == "--account"               ? &options.account
+                                  : arg == "--device"                ? &options.device
+                                  : arg == "--member"                ? &options.member
+                                  : arg == "--server"                ? &options.server
+                                  : arg == "--pin"                   ? &options.definition.pin
+                                  : arg == "--room"                  ? &options.definition.room
+                                  : arg == "--colour"                ? &options.definition.colour
+                                  : arg == "--label"                 ? &options.definition.label
+                                                                     : nullptr;
+            if (target == nullptr)
+                return usageError("unknown option " + arg);
+            *target = *text;
+        }
+    }
+    if (options.words.empty())
+        return usageError("no command given");
+    const std::string& command = options.words.front();
+    if (command == "org")
+        return runOrg(options);
+    if (command == "compartment")
+        return runDefine(options);
+    if (command == "invite")
+        return runInvite(options);
+    if (command == "certify" || command == "revoke" || command == "roster")
+        return runRosterCommand(options, command);
+    return usageError("unknown command '" + command + "'");
+}

@@ -1,0 +1,85 @@
+// The admin's side of provisioning: an admin profile (the same header, key slots and
+// encrypted vault as a member's profile, in a directory of its own) that holds the
+// organisation's Ed25519 signing key, the compartment definitions, the enrolments behind the
+// invites issued, and the current signed device roster of each compartment.
+//
+// Records live in the admin vault's settings, each as a document signed by the org key (the
+// SignedText container): what the vault returns is checked again before it is used.
+//   admin.org-key                    the org key's 64-byte secret
+//   admin.compartment.NAME           compartment-definition document
+//   admin.roster.NAME                the current device-roster document (version 1 at define)
+//   admin.enrolment.INVITE-ID        enrolment document: who an invite went to
+//   admin.revoked.COMPARTMENT-ID.JID a revoked member's account (no further certification)
+#pragma once
+
+#include "client/profile/Profile.h"
+#include "client/provisioning/Documents.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace cloison::provisioning {
+
+struct Enrolment {
+    std::string inviteId;
+    std::string compartmentId;
+    std::string compartment;
+    std::string account;
+    std::string memberName;
+    Bytes memberKey; // Ed25519, from the enrolment request
+    Bytes boxKey;
+};
+
+class AdminVault {
+public:
+    // `dir` must not exist or be empty. Creates the org key.
+    static Result<std::unique_ptr<AdminVault>> create(const std::filesystem::path& dir,
+                                                      const SecretBytes& passphrase,
+                                                      const Argon2idParams& params);
+    // WrongPassphrase, Corrupted, NotFound like a profile; Corrupted when it holds no org key.
+    static Result<std::unique_ptr<AdminVault>> unlock(const std::filesystem::path& dir,
+                                                      const SecretBytes& passphrase);
+
+    const SigningKey& orgKey() const { return m_orgKey; }
+    std::string fingerprint() const { return keyFingerprint(m_orgKey.publicKey()); }
+
+    // Stores a new compartment (definition.id is assigned here) and its empty roster, version
+    // 1. AlreadyExists for a name already defined.
+    [[nodiscard]] Result<CompartmentDefinition> defineCompartment(CompartmentDefinition definition);
+    [[nodiscard]] Result<CompartmentDefinition> compartment(const std::string& name);
+
+    // The sealed invite file for the member of `enrollRequest` (verified), with this account
+    // and password; the enrolment is recorded so that the certification request can be
+    // checked against it.
+    [[nodiscard]] Result<std::string> writeInvite(const std::string& compartment,
+                                                  std::string_view enrollRequest,
+                                                  const std::string& account,
+                                                  const SecretBytes& password);
+
+    // Checks a certification request against its enrolment (member key, compartment, account,
+    // not revoked) and publishes the next roster version with the device added. Returns it.
+    [[nodiscard]] Result<std::string> certify(const std::string& compartment,
+                                              std::string_view request);
+    // Moves a device, or every device of an account, to the revoked list in a new roster
+    // version; revoking an account also refuses its future certification requests.
+    [[nodiscard]] Result<std::string> revokeDevice(const std::string& compartment,
+                                                   const std::string& account,
+                                                   std::uint32_t deviceId);
+    [[nodiscard]] Result<std::string> revokeMember(const std::string& compartment,
+                                                   const std::string& account);
+    // The current signed roster document.
+    [[nodiscard]] Result<std::string> roster(const std::string& compartment);
+
+private:
+    AdminVault(std::unique_ptr<Profile> profile, storage::Vault& vault, SigningKey orgKey)
+        : m_profile(std::move(profile)), m_vault(vault), m_orgKey(std::move(orgKey)) {}
+    Result<DeviceRoster> currentRoster(const CompartmentDefinition& definition);
+    Result<std::string> publish(DeviceRoster roster);
+    Result<Enrolment> enrolment(const std::string& inviteId);
+
+    std::unique_ptr<Profile> m_profile;
+    storage::Vault& m_vault;
+    SigningKey m_orgKey;
+};
+
+} // namespace cloison::provisioning

@@ -1,0 +1,160 @@
+// The provisioning documents exchanged between a member's client and the admin tool, all in
+// the signed text container of SignedText.h:
+//
+//   enroll-request         member -> admin   the member's profile public keys and name,
+//                                            self-signed with the member's signing key
+//   invite                 admin -> member   a compartment definition and its account's
+//                                            credentials, signed by the organisation key,
+//                                            naming the recipient's box key, then sealed to
+//                                            that key (crypto_box_seal) as a sealed-invite
+//   certification-request  member -> admin   the compartment's new OMEMO device, signed with
+//                                            the member's signing key from the enrolment
+//   device-roster          admin -> members  the certified and revoked devices of one
+//                                            compartment, versioned, signed by the org key
+//
+// Signing before sealing, with the recipient's key and the format version inside what is
+// signed, means an invite cannot be re-sealed to another member unnoticed, and the sealing
+// hides the password and the compartment from everyone else (including the server).
+#pragma once
+
+#include "client/provisioning/SignedText.h"
+#include "client/xmpp/CompartmentService.h"
+#include "crypto/Signing.h"
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cloison::provisioning {
+
+constexpr std::size_t kBoxPublicKeyBytes = 32;
+constexpr std::size_t kOmemoIdentityKeyBytes = 33;
+constexpr std::size_t kMaxSealedInviteBytes = 64 * 1024;
+constexpr std::size_t kMaxTrustedDomains = 100;
+constexpr std::uint32_t kMaxRetentionDays = 36500;
+
+// A member's long-term profile keys: an X25519 key pair that invites are sealed to and an
+// Ed25519 key that signs what the member hands back. Kept in the profile vault, generated on
+// first use; the secret halves live in guarded memory only.
+class MemberKeys {
+public:
+    static constexpr const char* kBoxSecretKey = "provisioning.member.box-secret";
+    static constexpr const char* kSigningSecretKey = "provisioning.member.signing-secret";
+
+    [[nodiscard]] static Result<MemberKeys> loadOrCreate(storage::Vault& profileVault);
+    // NotFound when the profile has never made an enrolment request.
+    [[nodiscard]] static Result<MemberKeys> load(storage::Vault& profileVault);
+
+    const Bytes& boxPublicKey() const { return m_boxPublic; }
+    const SigningKey& signingKey() const { return m_signing; }
+    // WrongKey when `sealed` was not sealed to this member's box key (or was altered).
+    [[nodiscard]] Result<SecretBytes> openSealed(ByteView sealed) const;
+
+private:
+    MemberKeys(SecretBytes boxSecret, Bytes boxPublic, SigningKey signing)
+        : m_boxSecret(std::move(boxSecret)), m_boxPublic(std::move(boxPublic)),
+          m_signing(std::move(signing)) {}
+    SecretBytes m_boxSecret;
+    Bytes m_boxPublic;
+    SigningKey m_signing;
+};
+
+struct EnrollRequest {
+    std::string name; // the member's display name, 1..64 bytes
+    Bytes boxKey;     // X25519
+    Bytes signingKey; // Ed25519
+};
+
+[[nodiscard]] Result<std::string> makeEnrollRequest(const MemberKeys& keys,
+                                                    const std::string& name);
+// Verifies the self-signature. Corrupted / InvalidArgument on anything else.
+[[nodiscard]] Result<EnrollRequest> parseEnrollRequest(std::string_view document);
+
+struct CompartmentDefinition {
+    std::string id;   // random, chosen by the admin; binds rosters to this compartment
+    std::string name; // the compartment's name in every member's profile
+    std::string host;
+    std::uint16_t port = 5222;
+    std::string pin;  // SHA-256 of the server's public key, 64 lowercase hex
+    std::string room; // the members-only room's JID, or empty
+    xmpp::TrustMode trust = xmpp::TrustMode::Strict;
+    std::uint32_t retentionDays = 0; // 0: messages are kept
+    std::string colour;              // "#rrggbb" or empty
+    std::string label;               // shown with the colour band, or empty
+    std::vector<std::string> trustedDomains;
+    bool sealed = false; // the member must seal it behind its own security key touch
+};
+
+// InvalidArgument naming what is wrong.
+[[nodiscard]] Result<void> validateDefinition(const CompartmentDefinition& definition);
+void writeDefinition(SignedTextWriter& writer, const CompartmentDefinition& definition);
+[[nodiscard]] Result<CompartmentDefinition> readDefinition(FieldReader& reader);
+
+struct Invite {
+    Bytes orgKey;         // the signer, Ed25519
+    Bytes recipient;      // the member's box key the invite was sealed to
+    std::string inviteId; // random; the certification request names it
+    std::int64_t issuedAt = 0;
+    std::string memberName;
+    CompartmentDefinition compartment;
+    std::string account;  // the compartment's XMPP account for this member
+    SecretBytes password; // printable ASCII, 8..256 bytes
+};
+
+// The sealed-invite file: "cloison-sealed-invite 1\n" BASE64(crypto_box_seal(signed invite))
+// "\n". The signed invite exists in clear only in guarded memory.
+[[nodiscard]] Result<std::string> sealInvite(const Invite& invite, const SigningKey& orgKey);
+// Opens with the member's key, verifies the signature with the org key the invite names and
+// checks that it names this member as its recipient. The caller still has to check that org
+// key against the one it pinned. WrongKey: sealed to someone else. Corrupted: tampered.
+[[nodiscard]] Result<Invite> openInvite(std::string_view file, const MemberKeys& keys);
+
+struct CertificationRequest {
+    Bytes memberKey; // the member's signing key, as enrolled
+    std::string inviteId;
+    std::string compartmentId;
+    std::string compartment;
+    std::string account;
+    std::uint32_t deviceId = 0;
+    Bytes identityKey; // OMEMO identity, 33 bytes
+};
+
+[[nodiscard]] Result<std::string> makeCertificationRequest(const CertificationRequest& request,
+                                                           const SigningKey& memberKey);
+// Verifies the signature with the member key the request names; the admin checks that key
+// against the enrolment of request.inviteId.
+[[nodiscard]] Result<CertificationRequest> parseCertificationRequest(std::string_view document);
+
+struct RosterDevice {
+    std::string account;
+    std::uint32_t deviceId = 0;
+    Bytes identityKey; // 33 bytes
+    auto operator<=>(const RosterDevice&) const = default;
+};
+
+struct DeviceRoster {
+    Bytes orgKey;
+    std::string compartmentId;
+    std::string compartment;
+    std::uint64_t version = 0; // 1 .. 2^63-1, strictly increasing
+    std::int64_t issuedAt = 0;
+    std::vector<RosterDevice> devices; // certified
+    std::vector<RosterDevice> revoked;
+
+    bool isCertified(const std::string& account, std::uint32_t deviceId,
+                     ByteView identityKey) const;
+};
+
+// Sorts both lists; InvalidArgument on duplicates or a device both certified and revoked.
+[[nodiscard]] Result<std::string> signRoster(DeviceRoster roster, const SigningKey& orgKey);
+// Verifies the signature with `orgKey` (and that the roster names that key) before reading.
+[[nodiscard]] Result<DeviceRoster> parseRoster(std::string_view document, ByteView orgKey);
+
+// Lowercase or not, with or without spaces: the same fingerprint (keyFingerprint format).
+[[nodiscard]] bool fingerprintMatches(std::string_view given, ByteView publicKey);
+// A bare JID NAME@DOMAIN: no spaces, no resource, at most 256 bytes.
+[[nodiscard]] bool isBareJid(std::string_view jid);
+
+} // namespace cloison::provisioning

@@ -1,0 +1,259 @@
+#include "client/provisioning/MemberImport.h"
+
+#include "client/audit/KeyEventLog.h"
+#include "client/linkguard/LinkPolicyStore.h"
+#include "client/omemo/OmemoEngine.h"
+#include "client/provisioning/Retention.h"
+#include "client/xmpp/AccountStore.h"
+#include "storage/SettingsRepository.h"
+
+#include <algorithm>
+
+namespace cloison::provisioning {
+namespace {
+
+std::string_view asText(const Bytes& bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+std::string deviceName(const RosterDevice& device) {
+    return device.account + ":" + std::to_string(device.deviceId);
+}
+
+// Everything of the invite that goes into the new compartment's vault.
+Result<ImportResult> provision(Profile& profile, const CompartmentInfo& info, const Invite& invite,
+                               const MemberKeys& keys) {
+    auto vault = profile.compartmentVault(info.name);
+    if (!vault)
+        return vault.error();
+    storage::Vault& v = *vault.value();
+    const CompartmentDefinition& d = invite.compartment;
+
+    xmpp::StoredAccount account;
+    account.settings.jid = invite.account;
+    account.settings.host = d.host;
+    account.settings.port = d.port;
+    account.settings.pin = d.pin;
+    account.password = invite.password.copy();
+    account.trust = d.trust;
+    account.room = d.room;
+    if (auto saved = xmpp::saveAccount(v, account); !saved)
+        return saved.error();
+    if (auto domains = linkguard::LinkPolicyStore(v).setTrustedDomains(d.trustedDomains); !domains)
+        return domains.error();
+    storage::SettingsRepository settings(v);
+    if (auto stored = settings.atomically([&]() -> Result<void> {
+            const std::pair<const char*, std::string> values[] = {
+                {kPinnedOrgKey, std::string(asText(invite.orgKey))},
+                {kCompartmentIdKey, d.id},
+                {kInviteIdKey, invite.inviteId},
+                {kRetentionDaysKey, std::to_string(d.retentionDays)},
+                {"policy.colour", d.colour},
+                {"policy.label", d.label},
+                {"policy.sealed", d.sealed ? "yes" : "no"},
+            };
+            for (const auto& [key, value] : values) {
+                if (auto put = settings.put(key, asBytes(value)); !put)
+                    return put;
+            }
+            return {};
+        });
+        !stored)
+        return stored.error();
+
+    auto engine = omemo::OmemoEngine::open(v, invite.account);
+    if (!engine)
+        return engine.error();
+    auto log = audit::KeyEventLog::open(v, info.id);
+    if (!log)
+        return log.error();
+    if (auto recorded = log.value().record(
+            audit::event::kInviteImported, invite.account, keyFingerprint(invite.orgKey),
+            "compartment-id=" + d.id + " invite-id=" + invite.inviteId);
+        !recorded)
+        return recorded.error();
+
+    CertificationRequest request;
+    request.memberKey = keys.signingKey().publicKey();
+    request.inviteId = invite.inviteId;
+    request.compartmentId = d.id;
+    request.compartment = d.name;
+    request.account = invite.account;
+    request.deviceId = engine.value()->deviceId();
+    request.identityKey = engine.value()->identityKey();
+    auto document = makeCertificationRequest(request, keys.signingKey());
+    if (!document)
+        return document.error();
+    ImportResult out;
+    out.compartment = d.name;
+    out.orgFingerprint = keyFingerprint(invite.orgKey);
+    out.mustSeal = d.sealed;
+    out.deviceId = request.deviceId;
+    out.certificationRequest = std::move(document.value());
+    return out;
+}
+
+} // namespace
+
+Result<std::string> enrollRequest(Profile& profile, const std::string& name) {
+    auto vault = profile.profileVault();
+    if (!vault)
+        return vault.error();
+    auto keys = MemberKeys::loadOrCreate(*vault.value());
+    if (!keys)
+        return keys.error();
+    return makeEnrollRequest(keys.value(), name);
+}
+
+Result<ImportResult> importInvite(Profile& profile, std::string_view file,
+                                  const ImportOptions& options) {
+    auto vault = profile.profileVault();
+    if (!vault)
+        return vault.error();
+    auto keys = MemberKeys::load(*vault.value());
+    if (!keys)
+        return keys.error();
+    auto invite = openInvite(file, keys.value());
+    if (!invite)
+        return invite.error();
+    const Invite& in = invite.value();
+    const std::string fingerprint = keyFingerprint(in.orgKey);
+
+    storage::SettingsRepository profileSettings(*vault.value());
+    auto pinned = profileSettings.get(kPinnedOrgKey);
+    if (!pinned)
+        return pinned.error();
+    const bool pinNow = !pinned.value().has_value();
+    if (!pinNow && *pinned.value() != in.orgKey)
+        return makeError(ErrorCode::PolicyRefused,
+                         "this invite is signed by organisation key " + fingerprint +
+                             ", not by the one this profile pinned (" +
+                             keyFingerprint(*pinned.value()) + "): refused");
+    if (pinNow) {
+        if (options.orgFingerprint) {
+            if (!fingerprintMatches(*options.orgFingerprint, in.orgKey))
+                return makeError(ErrorCode::PolicyRefused,
+                                 "the invite's organisation key has fingerprint " + fingerprint +
+                                     ", not the one given with --org-fingerprint: refused");
+        } else if (!options.confirm || !options.confirm(fingerprint)) {
+            return makeError(ErrorCode::PolicyRefused,
+                             "the organisation key's fingerprint was not confirmed (compare it "
+                             "with your admin's, or pass --org-fingerprint): nothing imported");
+        }
+    }
+
+    auto list = profile.compartments();
+    if (!list)
+        return list.error();
+    for (const CompartmentInfo& existing : list.value()) {
+        if (existing.name == in.compartment.name)
+            return makeError(ErrorCode::AlreadyExists,
+                             "a compartment named \"" + existing.name + "\" already exists");
+    }
+    auto added = profile.addCompartment(in.compartment.name);
+    if (!added)
+        return added.error();
+    auto result = provision(profile, added.value(), in, keys.value());
+    if (result && pinNow) {
+        if (auto put = profileSettings.put(kPinnedOrgKey, in.orgKey); !put)
+            result = put.error();
+    }
+    if (!result) {
+        (void)profile.removeCompartment(in.compartment.name);
+        return result.error();
+    }
+    result.value().pinnedNow = pinNow;
+    return result;
+}
+
+Result<std::optional<DeviceRoster>> currentRoster(storage::Vault& vault) {
+    storage::SettingsRepository settings(vault);
+    auto orgKey = settings.get(kPinnedOrgKey);
+    if (!orgKey)
+        return orgKey.error();
+    if (!orgKey.value())
+        return makeError(ErrorCode::NotFound,
+                         "this compartment was not provisioned from an invite: it has no roster");
+    auto document = settings.get(kRosterKey);
+    if (!document)
+        return document.error();
+    if (!document.value())
+        return std::optional<DeviceRoster>{};
+    auto roster = parseRoster(asText(*document.value()), *orgKey.value());
+    if (!roster)
+        return roster.error();
+    return std::optional<DeviceRoster>{std::move(roster.value())};
+}
+
+Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartment,
+                                 std::string_view document) {
+    auto vault = profile.compartmentVault(compartment);
+    if (!vault)
+        return vault.error();
+    storage::SettingsRepository settings(*vault.value());
+    auto orgKey = settings.get(kPinnedOrgKey);
+    auto compartmentId = orgKey ? settings.get(kCompartmentIdKey) : orgKey;
+    if (!compartmentId)
+        return compartmentId.error();
+    if (!orgKey.value() || !compartmentId.value())
+        return makeError(ErrorCode::NotFound,
+                         "compartment \"" + compartment + "\" was not provisioned from an invite");
+    auto roster = parseRoster(document, *orgKey.value());
+    if (!roster)
+        return roster.error();
+    if (roster.value().compartmentId != asText(*compartmentId.value()))
+        return makeError(ErrorCode::Corrupted, "this roster is for another compartment (" +
+                                                   roster.value().compartment + "): refused");
+    auto previous = currentRoster(*vault.value());
+    if (!previous)
+        return previous.error();
+    const std::uint64_t held = previous.value() ? previous.value()->version : 0;
+    if (roster.value().version <= held)
+        return makeError(ErrorCode::Corrupted,
+                         "this roster is version " + std::to_string(roster.value().version) +
+                             ", not newer than the version " + std::to_string(held) +
+                             " held (a replay or rollback): refused");
+    if (auto stored = settings.atomically([&]() -> Result<void> {
+            if (auto put = settings.put(kRosterKey, asBytes(document)); !put)
+                return put;
+            return settings.put(kRosterVersionKey, asBytes(std::to_string(roster.value().version)));
+        });
+        !stored)
+        return stored.error();
+
+    auto list = profile.compartments();
+    if (!list)
+        return list.error();
+    std::string localId;
+    for (const CompartmentInfo& info : list.value())
+        if (info.name == compartment)
+            localId = info.id;
+    auto log = audit::KeyEventLog::open(*vault.value(), localId);
+    if (!log)
+        return log.error();
+    const std::vector<RosterDevice> none;
+    const auto& before = previous.value() ? previous.value()->devices : none;
+    const auto& revokedBefore = previous.value() ? previous.value()->revoked : none;
+    const std::string version = "roster-version=" + std::to_string(roster.value().version);
+    for (const RosterDevice& device : roster.value().devices) {
+        if (std::find(before.begin(), before.end(), device) == before.end()) {
+            if (auto recorded =
+                    log.value().record(audit::event::kDeviceCertified, deviceName(device),
+                                       omemo::omemoFingerprint(device.identityKey), version);
+                !recorded)
+                return recorded.error();
+        }
+    }
+    for (const RosterDevice& device : roster.value().revoked) {
+        if (std::find(revokedBefore.begin(), revokedBefore.end(), device) == revokedBefore.end()) {
+            if (auto recorded =
+                    log.value().record(audit::event::kDeviceRevoked, deviceName(device),
+                                       omemo::omemoFingerprint(device.identityKey), version);
+                !recorded)
+                return recorded.error();
+        }
+    }
+    return roster;
+}
+
+} // namespace cloison::provisioning
