@@ -2,11 +2,14 @@
 // depend on its commands, output and exit codes.
 #include "client/cli/PassphraseSource.h"
 #include "client/provisioning/AdminVault.h"
+#include "client/xmpp/ServerAdmin.h"
 #include "crypto/AtomicFile.h"
+#include "crypto/Hash.h"
 #include "crypto/TlsPin.h"
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -32,6 +35,22 @@ Commands:
                            store a compartment's definition and policy in the admin vault,
                            with an empty device roster (version 1); trust defaults to strict,
                            retention to 0 (messages kept)
+  compartment create NAME --server HOST[:PORT] --pin SHA256 --members REQ[,REQ...]
+      (--room JID | --rooms-domain DOMAIN) --server-admin JID [--server-admin-password-fd N]
+      --out-dir DIR [policy options as for define]
+                           provision a compartment on the server: define it, create one
+                           account per member (random name and password, XEP-0133 on the
+                           server-admin account), the members-only non-anonymous room with
+                           them as members (a random name on DOMAIN unless --room), publish
+                           the roster, and write one invite per enrolment request REQ into
+                           DIR (NAME-N.invite, mode 0600). The server-admin password comes
+                           from --server-admin-password-fd N (else the terminal, else
+                           $CLOISON_SERVER_ADMIN_PASSWORD)
+  publish --compartment NAME --server-admin JID [--server-admin-password-fd N]
+                           publish the current signed roster on the server (PEP node
+                           urn:cloison:device-roster:ID of the server-admin account, readable
+                           by every account), where members fetch it with
+                           'cloison-cli roster fetch --from JID'; run it after certify/revoke
   invite --compartment NAME --request FILE --account JID [--password-fd N] -o FILE
                            write the invite for the member whose enrolment request is FILE:
                            the definition and the account's credentials, signed with the
@@ -137,8 +156,26 @@ struct Options {
     std::string member;
     provisioning::CompartmentDefinition definition;
     std::string server;
+    std::string members;     // compartment create: enrolment request files, comma-separated
+    std::string roomsDomain; // compartment create: where the room gets a random name
+    std::string serverAdmin; // the server's admin account (XEP-0133, roster publication)
+    std::optional<int> serverAdminPasswordFd;
+    std::string outDir;
     std::vector<std::string> words;
 };
+
+std::vector<std::string> splitCommas(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t pos = 0; pos <= text.size();) {
+        std::size_t end = text.find(',', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > pos)
+            out.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
 
 Result<std::unique_ptr<AdminVault>> unlock(const Options& options) {
     auto passphrase = cli::obtainPassphrase(
@@ -194,26 +231,142 @@ int runOrg(const Options& options) {
     return kOk;
 }
 
-int runDefine(Options options) {
-    if (options.words.size() != 3 || options.words[1] != "define")
-        return usageError("expected 'compartment define NAME --server HOST[:PORT] --pin SHA256 "
-                          "...'");
+// Fills in the definition's name, server and pin from the command line; a usage message when
+// they are wrong.
+std::optional<std::string> completeDefinition(Options& options) {
     provisioning::CompartmentDefinition& d = options.definition;
     d.name = options.words[2];
     if (options.server.empty())
-        return usageError("'compartment define' needs --server HOST[:PORT]");
+        return "'compartment " + options.words[1] + "' needs --server HOST[:PORT]";
     const auto colon = options.server.rfind(':');
     d.host = options.server.substr(0, colon);
     if (colon != std::string::npos) {
         auto port = parseNumber(options.server.substr(colon + 1), 1, 65535);
         if (!port)
-            return usageError("--server takes HOST[:PORT]");
+            return "--server takes HOST[:PORT]";
         d.port = static_cast<std::uint16_t>(*port);
     }
     auto pin = normalisePin(d.pin);
     if (!pin)
-        return usageError("--pin takes the SHA-256 of the server's public key (64 hex digits)");
+        return "--pin takes the SHA-256 of the server's public key (64 hex digits)";
     d.pin = pin.value();
+    return std::nullopt;
+}
+
+// The server's admin account, logged in over TLS with the compartment's pinned server key.
+Result<std::unique_ptr<xmpp::ServerAdmin>>
+connectServerAdmin(const Options& options, const provisioning::CompartmentDefinition& d) {
+    auto password =
+        cli::obtainPassphrase({options.serverAdminPasswordFd, "CLOISON_SERVER_ADMIN_PASSWORD",
+                               "Server admin password (" + options.serverAdmin + ")", false});
+    if (!password)
+        return password.error();
+    xmpp::AccountSettings account;
+    account.jid = options.serverAdmin;
+    account.host = d.host;
+    account.port = d.port;
+    account.pin = d.pin;
+    account.resource = "cloison-admin";
+    return xmpp::ServerAdmin::connect(account, std::move(password).value());
+}
+
+int publishRoster(xmpp::ServerAdmin& server, const provisioning::CompartmentDefinition& d,
+                  const std::string& roster) {
+    if (auto published = server.publishBlob(xmpp::kRosterNodePrefix + d.id, asBytes(roster));
+        !published)
+        return exitFor(published.error());
+    std::cout << "published the roster of " << d.name << " as " << server.jid() << " node "
+              << xmpp::kRosterNodePrefix << d.id << '\n';
+    return kOk;
+}
+
+int runCreate(Options options) {
+    if (auto wrong = completeDefinition(options))
+        return usageError(*wrong);
+    const auto requestFiles = splitCommas(options.members);
+    if (requestFiles.empty() || options.serverAdmin.empty() || options.outDir.empty() ||
+        options.definition.room.empty() == options.roomsDomain.empty())
+        return usageError("'compartment create' needs --members REQ[,REQ...], --server-admin "
+                          "JID, --out-dir DIR and one of --room JID and --rooms-domain DOMAIN");
+    std::vector<std::string> requests;
+    for (const std::string& file : requestFiles) {
+        auto request = provisioning::readSmallFile(file, 16 * 1024);
+        if (!request)
+            return exitFor(request.error());
+        if (auto parsed = provisioning::parseEnrollRequest(request.value()); !parsed)
+            return exitFor(Error{parsed.error().code, file + ": " + parsed.error().message});
+        requests.push_back(std::move(request.value()));
+    }
+    if (options.definition.room.empty())
+        options.definition.room = "c-" + toHex(randomBytes(8)) + "@" + options.roomsDomain;
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    // Everything that can be checked is checked before the server is changed: the admin
+    // vault, the requests, the server's key and the admin login, then the definition.
+    auto server = connectServerAdmin(options, options.definition);
+    if (!server)
+        return exitFor(server.error());
+    auto defined = vault.value()->defineCompartment(options.definition);
+    if (!defined)
+        return exitFor(defined.error());
+    const provisioning::CompartmentDefinition& d = defined.value();
+    std::filesystem::create_directories(options.outDir);
+    std::vector<std::string> accounts;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto account = server.value()->createAccount();
+        if (!account)
+            return exitFor(account.error());
+        auto invite = vault.value()->writeInvite(d.name, requests[i], account.value().jid,
+                                                 account.value().password);
+        if (!invite)
+            return exitFor(invite.error());
+        const std::string file = (std::filesystem::path(options.outDir) /
+                                  (d.name + "-" + std::to_string(i + 1) + ".invite"))
+                                     .string();
+        if (auto written = writeFileAtomically(file, asBytes(invite.value())); !written)
+            return exitFor(written.error());
+        std::cout << "invite for " << requestFiles[i] << ": " << file << " (account "
+                  << account.value().jid << ")\n";
+        accounts.push_back(account.value().jid);
+    }
+    if (auto room = server.value()->createRoom(d.room, accounts); !room)
+        return exitFor(room.error());
+    std::cout << "room " << d.room << " with " << accounts.size() << " members\n";
+    auto roster = vault.value()->roster(d.name);
+    if (!roster)
+        return exitFor(roster.error());
+    if (int published = publishRoster(*server.value(), d, roster.value()); published != kOk)
+        return published;
+    std::cout << "created compartment " << d.name << " (id " << d.id << ")\n";
+    return kOk;
+}
+
+int runPublish(const Options& options) {
+    if (options.words.size() != 1 || options.compartment.empty() || options.serverAdmin.empty())
+        return usageError("expected 'publish --compartment NAME --server-admin JID'");
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    auto d = vault.value()->compartment(options.compartment);
+    if (!d)
+        return exitFor(d.error());
+    auto roster = vault.value()->roster(options.compartment);
+    if (!roster)
+        return exitFor(roster.error());
+    auto server = connectServerAdmin(options, d.value());
+    if (!server)
+        return exitFor(server.error());
+    return publishRoster(*server.value(), d.value(), roster.value());
+}
+
+int runDefine(Options options) {
+    if (options.words.size() != 3 || options.words[1] != "define")
+        return usageError("expected 'compartment define NAME --server HOST[:PORT] --pin SHA256 "
+                          "...'");
+    if (auto wrong = completeDefinition(options))
+        return usageError(*wrong);
+    const provisioning::CompartmentDefinition& d = options.definition;
     auto vault = unlock(options);
     if (!vault)
         return exitFor(vault.error());
@@ -346,14 +499,12 @@ int main(int argc, char** argv) {
                 return usageError("--trust takes strict, manual or blind");
             options.definition.trust = *mode;
         } else if (arg == "--trusted-domains") {
-            for (std::size_t pos = 0; pos <= text->size();) {
-                std::size_t end = text->find(',', pos);
-                if (end == std::string::npos)
-                    end = text->size();
-                if (end > pos)
-                    options.definition.trustedDomains.push_back(text->substr(pos, end - pos));
-                pos = end + 1;
-            }
+            options.definition.trustedDomains = splitCommas(*text);
+        } else if (arg == "--server-admin-password-fd") {
+            auto fd = parseNumber(*text, 0, 1 << 20);
+            if (!fd)
+                return usageError(arg + " takes a file descriptor number");
+            options.serverAdminPasswordFd = static_cast<int>(*fd);
         } else {
             std::string* target = arg == "--admin"                   ? &options.adminDir
                                   : arg == "--compartment"           ? &options.compartment
@@ -367,6 +518,10 @@ int main(int argc, char** argv) {
                                   : arg == "--room"                  ? &options.definition.room
                                   : arg == "--colour"                ? &options.definition.colour
                                   : arg == "--label"                 ? &options.definition.label
+                                  : arg == "--members"               ? &options.members
+                                  : arg == "--rooms-domain"          ? &options.roomsDomain
+                                  : arg == "--server-admin"          ? &options.serverAdmin
+                                  : arg == "--out-dir"               ? &options.outDir
                                                                      : nullptr;
             if (target == nullptr)
                 return usageError("unknown option " + arg);
@@ -378,8 +533,12 @@ int main(int argc, char** argv) {
     const std::string& command = options.words.front();
     if (command == "org")
         return runOrg(options);
+    if (command == "compartment" && options.words.size() == 3 && options.words[1] == "create")
+        return runCreate(options);
     if (command == "compartment")
         return runDefine(options);
+    if (command == "publish")
+        return runPublish(options);
     if (command == "invite")
         return runInvite(options);
     if (command == "certify" || command == "revoke" || command == "roster")

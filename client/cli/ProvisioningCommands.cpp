@@ -2,8 +2,11 @@
 
 #include "client/provisioning/MemberImport.h"
 #include "client/provisioning/Retention.h"
+#include "client/xmpp/AccountStore.h"
+#include "client/xmpp/ServerAdmin.h"
 #include "crypto/AtomicFile.h"
 #include "storage/MessageRepository.h"
+#include "storage/SettingsRepository.h"
 
 #include <unistd.h>
 
@@ -86,6 +89,16 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
     return 0;
 }
 
+Result<int> applyAndReport(Profile& profile, const std::string& compartment,
+                           std::string_view document, std::ostream& out) {
+    auto roster = provisioning::applyRoster(profile, compartment, document);
+    if (!roster)
+        return roster.error();
+    out << "roster version " << roster.value().version << ": " << roster.value().devices.size()
+        << " certified, " << roster.value().revoked.size() << " revoked\n";
+    return 0;
+}
+
 Result<int> runRosterApply(const std::string& file, const ProvisioningOptions& options,
                            const UnlockFn& unlock, std::ostream& out) {
     auto document = provisioning::readSmallFile(file);
@@ -94,13 +107,45 @@ Result<int> runRosterApply(const std::string& file, const ProvisioningOptions& o
     auto profile = unlock();
     if (!profile)
         return profile.error();
-    auto roster =
-        provisioning::applyRoster(*profile.value(), options.compartment, document.value());
-    if (!roster)
-        return roster.error();
-    out << "roster version " << roster.value().version << ": " << roster.value().devices.size()
-        << " certified, " << roster.value().revoked.size() << " revoked\n";
-    return 0;
+    return applyAndReport(*profile.value(), options.compartment, document.value(), out);
+}
+
+Result<int> runRosterFetch(const ProvisioningOptions& options, const UnlockFn& unlock,
+                           std::ostream& out) {
+    auto profile = unlock();
+    if (!profile)
+        return profile.error();
+    auto vault = profile.value()->compartmentVault(options.compartment);
+    if (!vault)
+        return vault.error();
+    auto account = xmpp::loadAccount(*vault.value());
+    if (!account)
+        return account.error();
+    auto compartmentId =
+        storage::SettingsRepository(*vault.value()).get(provisioning::kCompartmentIdKey);
+    if (!compartmentId)
+        return compartmentId.error();
+    if (!compartmentId.value())
+        return makeError(ErrorCode::NotFound, "compartment \"" + options.compartment +
+                                                  "\" was not provisioned from an invite");
+    auto held = provisioning::currentRoster(*vault.value());
+    if (!held)
+        return held.error();
+    auto fetched = xmpp::fetchPublishedBlob(
+        account.value().settings, std::move(account.value().password), options.rosterOwner,
+        xmpp::kRosterNodePrefix +
+            std::string(compartmentId.value()->begin(), compartmentId.value()->end()));
+    if (!fetched)
+        return fetched.error();
+    const std::string document(fetched.value().begin(), fetched.value().end());
+    auto stored = storage::SettingsRepository(*vault.value()).get(provisioning::kRosterKey);
+    if (!stored)
+        return stored.error();
+    if (stored.value() && std::string(stored.value()->begin(), stored.value()->end()) == document) {
+        out << "roster version " << held.value()->version << " is current\n";
+        return 0;
+    }
+    return applyAndReport(*profile.value(), options.compartment, document, out);
 }
 
 Result<int> runPurge(const ProvisioningOptions& options, const UnlockFn& unlock,
@@ -145,8 +190,12 @@ Result<int> runProvisioning(const std::vector<std::string>& words,
         return runImport(words[1], options, unlock, out, err);
     }
     if (command == "roster") {
+        if (words.size() == 2 && words[1] == "fetch" && !options.compartment.empty() &&
+            !options.rosterOwner.empty())
+            return runRosterFetch(options, unlock, out);
         if (words.size() != 3 || words[1] != "apply" || options.compartment.empty())
-            return usage("expected 'roster apply --compartment NAME FILE'");
+            return usage("expected 'roster apply --compartment NAME FILE' or 'roster fetch "
+                         "--compartment NAME --from ADMIN_JID'");
         return runRosterApply(words[2], options, unlock, out);
     }
     if (words.size() != 1 || options.compartment.empty())

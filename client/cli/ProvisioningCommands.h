@@ -20,6 +20,7 @@ struct ProvisioningOptions {
     std::optional<std::string> orgFingerprint; // import --org-fingerprint
     std::string output;                        // -o / --output
     std::string compartment;                   // --compartment
+    std::string rosterOwner;                   // roster fetch --from
 };
 
 using UnlockFn = std::function<Result<std::unique_ptr<Profile>>()>;

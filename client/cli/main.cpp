@@ -99,6 +99,11 @@ Commands:
   roster apply --compartment NAME FILE
                            install the admin's signed device roster; a roster not newer than
                            the one held, for another compartment or badly signed is refused
+  roster fetch --compartment NAME --from ADMIN_JID
+                           fetch the roster the admin published on the server (PEP node
+                           urn:cloison:device-roster:ID of ADMIN_JID) through the
+                           compartment's own account, and install it as 'roster apply' does;
+                           the roster already held is reported as current
   purge --compartment NAME apply the compartment's retention policy now (it is also applied
                            whenever the compartment is opened) and print what is kept
 
@@ -478,6 +483,11 @@ int main(int argc, char** argv) {
             if (!text)
                 return kUsageError;
             (arg == "--compartment" ? options.compartment : options.output) = *text;
+        } else if (arg == "--from") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            options.provisioning.rosterOwner = *text;
         } else if (arg == "--name" || arg == "--org-fingerprint") {
             auto text = value(arg.c_str());
             if (!text)

@@ -5,6 +5,7 @@
 #include "client/omemo/OmemoEngine.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
+#include "storage/CertifiedDeviceRepository.h"
 #include "storage/SettingsRepository.h"
 
 #include <algorithm>
@@ -216,7 +217,16 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     if (auto stored = settings.atomically([&]() -> Result<void> {
             if (auto put = settings.put(kRosterKey, asBytes(document)); !put)
                 return put;
-            return settings.put(kRosterVersionKey, asBytes(std::to_string(roster.value().version)));
+            if (auto put = settings.put(kRosterVersionKey,
+                                        asBytes(std::to_string(roster.value().version)));
+                !put)
+                return put;
+            // What strict trust reads: exactly this roster's certified devices.
+            std::vector<storage::CertifiedDevice> certified;
+            for (const RosterDevice& device : roster.value().devices)
+                certified.push_back({device.account, device.deviceId, device.identityKey});
+            return storage::CertifiedDeviceRepository(*vault.value())
+                .replaceAll(roster.value().version, certified);
         });
         !stored)
         return stored.error();

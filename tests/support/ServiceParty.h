@@ -34,7 +34,8 @@ struct Party {
 
     std::string password;
     xmpp::TrustMode trust = xmpp::TrustMode::Manual;
-    std::string resource = "cloison";         // another device of the same account needs another
+    std::string resource = "cloison"; // another device of the same account needs another
+    int ackTimeoutSeconds = 30;
 
     explicit Party(std::string name)
         : user(name), jid(name + "@localhost"), password(name + "-password") {
@@ -63,8 +64,10 @@ struct Party {
         account.port = server.port();
         account.pin = pin.empty() ? server.spkiSha256Hex() : pin;
         account.resource = resource;
+        xmpp::ServiceOptions options{compartmentId, trust, room};
+        options.ackTimeoutSeconds = ackTimeoutSeconds;
         auto started = xmpp::CompartmentService::start(
-            *vault, account, SecretBytes::fromString(password), {compartmentId, trust, room});
+            *vault, account, SecretBytes::fromString(password), std::move(options));
         REQUIRE(started);
         service = std::move(started).value();
     }

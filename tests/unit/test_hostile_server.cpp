@@ -7,7 +7,7 @@
 #include "client/xmpp/XmppConnection.h"
 #include "storage/MessageRepository.h"
 #include "storage/OutboxRepository.h"
-#include "tests/support/XmppParty.h"
+#include "tests/support/ServiceParty.h"
 
 #include <catch2/catch.hpp>
 
@@ -71,14 +71,16 @@ std::unique_ptr<ProsodyServer> hostileServerFor(std::initializer_list<const char
     ProsodyOptions options;
     options.hostileController = "mallory";
     options.accounts.emplace_back("mallory", "mallory-password");
-    return serverFor(users, options);
+    for (const char* user : users)
+        options.accounts.emplace_back(user, std::string(user) + "-password");
+    return ProsodyServer::start(options);
 }
 
-std::int64_t storedCount(XmppParty& party) {
+std::int64_t storedCount(Party& party) {
     return storage::MessageRepository(*party.vault).count().value();
 }
 
-std::vector<audit::KeyEvent> logOf(XmppParty& party) {
+std::vector<audit::KeyEvent> logOf(Party& party) {
     party.service.reset(); // the vault belongs to the service's thread while it runs
     auto log = audit::KeyEventLog::open(*party.vault, party.compartmentId);
     REQUIRE(log);
@@ -88,16 +90,15 @@ std::vector<audit::KeyEvent> logOf(XmppParty& party) {
 }
 
 // Alice and Bob online, with a session between them and `count` messages delivered.
-void startExchange(const ProsodyServer& server, XmppParty& alice, XmppParty& bob, int count,
-                   xmpp::ServiceOptions aliceOptions = {}) {
+void startExchange(const ProsodyServer& server, Party& alice, Party& bob, int count) {
     bob.connect(server);
-    alice.connect(server, aliceOptions);
+    alice.connect(server);
     REQUIRE(bob.await(Type::Ready));
     REQUIRE(alice.await(Type::Ready));
     std::vector<std::string> sent;
     for (int i = 0; i < count; ++i) {
         sent.push_back("genuine " + std::to_string(i));
-        REQUIRE(alice.sendUntilDelivered(bob.jid, sent.back()));
+        REQUIRE(sendUntilDelivered(alice, bob.jid, sent.back()));
     }
     REQUIRE(bob.received(sent.size()) == sent);
 }
@@ -107,7 +108,7 @@ void startExchange(const ProsodyServer& server, XmppParty& alice, XmppParty& bob
 TEST_CASE("messages the server replays are not stored or shown twice") {
     auto server = hostileServerFor({"alice", "bob"});
     HostileServer hostile(*server);
-    XmppParty alice("alice"), bob("bob");
+    Party alice("alice"), bob("bob");
     startExchange(*server, alice, bob, 3);
 
     hostile.command("replay", "to='bob@localhost'");
@@ -122,7 +123,7 @@ TEST_CASE("a message the server copies into another compartment's account is ref
     // encrypted for Bob, addressed to Carol. She cannot read it, stores nothing, and logs it.
     auto server = hostileServerFor({"alice", "bob", "carol"});
     HostileServer hostile(*server);
-    XmppParty alice("alice"), bob("bob"), carol("carol");
+    Party alice("alice"), bob("bob"), carol("carol");
     startExchange(*server, alice, bob, 1);
     carol.connect(*server);
     REQUIRE(carol.await(Type::Ready));
@@ -155,7 +156,7 @@ TEST_CASE("a message the server copies into another compartment's account is ref
 TEST_CASE("oversized and deeply nested XML from the server leaves the client up, storing nothing") {
     auto server = hostileServerFor({"alice", "bob"});
     HostileServer hostile(*server);
-    XmppParty alice("alice"), bob("bob");
+    Party alice("alice"), bob("bob");
     startExchange(*server, alice, bob, 1);
 
     constexpr int kDepth = 2000;
@@ -188,7 +189,7 @@ TEST_CASE("oversized and deeply nested XML from the server leaves the client up,
 TEST_CASE("a connection the server cuts mid-stanza comes back and loses nothing") {
     auto server = hostileServerFor({"alice", "bob"});
     HostileServer hostile(*server);
-    XmppParty alice("alice"), bob("bob");
+    Party alice("alice"), bob("bob");
     startExchange(*server, alice, bob, 1);
 
     hostile.command("raw", "to='bob@localhost' close='true'",
@@ -207,10 +208,9 @@ TEST_CASE("a connection the server cuts mid-stanza comes back and loses nothing"
 TEST_CASE("a message the server never acknowledges stays in the outbox until it does") {
     auto server = hostileServerFor({"alice", "bob"});
     HostileServer hostile(*server);
-    XmppParty alice("alice"), bob("bob");
-    xmpp::ServiceOptions impatient;
-    impatient.ackTimeoutSeconds = 2;
-    startExchange(*server, alice, bob, 1, impatient);
+    Party alice("alice"), bob("bob");
+    alice.ackTimeoutSeconds = 2;
+    startExchange(*server, alice, bob, 1);
 
     hostile.command("withhold", "jid='alice@localhost' on='true'");
     const std::string id = alice.service->send(bob.jid, "withheld");
