@@ -34,7 +34,7 @@ struct Party {
 
     std::string password;
     xmpp::TrustMode trust = xmpp::TrustMode::Manual;
-    std::string resource = "cloison";         // another device of the same account needs another
+    std::string resource = "cloison"; // another device of the same account needs another
 
     explicit Party(std::string name)
         : user(name), jid(name + "@localhost"), password(name + "-password") {
