@@ -4,6 +4,7 @@
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/OmemoEngine.h"
 #include "client/omemo/Xml.h"
+#include "client/xmpp/ServerAdmin.h"
 #include "crypto/Hash.h"
 #include "storage/OutboxRepository.h"
 
@@ -84,6 +85,7 @@ struct CompartmentService::Worker {
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
     std::string ackInFlight; // id of the acknowledging IQ we wait for
+    std::string rosterFetch; // id of the roster fetch we wait for
     Clock::time_point ackSentAt;
     Clock::time_point lastTraffic = Clock::now();
     std::uint64_t counter = 0;
@@ -268,6 +270,11 @@ struct CompartmentService::Worker {
         transmit("<presence/>");
         transmit("<iq type='set' id='cloison-carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
         handleOutput(engine->start());
+        if (!options.rosterOwner.empty() && options.applyRoster) {
+            rosterFetch = "cloison-roster-" + std::to_string(++counter);
+            transmit(xml::serialize(
+                publishedBlobRequest(options.rosterOwner, options.rosterNode, rosterFetch)));
+        }
         if (!options.room.empty()) {
             const std::string nick =
                 options.nick.empty() ? account.jid.substr(0, account.jid.find('@')) : options.nick;
@@ -312,6 +319,13 @@ struct CompartmentService::Worker {
             const xml::Element& iq = parsed.value();
             const auto type = iq.attribute("type").value_or("");
             const std::string id(iq.attribute("id").value_or(""));
+            if (!rosterFetch.empty() && id == rosterFetch &&
+                omemo::bareJid(iq.attribute("from").value_or("")) ==
+                    omemo::bareJid(options.rosterOwner)) {
+                rosterFetch.clear();
+                onRoster(iq);
+                return;
+            }
             if (!ackInFlight.empty() && id == ackInFlight) {
                 onAck(); // an error answer (ping unsupported) acknowledges just as well
                 return;
@@ -329,6 +343,19 @@ struct CompartmentService::Worker {
             return;
         }
         handleOutput(std::move(output).value());
+    }
+
+    // Whatever the roster says is applyRoster's to verify (signature, version); here only
+    // whether it arrived.
+    void onRoster(const xml::Element& answer) {
+        auto roster = parsePublishedBlob(answer);
+        Result<void> applied =
+            roster ? options.applyRoster(vault, roster.value()) : Result<void>(roster.error());
+        ServiceEvent event{applied ? ServiceEvent::Type::RosterApplied
+                                   : ServiceEvent::Type::RosterRefused};
+        if (!applied)
+            event.error = applied.error();
+        emit(std::move(event));
     }
 
     // The server's pings are answered; any other request gets the error XMPP asks for.

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,13 @@ struct ServiceOptions {
     TrustMode trust = TrustMode::Manual;
     std::string room = {}; // the compartment's room JID, joined after connecting; or none
     std::string nick = {}; // our nickname there (default: the account's local part)
+    // The organisation's device roster (issue 5): at every connection the blob on
+    // `rosterOwner`'s PEP node `rosterNode` (ServerAdmin::publishBlob) is fetched and handed,
+    // on the network thread, to applyRoster, which verifies it and writes the certified devices
+    // (storage::CertifiedDeviceRepository); its error is reported as RosterRefused.
+    std::string rosterOwner = {};
+    std::string rosterNode = {};
+    std::function<Result<void>(storage::Vault& vault, ByteView roster)> applyRoster = {};
     int keepaliveSeconds = 60;
     int maxBackoffSeconds = 60;
     int ackTimeoutSeconds = 30; // a server that leaves our ping unanswered this long is dropped
@@ -46,6 +54,8 @@ struct ServiceEvent {
         MessageUndeliverable, // stanzaId could not be encrypted for anyone: error says why
         Ready,                // after Online: own device announced, outbox resent
         CaughtUp,             // conversation's archive read up to now; device = messages stored
+        RosterApplied,        // the device roster fetched at connection was applied
+        RosterRefused,        // it was not (none published, unreadable, or refused): error
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;

@@ -28,6 +28,7 @@ constexpr const char* kPublishOptionsNs = "http://jabber.org/protocol/pubsub#pub
 constexpr const char* kStanzaErrorNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
 constexpr std::size_t kAccountNameChars = 16;
 constexpr std::size_t kPasswordChars = 32; // ~190 bits
+constexpr std::size_t kMaxInbox = 1000;
 
 std::string domainOf(const std::string& jid) {
     const auto at = jid.find('@');
@@ -111,12 +112,19 @@ struct ServerAdmin::Session {
         Session* s = session.get();
         s->jid = account.jid;
         s->timeout = timeout;
-        auto connection = XmppConnection::create(
-            std::move(account), std::move(password),
-            {[] {}, [s](std::string_view stanza) { s->inbox.emplace_back(stanza); },
-             [s](const Error& why, bool) {
-                 s->failure = why;
-             }});
+        auto connection = XmppConnection::create(std::move(account), std::move(password),
+                                                 {[] {},
+                                                  [s](std::string_view stanza) {
+                                                      // Unrelated traffic (presence, messages) is
+                                                      // not waited for: keep only the newest, so a
+                                                      // long session cannot grow without bound.
+                                                      if (s->inbox.size() >= kMaxInbox)
+                                                          s->inbox.pop_front();
+                                                      s->inbox.emplace_back(stanza);
+                                                  },
+                                                  [s](const Error& why, bool) {
+                                                      s->failure = why;
+                                                  }});
         if (!connection)
             return connection.error();
         s->connection = std::move(connection).value();

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 using namespace cloison;
 using namespace cloison::test;
@@ -280,4 +281,69 @@ TEST_CASE("breach drill: every secret of compartment A opens nothing of compartm
         CHECK(entered.error().code == ErrorCode::PolicyRefused);
         CHECK(entered.error().message.find("registration-required") != std::string::npos);
     }
+}
+
+TEST_CASE("the roster the admin publishes is fetched at connection and applied; a refused one "
+          "changes nothing") {
+    auto server = ProsodyServer::start(
+        {{{"admin", "admin-password"}, {"alice", "alice-password"}}, true, true});
+    Party alice("alice");
+    alice.trust = xmpp::TrustMode::Strict;
+    const Device a = deviceOf(alice);
+    const std::string node = std::string(xmpp::kRosterNodePrefix) + alice.compartmentId;
+    // Stands in for the signed roster format (client/provisioning): "version jid device hexkey".
+    const std::string roster =
+        "7 " + alice.jid + " " + std::to_string(a.id) + " " + toHex(a.identityKey);
+    auto publish = [&](const std::string& text) {
+        auto admin = xmpp::ServerAdmin::connect({"admin@localhost", server->host(), server->port(),
+                                                 server->spkiSha256Hex(), false, "provisioning"},
+                                                SecretBytes::fromString("admin-password"));
+        REQUIRE(admin);
+        REQUIRE(admin.value()->publishBlob(node, asBytes(text)));
+    };
+    auto connect = [&](bool accept) {
+        xmpp::ServiceOptions options{alice.compartmentId, alice.trust};
+        options.rosterOwner = "admin@localhost";
+        options.rosterNode = node;
+        options.applyRoster = [accept](storage::Vault& vault, ByteView blob) -> Result<void> {
+            if (!accept)
+                return makeError(ErrorCode::InvalidArgument, "bad roster signature");
+            std::istringstream in(std::string(blob.begin(), blob.end()));
+            std::uint64_t version = 0;
+            storage::CertifiedDevice device;
+            std::string key;
+            in >> version >> device.jid >> device.deviceId >> key;
+            device.identityKey = fromHex(key).value();
+            return storage::CertifiedDeviceRepository(vault).replaceAll(version, {device});
+        };
+        auto started = xmpp::CompartmentService::start(
+            *alice.vault,
+            {alice.jid, server->host(), server->port(), server->spkiSha256Hex(), false, "c"},
+            SecretBytes::fromString(alice.password), options);
+        REQUIRE(started);
+        alice.service = std::move(started).value();
+    };
+
+    // Nothing published yet: said so, nothing certified.
+    connect(true);
+    auto none = alice.await(Type::RosterRefused);
+    REQUIRE(none);
+    CHECK(none->error.code == ErrorCode::NotFound);
+    alice.service.reset();
+    CHECK(storage::CertifiedDeviceRepository(*alice.vault).list().value().empty());
+
+    publish(roster);
+    connect(false);
+    auto refused = alice.await(Type::RosterRefused);
+    REQUIRE(refused);
+    CHECK(refused->error.message == "bad roster signature");
+    alice.service.reset();
+    CHECK(storage::CertifiedDeviceRepository(*alice.vault).list().value().empty());
+
+    connect(true);
+    REQUIRE(alice.await(Type::RosterApplied));
+    alice.service.reset();
+    auto certified = storage::CertifiedDeviceRepository(*alice.vault);
+    CHECK(certified.version().value() == 7u);
+    CHECK(certified.isCertified(alice.jid, a.id, a.identityKey).value());
 }

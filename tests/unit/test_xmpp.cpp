@@ -141,7 +141,7 @@ TEST_CASE("a server whose key is not the pinned one is refused and logged") {
 TEST_CASE("a wrong password is a clear, final error") {
     auto server = serverFor({"alice"});
     Party alice("alice");
-    alice.user = "not-alice"; // so the password is wrong
+    alice.password = "not-alice-password";
     alice.connect(*server);
     auto offline = alice.await(Type::Offline);
     REQUIRE(offline);
