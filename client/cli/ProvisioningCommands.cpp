@@ -50,7 +50,7 @@ Result<int> runEnrollRequest(const ProvisioningOptions& options, const UnlockFn&
 
 Result<int> runImport(const std::string& file, const ProvisioningOptions& options,
                       const UnlockFn& unlock, std::ostream& out, std::ostream& err) {
-    auto document = provisioning::readSmallFile(file, provisioning::kMaxSealedInviteBytes);
+    auto document = readFileLimited(file, provisioning::kMaxSealedInviteBytes);
     if (!document)
         return document.error();
     auto profile = unlock();
@@ -88,7 +88,7 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
 
 Result<int> runRosterApply(const std::string& file, const ProvisioningOptions& options,
                            const UnlockFn& unlock, std::ostream& out) {
-    auto document = provisioning::readSmallFile(file);
+    auto document = readFileLimited(file, provisioning::kMaxDocumentBytes);
     if (!document)
         return document.error();
     auto profile = unlock();

@@ -231,24 +231,20 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     auto log = audit::KeyEventLog::open(*vault.value(), localId);
     if (!log)
         return log.error();
+    // Each device that enters a list is a key event: certified, or revoked.
     const std::vector<RosterDevice> none;
-    const auto& before = previous.value() ? previous.value()->devices : none;
-    const auto& revokedBefore = previous.value() ? previous.value()->revoked : none;
     const std::string version = "roster-version=" + std::to_string(roster.value().version);
-    for (const RosterDevice& device : roster.value().devices) {
-        if (std::find(before.begin(), before.end(), device) == before.end()) {
-            if (auto recorded =
-                    log.value().record(audit::event::kDeviceCertified, deviceName(device),
-                                       omemo::omemoFingerprint(device.identityKey), version);
-                !recorded)
-                return recorded.error();
-        }
-    }
-    for (const RosterDevice& device : roster.value().revoked) {
-        if (std::find(revokedBefore.begin(), revokedBefore.end(), device) == revokedBefore.end()) {
-            if (auto recorded =
-                    log.value().record(audit::event::kDeviceRevoked, deviceName(device),
-                                       omemo::omemoFingerprint(device.identityKey), version);
+    const std::pair<const std::vector<RosterDevice>*, const std::vector<RosterDevice>*> lists[] = {
+        {&roster.value().devices, previous.value() ? &previous.value()->devices : &none},
+        {&roster.value().revoked, previous.value() ? &previous.value()->revoked : &none}};
+    for (const auto& [now, before] : lists) {
+        const char* type = now == &roster.value().devices ? audit::event::kDeviceCertified
+                                                          : audit::event::kDeviceRevoked;
+        for (const RosterDevice& device : *now) {
+            if (std::find(before->begin(), before->end(), device) != before->end())
+                continue;
+            if (auto recorded = log.value().record(
+                    type, deviceName(device), omemo::omemoFingerprint(device.identityKey), version);
                 !recorded)
                 return recorded.error();
         }
