@@ -203,6 +203,12 @@ int runInvite(const Options& options) {
                                              password.value());
     if (!invite)
         return exitFor(invite.error());
+    // Anyone can make a self-signed request: the admin compares this with the member's own.
+    auto member = provisioning::parseEnrollRequest(request.value());
+    if (member)
+        std::cerr << "cloison-admin: invite for \"" << member.value().name
+                  << "\", enrolment key fingerprint " << keyFingerprint(member.value().signingKey)
+                  << '\n';
     return writeOutput(options, invite.value(), "the invite");
 }
 

@@ -77,6 +77,21 @@ TEST_CASE("cloison-admin and cloison-cli: enrol, invite, import, certify, apply 
     const std::string fingerprint = fingerprintOf(dir);
     const std::string file = invite(dir, "alice", "u1@localhost");
     CHECK(test::readFile(file).size() > 100);
+    // Both sides print the member's key fingerprint, for the admin to compare with the person.
+    auto again = member(dir, "alice", {"enroll-request", "--name", "alice"});
+    REQUIRE(again.exitCode == 0);
+    const auto at = again.err.find("fingerprint ");
+    REQUIRE(at != std::string::npos);
+    const std::string memberFingerprint = again.err.substr(at + 12, 79);
+    ProcessOptions withPassword;
+    withPassword.fd3Input = "another-password\n";
+    auto second =
+        admin(dir,
+              {"invite", "--compartment", "finance", "--request", (dir / "alice.req").string(),
+               "--account", "u5@localhost", "--password-fd", "3", "-o", (dir / "second").string()},
+              withPassword);
+    CHECK(second.exitCode == 0);
+    CHECK_THAT(second.err, Catch::Contains(memberFingerprint));
 
     const std::string cert = (dir / "alice.cert").string();
     auto imported =
