@@ -129,13 +129,13 @@ Result<ImportResult> importInvite(Profile& profile, std::string_view file,
                          "this invite is signed by organisation key " + fingerprint +
                              ", not by the one this profile pinned (" +
                              keyFingerprint(*pinned.value()) + "): refused");
-    if (pinNow) {
-        if (options.orgFingerprint) {
-            if (!fingerprintMatches(*options.orgFingerprint, in.orgKey))
-                return makeError(ErrorCode::PolicyRefused,
-                                 "the invite's organisation key has fingerprint " + fingerprint +
-                                     ", not the one given with --org-fingerprint: refused");
-        } else if (!options.confirm || !options.confirm(fingerprint)) {
+    // A fingerprint given is always checked, pinned key or not: it is what the person expects.
+    if (options.orgFingerprint && !fingerprintMatches(*options.orgFingerprint, in.orgKey))
+        return makeError(ErrorCode::PolicyRefused,
+                         "the invite's organisation key has fingerprint " + fingerprint +
+                             ", not the one given with --org-fingerprint: refused");
+    if (pinNow && !options.orgFingerprint) {
+        if (!options.confirm || !options.confirm(fingerprint)) {
             return makeError(ErrorCode::PolicyRefused,
                              "the organisation key's fingerprint was not confirmed (compare it "
                              "with your admin's, or pass --org-fingerprint): nothing imported");
