@@ -35,6 +35,16 @@ Result<std::optional<KeyEventRow>> KeyEventRepository::last() {
     return stmt.value()->optionalRow(readRow);
 }
 
+Result<std::optional<KeyEventRow>> KeyEventRepository::at(std::int64_t seq) {
+    static const std::string sql =
+        std::string("SELECT ") + kColumns + " FROM key_events WHERE seq = ?";
+    auto stmt = m_vault.db().cached(sql.c_str());
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, seq);
+    return stmt.value()->optionalRow(readRow);
+}
+
 Result<std::vector<KeyEventRow>> KeyEventRepository::all() {
     static const std::string sql =
         std::string("SELECT ") + kColumns + " FROM key_events ORDER BY seq";

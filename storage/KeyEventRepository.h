@@ -27,6 +27,7 @@ public:
 
     [[nodiscard]] Result<void> append(const KeyEventRow& row);
     [[nodiscard]] Result<std::optional<KeyEventRow>> last();
+    [[nodiscard]] Result<std::optional<KeyEventRow>> at(std::int64_t seq);
     [[nodiscard]] Result<std::vector<KeyEventRow>> all();
 
     // The log's signing key (64-byte libsodium form), created once per compartment.

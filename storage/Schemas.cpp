@@ -126,6 +126,21 @@ Result<void> compartmentOutbox(Database& db) {
                    " created_at INTEGER NOT NULL);");
 }
 
+// Issue 5: the devices the organisation certified, from the newest signed device roster the
+// compartment accepted. In strict trust only these (account, device id, identity key) receive
+// our messages and are believed. certified_roster holds that roster's version (one row), so an
+// older roster replayed by the server is refused.
+Result<void> compartmentCertifiedDevices(Database& db) {
+    return db.exec("CREATE TABLE certified_devices ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " identity_key BLOB NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));"
+                   "CREATE TABLE certified_roster ("
+                   " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                   " version INTEGER NOT NULL);");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -136,6 +151,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{3, "key-event log", &compartmentV3},
     Migration{4, "message dedupe and archive cursors", &compartmentV4},
     Migration{5, "outbox", &compartmentOutbox},
+    Migration{6, "certified devices", &compartmentCertifiedDevices},
 };
 
 } // namespace

@@ -63,13 +63,13 @@ std::string number(double v) {
 
 bool isDeviceEvent(const KeyEvent& e) {
     return e.type.starts_with("device-") || e.type == event::kMessageRefused ||
-           e.type == event::kSessionStarted || e.type == event::kSessionReset ||
-           e.type == event::kIdentityCreated;
+           e.type == event::kRejectedUncertified || e.type == event::kSessionStarted ||
+           e.type == event::kSessionReset || e.type == event::kIdentityCreated;
 }
 
 const char* colourOf(const std::string& type) {
-    if (type == event::kMessageRefused || type == event::kPinMismatch ||
-        type == event::kUnlockFailed)
+    if (type == event::kMessageRefused || type == event::kRejectedUncertified ||
+        type == event::kPinMismatch || type == event::kUnlockFailed)
         return "#c0392b";
     if (type == event::kDeviceRevoked)
         return "#8e44ad";
@@ -131,7 +131,7 @@ std::vector<Anomaly> findAnomalies(const std::vector<KeyEvent>& events) {
         if (e.type == event::kDeviceSeen && !certified.count(e.subject))
             out.push_back({e.seq, "unexpected device",
                            "a device appeared that the organisation never certified"});
-        else if (e.type == event::kMessageRefused)
+        else if (e.type == event::kMessageRefused || e.type == event::kRejectedUncertified)
             out.push_back(
                 {e.seq, "refused message", "a message from an uncertified device was refused"});
         else if (e.type == event::kDeviceTrustedManually)

@@ -21,6 +21,8 @@ inline constexpr const char* kDeviceRevoked = "device-revoked";
 inline constexpr const char* kSessionStarted = "session-started";
 inline constexpr const char* kSessionReset = "session-reset";
 inline constexpr const char* kMessageRefused = "message-refused";
+// Strict trust refused a message from a device the organisation did not certify (issue 5).
+inline constexpr const char* kRejectedUncertified = "rejected-uncertified";
 inline constexpr const char* kPinMismatch = "pin-mismatch";
 inline constexpr const char* kUnlockFailed = "unlock-failed";
 inline constexpr const char* kFidoEnrolled = "fido-enrolled";

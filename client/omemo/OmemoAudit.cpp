@@ -24,8 +24,12 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
             break;
         case EventType::MessageRejected:
             // The reason names what failed (tag, key, replay), never what the message said.
-            recorded = log.record(audit::event::kMessageRefused, deviceOf(event), {},
-                                  event.reason.substr(0, kMaxReasonBytes));
+            recorded =
+                event.uncertified
+                    ? log.record(audit::event::kRejectedUncertified, deviceOf(event),
+                                 event.fingerprint, "device not certified by the organisation")
+                    : log.record(audit::event::kMessageRefused, deviceOf(event), {},
+                                 event.reason.substr(0, kMaxReasonBytes));
             break;
         case EventType::DeviceIdChanged:
             recorded = log.record(audit::event::kIdentityCreated, deviceOf(event), {},

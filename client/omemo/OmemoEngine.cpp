@@ -193,7 +193,7 @@ void Output::append(Output&& other) {
 
 OmemoEngine::OmemoEngine(storage::Vault& vault, std::string jid, EngineOptions options)
     : m_vault(vault), m_jid(std::move(jid)), m_options(std::move(options)), m_store(vault),
-      m_messages(vault) {}
+      m_messages(vault), m_certified(vault) {}
 
 OmemoEngine::~OmemoEngine() = default;
 
@@ -228,6 +228,13 @@ Result<std::unique_ptr<OmemoEngine>> OmemoEngine::open(storage::Vault& vault, st
 
 std::int64_t OmemoEngine::now() const {
     return m_options.clock ? m_options.clock() : static_cast<std::int64_t>(std::time(nullptr));
+}
+
+Result<bool> OmemoEngine::certified(const std::string& jid, std::uint32_t deviceId, ByteView key) {
+    if (!m_options.strictTrust)
+        return true;
+    return key.empty() ? m_certified.hasDevice(jid, deviceId)
+                       : m_certified.isCertified(jid, deviceId, key);
 }
 
 std::string OmemoEngine::nextId() {
@@ -486,6 +493,25 @@ Result<void> OmemoEngine::onBundle(Output& out, const std::string& jid, std::uin
         auto parsed = parseBundle(*element);
         Result<void> started = parsed ? Result<void>() : Result<void>(parsed.error());
         if (parsed) {
+            auto allowed = certified(jid, deviceId, parsed.value().identityKey);
+            if (!allowed)
+                return allowed.error();
+            if (!allowed.value()) {
+                // A device the server lists but the organisation did not certify (or under a
+                // key other than the certified one) gets no session and no message.
+                Event refused{EventType::DeviceUnreachable,
+                              jid,
+                              deviceId,
+                              {},
+                              "the organisation did not certify this device's identity key"};
+                refused.uncertified = true;
+                refused.fingerprint = omemoFingerprint(parsed.value().identityKey);
+                out.events.push_back(std::move(refused));
+                resolve(out, jid, deviceId);
+                return {};
+            }
+        }
+        if (parsed) {
             const Bundle& bundle = parsed.value();
             const PublicPreKey& preKey = bundle.preKeys[randombytes_uniform(
                 static_cast<std::uint32_t>(bundle.preKeys.size()))];
@@ -525,6 +551,11 @@ OmemoEngine::missingSessions(const std::string& peer, Output& out) {
             targets.emplace_back(m_jid, device);
     }
     for (const auto& [jid, device] : targets) {
+        auto allowed = certified(jid, device);
+        if (!allowed)
+            return allowed.error();
+        if (!allowed.value())
+            continue; // strict trust: not even its bundle is fetched
         auto has = m_store.hasSession(jid, device);
         if (!has)
             return has.error();
@@ -605,8 +636,21 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
         for (std::uint32_t device : devices.value()) {
             const bool listed = std::find(active.value().begin(), active.value().end(), device) !=
                                 active.value().end();
-            if (listed && !(jid == m_jid && device == m_deviceId))
-                targets.emplace_back(jid, device);
+            if (!listed || (jid == m_jid && device == m_deviceId))
+                continue;
+            if (m_options.strictTrust) {
+                auto key = m_store.peerIdentity(jid, device);
+                if (!key)
+                    return key.error();
+                if (!key.value())
+                    continue;
+                auto allowed = m_certified.isCertified(jid, device, *key.value());
+                if (!allowed)
+                    return allowed.error();
+                if (!allowed.value())
+                    continue;
+            }
+            targets.emplace_back(jid, device);
         }
     }
     Output out;
@@ -647,8 +691,10 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
         // the others answer a message it never got.
         for (const std::string& recipient : message.recipients) {
             if (!reached.count(recipient))
-                return makeError(ErrorCode::NotFound, "no OMEMO device of " + recipient +
-                                                          " can receive this message" + failures);
+                return makeError(ErrorCode::NotFound,
+                                 std::string(m_options.strictTrust ? "no certified" : "no") +
+                                     " OMEMO device of " + recipient + " can receive this message" +
+                                     failures);
         }
         encrypted.payload = std::move(sealed.value().ciphertext);
         // A resend of a stored message (the caller's outbox after a crash) is not stored again.
@@ -904,14 +950,15 @@ Result<Output> OmemoEngine::joinRoom(const std::string& roomJid, const std::stri
     presence.set("to", room + "/" + nick).set("id", nextId());
     presence.add(xml::Element("x", kMucNs)).add(xml::Element("history")).set("maxstanzas", "0");
     out.stanzas.push_back(xml::serialize(presence));
-    for (const char* affiliation : {"owner", "admin", "member"}) {
-        xml::Element iq("iq");
-        iq.set("type", "get").set("to", room).set("id", nextId());
-        iq.add(xml::Element("query", kMucAdminNs))
-            .add(xml::Element("item"))
-            .set("affiliation", affiliation);
-        sendIq(out, iq, {IqKind::Members, room, 0, {}, {}});
-    }
+    // Members only: a provisioned room's owner is the organisation's admin account, which has
+    // no OMEMO device and takes no part in the conversation. An owner or admin who does is an
+    // occupant, and gets messages while present.
+    xml::Element iq("iq");
+    iq.set("type", "get").set("to", room).set("id", nextId());
+    iq.add(xml::Element("query", kMucAdminNs))
+        .add(xml::Element("item"))
+        .set("affiliation", "member");
+    sendIq(out, iq, {IqKind::Members, room, 0, {}, {}});
     return out;
 }
 
@@ -1021,6 +1068,26 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         advanceCursor(out, inbound);
         return std::move(out);
     };
+    auto refuseUncertified = [&](std::string fingerprint) {
+        Event refused{EventType::MessageRejected,
+                      from,
+                      sid,
+                      {},
+                      "device " + std::to_string(sid) + " of " + from +
+                          " is not certified by the organisation: message refused unread"};
+        refused.uncertified = true;
+        refused.fingerprint = std::move(fingerprint);
+        out.events.push_back(std::move(refused));
+        advanceCursor(out, inbound);
+        return std::move(out);
+    };
+    // Strict trust: a device the organisation did not certify is refused before its message
+    // touches the ratchet.
+    auto listed = certified(from, sid);
+    if (!listed)
+        return reject(listed.error().message);
+    if (!listed.value())
+        return refuseUncertified({});
     auto mine = std::find_if(encrypted.keys.begin(), encrypted.keys.end(),
                              [&](const KeyElement& key) { return key.rid == m_deviceId; });
     if (mine == encrypted.keys.end()) {
@@ -1036,6 +1103,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     std::int64_t messageId = 0;
     bool bundleChanged = false;
     bool sessionStarted = false;
+    std::optional<std::string> uncertifiedKey;
     auto done = m_vault.transaction([&]() -> Result<void> {
         bool usedPreKey = false;
         // A sender repeats its PreKey message until we answer; only the first starts a session.
@@ -1051,6 +1119,20 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
                                  " bytes; 32 (AES key and GCM tag) are required");
         if (material.value().view().size() != kMinKeyMaterialBytes)
             return makeError(ErrorCode::InvalidArgument, "key material is not 32 bytes");
+        if (m_options.strictTrust) {
+            // The sender's identity key is known now (a new session carries it): it must be
+            // the certified one. Failing here rolls the new session back with everything else.
+            auto key = m_store.peerIdentity(from, sid);
+            if (!key)
+                return key.error();
+            auto allowed = key.value() ? certified(from, sid, *key.value()) : Result<bool>(false);
+            if (!allowed)
+                return allowed.error();
+            if (!allowed.value()) {
+                uncertifiedKey = key.value() ? omemoFingerprint(*key.value()) : std::string();
+                return makeError(ErrorCode::PolicyRefused, "uncertified identity key");
+            }
+        }
         if (usedPreKey) {
             sessionStarted = !hadSession.value();
             auto changed = m_keys->maintain(now());
@@ -1091,6 +1173,8 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
             ++archive->second.stored;
         return {};
     });
+    if (uncertifiedKey)
+        return refuseUncertified(std::move(*uncertifiedKey));
     if (!done)
         return reject(done.error().message);
     if (sessionStarted)
@@ -1102,6 +1186,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     }
     if (encrypted.payload) {
         Event received{EventType::MessageReceived, from, sid, std::move(text), {}, messageId};
+        received.certified = m_options.strictTrust; // strict: only certified devices get here
         received.stanzaId = stanzaId;
         received.conversation = conversation;
         out.events.push_back(std::move(received));

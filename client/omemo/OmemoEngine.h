@@ -8,6 +8,7 @@
 
 #include "client/omemo/KeyManager.h"
 #include "client/omemo/Stanzas.h"
+#include "storage/CertifiedDeviceRepository.h"
 #include "storage/MessageRepository.h"
 
 #include <functional>
@@ -47,6 +48,13 @@ struct Event {
     std::string stanzaId{};     // MessageSent, MessageReceived, Duplicate: the message's stanza id
     std::string conversation{}; // MessageReceived, Duplicate: the peer or room it belongs to
     std::int64_t count = 0;     // CatchUpFinished: messages stored
+    // MessageReceived: the sending device and its identity key are certified by the
+    // organisation (strict trust only; never true otherwise).
+    bool certified = false;
+    // MessageRejected, DeviceUnreachable: strict trust refused the device because the
+    // organisation did not certify it (or certified another key under its id).
+    bool uncertified = false;
+    std::string fingerprint{}; // with uncertified: the refused identity key's, when known
 };
 
 struct Output {
@@ -60,6 +68,11 @@ struct EngineOptions {
     bool openAccess = true;              // publish with pubsub#access_model=open
     std::function<std::int64_t()> clock; // seconds since the epoch; default: the system clock
     xml::Limits xmlLimits;
+    // Strict trust (issue 5): only devices in the vault's CertifiedDeviceRepository, with
+    // exactly the certified identity key, receive our messages (our own other devices too) and
+    // are believed; a message from any other device is rejected before it is decrypted or, for
+    // a new session, before anything of it is kept.
+    bool strictTrust = false;
 };
 
 class OmemoEngine {
@@ -175,6 +188,10 @@ private:
     void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
     Result<Output> encryptNow(const Outgoing& message);
     void handlePresence(const xml::Element& presence);
+    // Strict trust: may this device receive and be believed? Always true otherwise. `key`
+    // empty: any certified key for the device id will do (the key is checked once known).
+    [[nodiscard]] Result<bool> certified(const std::string& jid, std::uint32_t deviceId,
+                                         ByteView key = {});
     std::vector<std::string> roomRecipients(const Room& room) const;
 
     storage::Vault& m_vault;
@@ -182,6 +199,7 @@ private:
     EngineOptions m_options;
     storage::OmemoStore m_store;
     storage::MessageRepository m_messages;
+    storage::CertifiedDeviceRepository m_certified;
     std::unique_ptr<SignalContext> m_context;
     std::unique_ptr<SignalStore> m_signalStore;
     std::unique_ptr<SignalAdapter> m_adapter;

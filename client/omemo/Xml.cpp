@@ -151,6 +151,12 @@ Result<Element> parse(std::string_view document, const Limits& limits) {
     return root;
 }
 
+std::string escapeText(std::string_view text) {
+    std::string out;
+    escapeInto(out, text, false);
+    return out;
+}
+
 std::string serialize(const Element& element) {
     std::string out;
     serializeInto(out, element, {});

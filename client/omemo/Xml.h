@@ -56,5 +56,7 @@ struct Element {
 // InvalidArgument with a message saying what was wrong (malformed, too large, too deep, DTD).
 [[nodiscard]] Result<Element> parse(std::string_view document, const Limits& limits = {});
 std::string serialize(const Element& element);
+// Character data escaped for use between tags.
+std::string escapeText(std::string_view text);
 
 } // namespace cloison::xml

@@ -6,8 +6,10 @@
 #include "client/provisioning/Retention.h"
 #include "crypto/Aead.h"
 #include "crypto/Hash.h"
+#include "storage/KeyEventRepository.h"
 #include "storage/ProfileRepository.h"
 #include "storage/Schemas.h"
+#include "storage/SettingsRepository.h"
 
 #include <sys/stat.h>
 
@@ -69,6 +71,20 @@ std::int64_t nowSeconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+std::string logHeadSetting(const std::string& id) {
+    return "compartment." + id + ".log-head";
+}
+
+constexpr std::size_t kSeqBytes = 8;
+
+Bytes encodeLogHead(std::int64_t seq, ByteView hash) {
+    Bytes out(kSeqBytes);
+    for (std::size_t i = 0; i < kSeqBytes; ++i)
+        out[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(seq) >> (8 * (7 - i)));
+    out.insert(out.end(), hash.begin(), hash.end());
+    return out;
 }
 
 } // namespace
@@ -193,6 +209,11 @@ SecretBytes Profile::headerMacKey() const {
 }
 
 void Profile::lock() {
+    for (auto& [id, vault] : m_openCompartments) {
+        // Best effort: a head not remembered now is remembered at the next open, and an older
+        // remembered head only makes the check weaker, never wrong.
+        (void)rememberLogHead(id, *vault);
+    }
     m_openCompartments.clear();
     m_profileVault.reset();
     m_profileKey.wipe();
@@ -314,6 +335,8 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         (void)storage::destroyVaultFiles(path);
         return inserted.error();
     }
+    if (auto remembered = rememberLogHead(record.id, *vault.value()); !remembered)
+        return remembered.error();
     m_openCompartments[record.id] = std::move(vault.value());
     return CompartmentInfo{record.id, record.name, record.createdAt, false};
 }
@@ -331,6 +354,9 @@ Result<void> Profile::removeCompartment(const std::string& name) {
     m_openCompartments.erase(id);
     if (auto removed = repository.removeCompartment(id); !removed)
         return removed;
+    if (auto forgotten = storage::SettingsRepository(*m_profileVault).remove(logHeadSetting(id));
+        !forgotten)
+        return forgotten;
     // With secure_delete the wrapped key's bytes are zeroed in the vault; the checkpoint also
     // clears them out of the write-ahead log.
     if (auto flushed = m_profileVault->checkpoint(); !flushed)
@@ -375,14 +401,65 @@ Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
                                                        "\" is damaged: " + vault.error().message);
         return vault.error();
     }
+    if (auto current = checkLogNotRolledBack(id, name, *vault.value()); !current)
+        return current.error();
     // The retention policy is applied whenever the vault is opened: what is not kept cannot
     // leak from a stolen laptop even if nobody asked for a purge.
     if (auto purged = provisioning::applyRetention(*vault.value(), id, audit::KeyEventLog::nowMs());
         !purged)
         return purged.error();
+    if (auto remembered = rememberLogHead(id, *vault.value()); !remembered)
+        return remembered.error();
     storage::Vault* raw = vault.value().get();
     m_openCompartments[id] = std::move(vault.value());
     return raw;
+}
+
+Result<void> Profile::checkLogNotRolledBack(const std::string& id, const std::string& name,
+                                            storage::Vault& vault) {
+    auto remembered = storage::SettingsRepository(*m_profileVault).get(logHeadSetting(id));
+    if (!remembered)
+        return remembered.error();
+    if (!remembered.value())
+        return {};
+    const Bytes& value = *remembered.value();
+    if (value.size() <= kSeqBytes)
+        return makeError(ErrorCode::Corrupted,
+                         "the profile's record of compartment \"" + name + "\" is damaged");
+    std::uint64_t seq = 0;
+    for (std::size_t i = 0; i < kSeqBytes; ++i)
+        seq = (seq << 8) | value[i];
+    const ByteView hash = ByteView(value).subspan(kSeqBytes);
+    auto entry = storage::KeyEventRepository(vault).at(static_cast<std::int64_t>(seq));
+    if (!entry)
+        return entry.error();
+    if (!entry.value())
+        return makeError(ErrorCode::Corrupted,
+                         "the vault of compartment \"" + name +
+                             "\" is an older copy: its key-event log ends before entry " +
+                             std::to_string(seq) + ", which this profile has already seen");
+    if (!equalConstantTime(entry.value()->hash, hash))
+        return makeError(ErrorCode::Corrupted, "the vault of compartment \"" + name +
+                                                   "\" has a rewritten key-event log: entry " +
+                                                   std::to_string(seq) +
+                                                   " differs from the one this profile saw");
+    return {};
+}
+
+Result<void> Profile::rememberLogHead(const std::string& id, storage::Vault& vault) {
+    auto last = storage::KeyEventRepository(vault).last();
+    if (!last)
+        return last.error();
+    if (!last.value())
+        return {};
+    const Bytes head = encodeLogHead(last.value()->seq, last.value()->hash);
+    storage::SettingsRepository settings(*m_profileVault);
+    auto remembered = settings.get(logHeadSetting(id));
+    if (!remembered)
+        return remembered.error();
+    if (remembered.value() && *remembered.value() == head)
+        return {};
+    return settings.put(logHeadSetting(id), head);
 }
 
 SecretBytes Profile::compartmentWrapKey() const {

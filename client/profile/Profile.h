@@ -117,6 +117,12 @@ private:
                                                  const SecretBytes& key);
     SecretBytes compartmentWrapKey() const;
     static Bytes compartmentBinding(const std::string& id);
+    // Where each compartment's key-event log stood when last used, kept in the profile vault:
+    // a vault whose log no longer reaches that point, or reaches it by another path, is an
+    // older copy put back (to undo a revocation or hide an event) and is refused.
+    Result<void> checkLogNotRolledBack(const std::string& id, const std::string& name,
+                                       storage::Vault& vault);
+    Result<void> rememberLogHead(const std::string& id, storage::Vault& vault);
     Result<void> openProfileVault(bool create);
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;

@@ -17,7 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kAckPrefix = "cloison-ack-";
-constexpr auto kAckTimeout = std::chrono::seconds(30);
 
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -140,7 +139,9 @@ struct CompartmentService::Worker {
                 out.conversation = event.conversation.empty() ? event.peer : event.conversation;
                 out.from = event.peer;
                 out.device = event.deviceId;
-                out.trusted = options.trust == TrustMode::Blind;
+                // Strict: only a device certified by the organisation, with its certified key.
+                out.trusted = options.trust == TrustMode::Blind ||
+                              (options.trust == TrustMode::Strict && event.certified);
                 out.timeMs = nowMs();
                 out.text = std::move(event.text);
                 emit(std::move(out));
@@ -154,7 +155,9 @@ struct CompartmentService::Worker {
                 ServiceEvent out{ServiceEvent::Type::MessageRejected};
                 out.from = event.peer;
                 out.device = event.deviceId;
-                out.error = {ErrorCode::InvalidArgument, event.reason};
+                out.error = {event.uncertified ? ErrorCode::PolicyRefused
+                                               : ErrorCode::InvalidArgument,
+                             event.reason};
                 emit(std::move(out));
                 break;
             }
@@ -401,7 +404,8 @@ struct CompartmentService::Worker {
         if (!connection->online())
             return;
         const auto now = Clock::now();
-        if (!ackInFlight.empty() && now - ackSentAt > kAckTimeout) {
+        if (!ackInFlight.empty() &&
+            now - ackSentAt > std::chrono::seconds(options.ackTimeoutSeconds)) {
             // The server stopped answering: drop the connection; the outbox is resent.
             connection->disconnect();
             return;
@@ -429,7 +433,9 @@ Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::V
     if (!connection)
         return connection.error();
     worker->connection = std::move(connection).value();
-    auto engine = omemo::OmemoEngine::open(vault, worker->account.jid);
+    omemo::EngineOptions engineOptions;
+    engineOptions.strictTrust = worker->options.trust == TrustMode::Strict;
+    auto engine = omemo::OmemoEngine::open(vault, worker->account.jid, engineOptions);
     if (!engine)
         return engine.error();
     worker->engine = std::move(engine).value();

@@ -33,6 +33,7 @@ struct ServiceOptions {
     std::string nick = {}; // our nickname there (default: the account's local part)
     int keepaliveSeconds = 60;
     int maxBackoffSeconds = 60;
+    int ackTimeoutSeconds = 30; // a server that leaves our ping unanswered this long is dropped
 };
 
 struct ServiceEvent {

@@ -220,10 +220,10 @@ smacks_hibernation_time = 60
 
 modules_enabled = {
   "roster"; "saslauth"; "tls"; "disco"; "pep"; "carbons"; "mam"; "smacks"; "ping";
-  "admin_adhoc"; "private"; "blocklist";
+  "admin_adhoc"; "private"; "blocklist"; @HOSTILE_MODULE@
 }
 modules_disabled = { "s2s" }
-
+@HOSTILE@
 VirtualHost "localhost"
   ssl = { key = "@DIR@/localhost.key"; certificate = "@DIR@/localhost.crt" }
 @ROOMS@)";
@@ -268,6 +268,13 @@ void ProsodyServer::writeConfig(const ProsodyOptions& options) {
     std::string config = kConfigTemplate;
     replaceAll(config, "@ROOMS@", options.withRooms ? kRoomsComponent : "");
     replaceAll(config, "@LEVEL@", options.debugLog ? "debug" : "info");
+    const bool hostile = !options.hostileController.empty();
+    replaceAll(config, "@HOSTILE_MODULE@", hostile ? "\"cloison_hostile\";" : "");
+    replaceAll(config, "@HOSTILE@",
+               hostile ? "plugin_paths = { \"" CLOISON_TEST_PROSODY_PLUGINS "\" }\n"
+                         "cloison_hostile_controller = \"" +
+                             options.hostileController + "@localhost\"\n"
+                       : std::string());
     replaceAll(config, "@DIR@", m_dir.path().string());
     replaceAll(config, "@PORT@", std::to_string(m_port));
     writeFile(configFile(), config);

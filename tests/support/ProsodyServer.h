@@ -22,6 +22,9 @@ struct ProsodyOptions {
     std::vector<std::pair<std::string, std::string>> accounts; // (user, password) @localhost
     bool withRooms = true; // the MUC component rooms.localhost (with muc_mam)
     bool debugLog = true;  // every stanza in the log; false (info) for benchmarks
+    // Loads tests/support/prosody/mod_cloison_hostile.lua: the server then obeys commands from
+    // this account (register it in `accounts`) to forge, replay and withhold. See the module.
+    std::string hostileController = {};
 };
 
 class ProsodyServer {

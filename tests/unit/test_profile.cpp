@@ -1,3 +1,4 @@
+#include "client/audit/KeyEventLog.h"
 #include "client/profile/Profile.h"
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Hash.h"
@@ -220,6 +221,83 @@ TEST_CASE("a compartment vault swapped for another one's does not open") {
     REQUIRE_FALSE(opened);
     CHECK(opened.error().code == ErrorCode::Corrupted);
     CHECK(messageCount(*again, "finance") == 5);
+}
+
+namespace {
+
+void recordEvents(Profile& profile, const std::string& compartment, int count) {
+    auto vault = profile.compartmentVault(compartment);
+    REQUIRE(vault);
+    std::string id;
+    for (const auto& c : profile.compartments().value())
+        if (c.name == compartment)
+            id = c.id;
+    auto log = audit::KeyEventLog::open(*vault.value(), id);
+    REQUIRE(log);
+    for (int i = 0; i < count; ++i)
+        REQUIRE(log.value().record(audit::event::kDeviceRevoked,
+                                   "mallory@example.org/" + std::to_string(i)));
+}
+
+void copyVaultFiles(const std::filesystem::path& vault, const std::filesystem::path& to) {
+    std::filesystem::create_directories(to);
+    for (const auto& entry : std::filesystem::directory_iterator(vault.parent_path()))
+        if (entry.path().filename().string().starts_with(vault.filename().string()))
+            std::filesystem::copy_file(entry.path(), to / entry.path().filename());
+}
+
+void restoreVaultFiles(const std::filesystem::path& from, const std::filesystem::path& vault) {
+    for (const auto& entry : std::filesystem::directory_iterator(vault.parent_path()))
+        if (entry.path().filename().string().starts_with(vault.filename().string()))
+            std::filesystem::remove(entry.path());
+    for (const auto& entry : std::filesystem::directory_iterator(from))
+        std::filesystem::copy_file(entry.path(), vault.parent_path() / entry.path().filename());
+}
+
+} // namespace
+
+TEST_CASE("an older copy of a compartment's vault put back in place is refused") {
+    // E.g. to undo a revocation: the copy is genuine, opens with the right key, and would
+    // otherwise be used silently.
+    test::TempDir dir;
+    std::filesystem::path financeFile;
+    {
+        auto profile = createProfile(dir / "p", {"finance", "speeches"});
+        writeMessages(*profile, "finance", 3, "kept");
+        recordEvents(*profile, "finance", 2);
+        financeFile = vaultFileOf(*profile, "finance");
+    }
+    copyVaultFiles(financeFile, dir / "old");
+    {
+        auto profile = unlock(dir / "p");
+        recordEvents(*profile, "finance", 3);
+    }
+    restoreVaultFiles(dir / "old", financeFile);
+    const auto before = test::hashTree(dir / "p");
+
+    auto profile = unlock(dir / "p");
+    auto opened = profile->compartmentVault("finance");
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().code == ErrorCode::Corrupted);
+    CHECK(opened.error().message.find("older copy") != std::string::npos);
+    CHECK(messageCount(*profile, "speeches") == 0); // the other compartments still open
+    profile->lock();
+    CHECK(test::hashTree(dir / "p") == before); // the refusal changed nothing
+    // It stays refused: the profile still remembers where the log stood.
+    CHECK_FALSE(unlock(dir / "p")->compartmentVault("finance"));
+}
+
+TEST_CASE("a compartment's vault opened again as it was left is accepted") {
+    test::TempDir dir;
+    {
+        auto profile = createProfile(dir / "p", {"finance"});
+        recordEvents(*profile, "finance", 2);
+    }
+    for (int round = 0; round < 3; ++round) {
+        auto profile = unlock(dir / "p");
+        recordEvents(*profile, "finance", 1);
+    }
+    CHECK(unlock(dir / "p")->compartmentVault("finance"));
 }
 
 TEST_CASE("a damaged profile vault is reported as corruption") {

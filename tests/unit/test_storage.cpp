@@ -1,3 +1,4 @@
+#include "storage/CertifiedDeviceRepository.h"
 #include "storage/MessageRepository.h"
 #include "storage/ProfileRepository.h"
 #include "storage/Schemas.h"
@@ -300,4 +301,51 @@ TEST_CASE("shipped migrations are numbered 1, 2, 3, ... in order") {
         for (const Migration& migration : schema->migrations)
             CHECK(migration.version == expected++);
     }
+}
+
+TEST_CASE("certified devices are replaced as a whole and checked with their exact key") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "c.db", SecretBytes::random(32), compartmentSchema());
+    REQUIRE(vault);
+    CertifiedDeviceRepository certified(*vault.value());
+    const Bytes keyA(33, 0x05), keyB(33, 0x06);
+    CHECK(certified.version().value() == std::nullopt);
+    CHECK_FALSE(certified.isCertified("a@x", 1, keyA).value());
+
+    REQUIRE(certified.replaceAll(3, {{"a@x", 1, keyA}, {"b@x", 7, keyB}}));
+    CHECK(certified.version().value() == 3u);
+    CHECK(certified.isCertified("a@x", 1, keyA).value());
+    CHECK(certified.hasDevice("b@x", 7).value());
+    // The same device id with another key is not the certified device.
+    CHECK_FALSE(certified.isCertified("a@x", 1, keyB).value());
+    CHECK_FALSE(certified.isCertified("a@x", 1, Bytes(keyA.begin(), keyA.end() - 1)).value());
+    CHECK_FALSE(certified.isCertified("a@x", 2, keyA).value());
+    CHECK_FALSE(certified.isCertified("b@x", 1, keyA).value());
+
+    // A newer roster replaces everything: b's device is revoked.
+    REQUIRE(certified.replaceAll(4, {{"a@x", 1, keyA}}));
+    CHECK(certified.list().value() == std::vector<CertifiedDevice>{{"a@x", 1, keyA}});
+    CHECK_FALSE(certified.hasDevice("b@x", 7).value());
+}
+
+TEST_CASE("an older roster, or a malformed one, is refused and changes nothing") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "c.db", SecretBytes::random(32), compartmentSchema());
+    REQUIRE(vault);
+    CertifiedDeviceRepository certified(*vault.value());
+    const Bytes key(33, 0x05);
+    REQUIRE(certified.replaceAll(5, {{"a@x", 1, key}}));
+    const auto before = certified.list().value();
+
+    auto older = certified.replaceAll(4, {{"a@x", 1, key}, {"rogue@x", 9, key}});
+    REQUIRE_FALSE(older);
+    CHECK(older.error().message.find("older") != std::string::npos);
+    CHECK_FALSE(certified.replaceAll(6, {{"a@x", 1, key}, {"a@x", 1, key}}));
+    CHECK_FALSE(certified.replaceAll(6, {{"", 1, key}}));
+    CHECK_FALSE(certified.replaceAll(6, {{"a@x", 0, key}}));
+    CHECK_FALSE(certified.replaceAll(6, {{"a@x", 2, {}}}));
+    CHECK_FALSE(certified.replaceAll(std::uint64_t{1} << 63, {{"a@x", 2, key}}));
+
+    CHECK(certified.list().value() == before);
+    CHECK(certified.version().value() == 5u);
 }

@@ -4,10 +4,12 @@
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/Profile.h"
 #include "client/xmpp/CompartmentService.h"
+#include "client/xmpp/ServerAdmin.h"
 #include "crypto/Hash.h"
 #include "storage/MessageRepository.h"
 #include "storage/OutboxRepository.h"
 #include "tests/support/ProsodyServer.h"
+#include "tests/support/ServiceParty.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -23,137 +25,6 @@ using namespace cloison::test;
 using Type = xmpp::ServiceEvent::Type;
 
 namespace {
-
-constexpr auto kWait = std::chrono::seconds(20);
-
-struct Party {
-    std::string user;
-    std::string jid;
-    TempDir dir;
-    std::unique_ptr<Profile> profile;
-    storage::Vault* vault = nullptr;
-    std::string compartmentId;
-    std::unique_ptr<xmpp::CompartmentService> service;
-    std::vector<xmpp::ServiceEvent> seen;
-
-    explicit Party(std::string name) : user(name), jid(name + "@localhost") {
-        profile =
-            Profile::create(dir / "profile", SecretBytes::fromString("pw"), Argon2idParams::light())
-                .value();
-        compartmentId = profile->addCompartment("chat").value().id;
-        vault = profile->compartmentVault("chat").value();
-    }
-
-    void connect(const ProsodyServer& server, std::string pin = {}, std::string room = {}) {
-        xmpp::AccountSettings account;
-        account.jid = jid;
-        account.host = server.host();
-        account.port = server.port();
-        account.pin = pin.empty() ? server.spkiSha256Hex() : pin;
-        auto started = xmpp::CompartmentService::start(
-            *vault, account, SecretBytes::fromString(user + "-password"),
-            {compartmentId, xmpp::TrustMode::Manual, room});
-        REQUIRE(started);
-        service = std::move(started).value();
-    }
-
-    // Waits for an event of this type, keeping every event seen on the way.
-    std::optional<xmpp::ServiceEvent> await(Type type, std::chrono::milliseconds wait = kWait) {
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto event = service->nextEvent(std::chrono::milliseconds(100));
-            if (!event)
-                continue;
-            seen.push_back(*event);
-            if (event->type == type)
-                return event;
-        }
-        return std::nullopt;
-    }
-
-    std::vector<std::string> received(std::size_t count) {
-        std::vector<std::string> texts;
-        for (const auto& event : seen)
-            if (event.type == Type::MessageReceived)
-                texts.push_back(event.text);
-        while (texts.size() < count) {
-            auto event = await(Type::MessageReceived);
-            if (!event)
-                break;
-            texts.push_back(event->text);
-        }
-        return texts;
-    }
-};
-
-// The peer's device announcement may still be on its way when a test starts: a send before it
-// lands is refused as undeliverable (and leaves the outbox), so try again as a person would.
-bool sendUntilDelivered(Party& from, const std::string& to, const std::string& text) {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        const std::string id = from.service->send(to, text);
-        auto event = from.await(Type::MessageDelivered, std::chrono::seconds(2));
-        bool refused = false;
-        for (const auto& seen : from.seen)
-            refused = refused || (seen.type == Type::MessageUndeliverable && seen.stanzaId == id);
-        if (event && event->stanzaId == id && !refused)
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-}
-
-// As the organisation's admin does when provisioning (issue 5): creates the members-only room
-// with `owner` as its owner and the others as members, over a plain XmppConnection.
-void createRoom(const ProsodyServer& server, const std::string& room, const std::string& owner,
-                const std::vector<std::string>& members) {
-    std::vector<std::string> answers;
-    std::unique_ptr<xmpp::XmppConnection> connection;
-    bool online = false;
-    auto created = xmpp::XmppConnection::create(
-        {owner + "@localhost", server.host(), server.port(), server.spkiSha256Hex(), false,
-         "setup"},
-        SecretBytes::fromString(owner + "-password"),
-        {[&] { online = true; }, [&](std::string_view stanza) { answers.emplace_back(stanza); },
-         [](const Error&, bool) {
-         }});
-    REQUIRE(created);
-    connection = std::move(created).value();
-    REQUIRE(connection->connect());
-    auto runUntil = [&](auto done) {
-        for (int i = 0; i < 400 && !done(); ++i)
-            connection->runOnce(25);
-        return done();
-    };
-    REQUIRE(runUntil([&] { return online; }));
-    auto answered = [&](const std::string& id) {
-        return [&answers, id] {
-            for (const auto& answer : answers)
-                if (answer.find("id=\"" + id + "\"") != std::string::npos &&
-                    answer.find("type=\"result\"") != std::string::npos)
-                    return true;
-            return false;
-        };
-    };
-    REQUIRE(connection->send("<presence to='" + room +
-                             "/setup'><x xmlns='http://jabber.org/protocol/muc'/></presence>"));
-    REQUIRE(connection->send(
-        "<iq type='set' id='config' to='" + room +
-        "'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
-        "type='submit'/></query></iq>"));
-    REQUIRE(runUntil(answered("config")));
-    // One item per request: with several items in one set, Prosody 0.12 was seen to apply
-    // only the first.
-    for (const auto& member : members) {
-        const std::string id = "member-" + member;
-        REQUIRE(connection->send("<iq type='set' id='" + id + "' to='" + room +
-                                 "'><query xmlns='http://jabber.org/protocol/muc#admin'><item "
-                                 "affiliation='member' jid='" +
-                                 member + "@localhost'/></query></iq>"));
-        REQUIRE(runUntil(answered(id)));
-    }
-    connection->disconnect();
-    runUntil([&] { return !connection->online(); });
-}
 
 std::unique_ptr<ProsodyServer> serverFor(std::initializer_list<const char*> users) {
     ProsodyOptions options;
@@ -310,9 +181,16 @@ TEST_CASE("an unreachable server is retried with back-off, not in a busy loop") 
 }
 
 TEST_CASE("three members of the compartment's room exchange encrypted messages") {
-    auto server = serverFor({"alice", "bob", "carol"});
+    auto server = serverFor({"alice", "bob", "carol", "admin"});
     const std::string room = "campaign@" + server->roomsDomain();
-    createRoom(*server, room, "alice", {"bob", "carol"});
+    // As the organisation's admin does when provisioning the compartment.
+    auto admin = xmpp::ServerAdmin::connect({"admin@localhost", server->host(), server->port(),
+                                             server->spkiSha256Hex(), false, "provisioning"},
+                                            SecretBytes::fromString("admin-password"));
+    REQUIRE(admin);
+    REQUIRE(
+        admin.value()->createRoom(room, {"alice@localhost", "bob@localhost", "carol@localhost"}));
+    admin.value().reset();
     Party alice("alice"), bob("bob"), carol("carol");
     for (Party* party : {&alice, &bob, &carol})
         party->connect(*server, {}, room);

@@ -1,0 +1,541 @@
+#include "client/xmpp/ServerAdmin.h"
+
+#include "client/omemo/Stanzas.h"
+#include "crypto/Hash.h"
+
+#include <sodium.h>
+
+#include <deque>
+
+namespace cloison::xmpp {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using xml::Element;
+
+constexpr const char* kCommandsNs = "http://jabber.org/protocol/commands";
+constexpr const char* kAdminNs = "http://jabber.org/protocol/admin";
+constexpr const char* kAddUserNode = "http://jabber.org/protocol/admin#add-user";
+constexpr const char* kDeleteUserNode = "http://jabber.org/protocol/admin#delete-user";
+constexpr const char* kDataFormsNs = "jabber:x:data";
+constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
+constexpr const char* kMucOwnerNs = "http://jabber.org/protocol/muc#owner";
+constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
+constexpr const char* kRoomConfigNs = "http://jabber.org/protocol/muc#roomconfig";
+constexpr const char* kDiscoInfoNs = "http://jabber.org/protocol/disco#info";
+constexpr const char* kPublishOptionsNs = "http://jabber.org/protocol/pubsub#publish-options";
+constexpr const char* kStanzaErrorNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
+constexpr std::size_t kAccountNameChars = 16;
+constexpr std::size_t kPasswordChars = 32; // ~190 bits
+
+std::string domainOf(const std::string& jid) {
+    const auto at = jid.find('@');
+    return at == std::string::npos ? jid : jid.substr(at + 1);
+}
+
+bool plausibleJid(const std::string& jid) {
+    const auto at = jid.find('@');
+    return at != std::string::npos && at > 0 && at + 1 < jid.size() &&
+           jid.find_first_of("/ <>'\"&", 0) == std::string::npos;
+}
+
+// Wipes a string that held a password on its way into a stanza.
+void wipe(std::string& text) {
+    sodium_memzero(text.data(), text.size());
+    text.clear();
+}
+
+void wipe(Element& element) {
+    wipe(element.text);
+    for (Element& child : element.children)
+        wipe(child);
+}
+
+// The error condition of an error answer and the server's explanation, when it gave one.
+std::string describeError(const Element& stanza) {
+    const Element* error = stanza.child("error");
+    if (error == nullptr)
+        return "an error without a reason";
+    std::string condition = "unknown error";
+    std::string text;
+    for (const Element& child : error->children) {
+        if (child.ns != kStanzaErrorNs)
+            continue;
+        if (child.name == "text")
+            text = child.text;
+        else
+            condition = child.name;
+    }
+    return text.empty() ? condition : condition + " (" + text + ")";
+}
+
+bool hasCondition(const Element& stanza, std::string_view condition) {
+    const Element* error = stanza.child("error");
+    return error != nullptr && error->child(condition, kStanzaErrorNs) != nullptr;
+}
+
+Element formField(const std::string& var, std::string value, const char* type = nullptr) {
+    Element field("field");
+    field.set("var", var);
+    if (type != nullptr)
+        field.set("type", type);
+    field.add(Element("value")).withText(std::move(value));
+    return field;
+}
+
+// Random characters from `alphabet`, drawn without bias straight into guarded memory.
+SecretBytes randomText(std::string_view alphabet, std::size_t length) {
+    SecretBytes out(length);
+    for (std::size_t i = 0; i < length; ++i)
+        out.data()[i] = static_cast<std::uint8_t>(
+            alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))]);
+    return out;
+}
+
+} // namespace
+
+// One logged-in connection driven synchronously: send a request, run the connection until its
+// answer arrives or the time is up.
+struct ServerAdmin::Session {
+    std::unique_ptr<XmppConnection> connection;
+    std::string jid;
+    std::chrono::milliseconds timeout;
+    std::deque<std::string> inbox;
+    std::optional<Error> failure;
+    std::uint64_t counter = 0;
+
+    static Result<std::unique_ptr<Session>> open(AccountSettings account, SecretBytes password,
+                                                 std::chrono::milliseconds timeout) {
+        auto session = std::make_unique<Session>();
+        Session* s = session.get();
+        s->jid = account.jid;
+        s->timeout = timeout;
+        auto connection = XmppConnection::create(
+            std::move(account), std::move(password),
+            {[] {}, [s](std::string_view stanza) { s->inbox.emplace_back(stanza); },
+             [s](const Error& why, bool) {
+                 s->failure = why;
+             }});
+        if (!connection)
+            return connection.error();
+        s->connection = std::move(connection).value();
+        if (auto started = s->connection->connect(); !started)
+            return started.error();
+        if (auto online = s->runUntil([s] { return s->connection->online(); }); !online)
+            return online.error();
+        // Presence is what makes a PEP service and rooms treat us as online.
+        if (auto sent = s->connection->send("<presence/>"); !sent)
+            return sent.error();
+        return session;
+    }
+
+    ~Session() {
+        if (connection && connection->online()) {
+            connection->disconnect();
+            for (int i = 0; i < 40 && connection->online(); ++i)
+                connection->runOnce(25);
+        }
+    }
+
+    template <typename Done> Result<void> runUntil(Done done) {
+        const auto deadline = Clock::now() + timeout;
+        while (!done()) {
+            if (failure)
+                return *failure;
+            if (Clock::now() >= deadline)
+                return makeError(ErrorCode::TimedOut, "the server did not answer in time");
+            connection->runOnce(25);
+        }
+        return {};
+    }
+
+    std::string nextId() { return "cloison-admin-" + std::to_string(++counter); }
+
+    Result<void> send(Element stanza) {
+        std::string text = xml::serialize(stanza);
+        auto sent = connection->send(text);
+        wipe(text);
+        wipe(stanza);
+        return sent;
+    }
+
+    // The first stanza in the inbox that `match` accepts, taken out of it.
+    template <typename Match> Result<Element> await(Match match) {
+        std::optional<Element> found;
+        auto done = runUntil([&] {
+            for (auto it = inbox.begin(); it != inbox.end(); ++it) {
+                auto parsed = xml::parse(*it);
+                if (parsed && match(parsed.value())) {
+                    found = std::move(parsed).value();
+                    inbox.erase(it);
+                    return true;
+                }
+            }
+            return false;
+        });
+        if (!done)
+            return done.error();
+        return std::move(*found);
+    }
+
+    // Sends an IQ and returns the answer, result or error, from the entity it was sent to.
+    Result<Element> request(Element iq) {
+        std::string id(iq.attribute("id").value_or(""));
+        if (id.empty()) {
+            id = nextId();
+            iq.set("id", id);
+        }
+        const std::string to = omemo::bareJid(iq.attribute("to").value_or(jid));
+        if (auto sent = send(std::move(iq)); !sent)
+            return sent.error();
+        return await([&](const Element& answer) {
+            return answer.name == "iq" && answer.attribute("id") == std::optional(id) &&
+                   omemo::bareJid(answer.attribute("from").value_or(jid)) == to;
+        });
+    }
+};
+
+ServerAdmin::ServerAdmin(std::unique_ptr<Session> session) : m_session(std::move(session)) {}
+ServerAdmin::~ServerAdmin() = default;
+
+Result<std::unique_ptr<ServerAdmin>> ServerAdmin::connect(AccountSettings admin,
+                                                          SecretBytes password,
+                                                          std::chrono::milliseconds timeout) {
+    auto session = Session::open(std::move(admin), std::move(password), timeout);
+    if (!session)
+        return session.error();
+    return std::unique_ptr<ServerAdmin>(new ServerAdmin(std::move(session).value()));
+}
+
+const std::string& ServerAdmin::jid() const {
+    return m_session->jid;
+}
+
+namespace {
+
+// Runs an XEP-0133 command in its two steps: execute (the server answers with its form),
+// then submit our fields. The completed command comes back; its notes say how it went.
+Result<Element> runCommand(ServerAdmin::Session& session, const char* node,
+                           std::vector<Element> fields) {
+    const std::string domain = domainOf(session.jid);
+    auto refused = [&](const Element& answer) -> Error {
+        if (hasCondition(answer, "forbidden") || hasCondition(answer, "not-authorized"))
+            return {ErrorCode::PolicyRefused, session.jid + " is not an administrator of " +
+                                                  domain + ": " + describeError(answer)};
+        if (hasCondition(answer, "item-not-found") || hasCondition(answer, "service-unavailable"))
+            return {ErrorCode::NotFound, domain +
+                                             " does not offer XEP-0133 service administration "
+                                             "(Prosody: load mod_admin_adhoc): " +
+                                             describeError(answer)};
+        return {ErrorCode::InvalidArgument,
+                std::string("the server refused ") + node + ": " + describeError(answer)};
+    };
+    Element execute("iq");
+    execute.set("type", "set").set("to", domain);
+    execute.add(Element("command", kCommandsNs)).set("node", node).set("action", "execute");
+    auto form = session.request(std::move(execute));
+    if (!form)
+        return form.error();
+    if (form.value().attribute("type") != std::optional<std::string_view>("result"))
+        return refused(form.value());
+    const Element* started = form.value().child("command", kCommandsNs);
+    const std::string sessionId(started ? started->attribute("sessionid").value_or("") : "");
+    if (sessionId.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         std::string("the server started ") + node + " without a session");
+
+    Element submit("iq");
+    submit.set("type", "set").set("to", domain);
+    Element& command = submit.add(Element("command", kCommandsNs));
+    command.set("node", node).set("sessionid", sessionId).set("action", "complete");
+    Element& x = command.add(Element("x", kDataFormsNs));
+    x.set("type", "submit");
+    x.add(formField("FORM_TYPE", kAdminNs, "hidden"));
+    for (Element& field : fields)
+        x.add(std::move(field));
+    for (Element& field : fields)
+        wipe(field);
+    auto done = session.request(std::move(submit));
+    if (!done)
+        return done.error();
+    if (done.value().attribute("type") != std::optional<std::string_view>("result"))
+        return refused(done.value());
+    const Element* completed = done.value().child("command", kCommandsNs);
+    if (completed == nullptr ||
+        completed->attribute("status") != std::optional<std::string_view>("completed"))
+        return makeError(ErrorCode::InvalidArgument,
+                         std::string("the server did not complete ") + node);
+    return Element(*completed);
+}
+
+std::string noteText(const Element& command, std::string_view type) {
+    for (const Element* note : command.childrenNamed("note", kCommandsNs)) {
+        if (note->attribute("type").value_or("info") == type)
+            return note->text;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<ProvisionedAccount> ServerAdmin::createAccount() {
+    // Lower-case letters and digits only: valid in any node part, and nothing in the name
+    // says who the member is or which compartment it serves.
+    constexpr std::string_view kNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    constexpr std::string_view kPasswordAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const SecretBytes name = randomText(kNameAlphabet, kAccountNameChars);
+    ProvisionedAccount account{"m" + std::string(name.view().begin(), name.view().end()) + "@" +
+                                   domainOf(m_session->jid),
+                               randomText(kPasswordAlphabet, kPasswordChars)};
+    if (auto created = createAccount(account.jid, account.password); !created)
+        return created.error();
+    return account;
+}
+
+Result<void> ServerAdmin::createAccount(const std::string& jid, const SecretBytes& password) {
+    if (!plausibleJid(jid) || domainOf(jid) != domainOf(m_session->jid))
+        return makeError(ErrorCode::InvalidArgument,
+                         "an account is created on the admin's own domain, as name@" +
+                             domainOf(m_session->jid));
+    if (password.empty())
+        return makeError(ErrorCode::InvalidArgument, "an account needs a password");
+    std::string secret(password.view().begin(), password.view().end());
+    std::vector<Element> fields;
+    fields.push_back(formField("accountjid", jid, "jid-single"));
+    fields.push_back(formField("password", secret, "text-private"));
+    fields.push_back(formField("password-verify", secret, "text-private"));
+    wipe(secret);
+    auto done = runCommand(*m_session, kAddUserNode, std::move(fields));
+    if (!done)
+        return done.error();
+    const std::string error = noteText(done.value(), "error");
+    if (error.find("already exists") != std::string::npos)
+        return makeError(ErrorCode::AlreadyExists, "the account " + jid + " already exists");
+    if (!error.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         "the server did not create " + jid + ": " + error);
+    return {};
+}
+
+Result<void> ServerAdmin::deleteAccount(const std::string& jid) {
+    if (!plausibleJid(jid))
+        return makeError(ErrorCode::InvalidArgument, "not an account JID: " + jid);
+    std::vector<Element> fields;
+    fields.push_back(formField("accountjids", jid, "jid-multi"));
+    auto done = runCommand(*m_session, kDeleteUserNode, std::move(fields));
+    if (!done)
+        return done.error();
+    // Prosody reports per account in an info note; a failure names the account under "could
+    // not be deleted".
+    const std::string info = noteText(done.value(), "info");
+    const std::string error = noteText(done.value(), "error");
+    if (!error.empty() || info.find("could not be deleted") != std::string::npos)
+        return makeError(ErrorCode::NotFound,
+                         "the server did not delete " + jid + " (no such account?)");
+    return {};
+}
+
+Result<void> ServerAdmin::createRoom(const std::string& roomJid,
+                                     const std::vector<std::string>& members) {
+    const std::string room = omemo::bareJid(roomJid);
+    if (!plausibleJid(room))
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
+    // Entering a room that does not exist creates it, locked until the owner configures it.
+    if (auto entered = enterRoom(room); !entered)
+        return entered;
+    Element configure("iq");
+    configure.set("type", "set").set("to", room);
+    Element& form = configure.add(Element("query", kMucOwnerNs)).add(Element("x", kDataFormsNs));
+    form.set("type", "submit");
+    form.add(formField("FORM_TYPE", kRoomConfigNs, "hidden"));
+    form.add(formField("muc#roomconfig_persistentroom", "1"));
+    form.add(formField("muc#roomconfig_membersonly", "1"));
+    // Non-anonymous: OMEMO in a room encrypts to the occupants' real JIDs.
+    form.add(formField("muc#roomconfig_whois", "anyone"));
+    form.add(formField("muc#roomconfig_publicroom", "0"));
+    auto configured = m_session->request(std::move(configure));
+    if (!configured)
+        return configured.error();
+    if (configured.value().attribute("type") != std::optional<std::string_view>("result"))
+        return makeError(ErrorCode::PolicyRefused, "the room " + room + " refused its settings: " +
+                                                       describeError(configured.value()));
+    for (const std::string& member : members) {
+        if (auto added = addMember(room, member); !added)
+            return added;
+    }
+    return leaveRoom(room);
+}
+
+Result<void> ServerAdmin::enterRoom(const std::string& roomJid) {
+    const std::string room = omemo::bareJid(roomJid);
+    if (!plausibleJid(room))
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
+    const std::string occupant = room + "/admin-" + randomId().substr(0, 8);
+    Element join("presence");
+    join.set("to", occupant);
+    join.add(Element("x", kMucNs)).add(Element("history")).set("maxstanzas", "0");
+    if (auto sent = m_session->send(std::move(join)); !sent)
+        return sent;
+    auto joined = m_session->await([&](const Element& presence) {
+        return presence.name == "presence" &&
+               presence.attribute("from") == std::optional<std::string_view>(occupant);
+    });
+    if (!joined)
+        return joined.error();
+    if (joined.value().attribute("type") == std::optional<std::string_view>("error"))
+        return makeError(ErrorCode::PolicyRefused,
+                         "cannot enter the room " + room + ": " + describeError(joined.value()));
+    m_occupying[room] = occupant;
+    return {};
+}
+
+Result<void> ServerAdmin::leaveRoom(const std::string& roomJid) {
+    auto found = m_occupying.find(omemo::bareJid(roomJid));
+    if (found == m_occupying.end())
+        return {};
+    Element leave("presence");
+    leave.set("to", found->second).set("type", "unavailable");
+    m_occupying.erase(found);
+    return m_session->send(std::move(leave));
+}
+
+Result<void> ServerAdmin::addMember(const std::string& roomJid, const std::string& jid) {
+    return affiliate(roomJid, jid, "member");
+}
+
+Result<void> ServerAdmin::removeMember(const std::string& roomJid, const std::string& jid) {
+    return affiliate(roomJid, jid, "none");
+}
+
+Result<void> ServerAdmin::affiliate(const std::string& roomJid, const std::string& jid,
+                                    const char* affiliation) {
+    const std::string member = omemo::bareJid(jid);
+    if (!plausibleJid(member))
+        return makeError(ErrorCode::InvalidArgument, "not an account JID: " + jid);
+    // One item per request: with several items in one set, Prosody 0.12 was seen to apply only
+    // the first.
+    Element iq("iq");
+    iq.set("type", "set").set("to", omemo::bareJid(roomJid));
+    iq.add(Element("query", kMucAdminNs))
+        .add(Element("item"))
+        .set("affiliation", affiliation)
+        .set("jid", member);
+    auto answer = m_session->request(std::move(iq));
+    if (!answer)
+        return answer.error();
+    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+        return makeError(ErrorCode::PolicyRefused, std::string("the room refused to make ") +
+                                                       member + " " + affiliation + ": " +
+                                                       describeError(answer.value()));
+    return {};
+}
+
+Result<std::vector<std::string>> ServerAdmin::roomFeatures(const std::string& roomJid) {
+    Element iq("iq");
+    iq.set("type", "get").set("to", omemo::bareJid(roomJid));
+    iq.add(Element("query", kDiscoInfoNs));
+    auto answer = m_session->request(std::move(iq));
+    if (!answer)
+        return answer.error();
+    const Element* query = answer.value().child("query", kDiscoInfoNs);
+    if (answer.value().attribute("type") != std::optional<std::string_view>("result") || !query)
+        return makeError(ErrorCode::NotFound,
+                         "no such room " + roomJid + ": " + describeError(answer.value()));
+    std::vector<std::string> features;
+    for (const Element* feature : query->childrenNamed("feature"))
+        features.emplace_back(feature->attribute("var").value_or(""));
+    return features;
+}
+
+Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
+    if (node.empty() || node.size() > 256)
+        return makeError(ErrorCode::InvalidArgument, "a node name is 1 to 256 characters");
+    if (blob.size() > kMaxBlobBytes)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the blob is larger than " + std::to_string(kMaxBlobBytes) + " bytes");
+    Element iq("iq");
+    iq.set("type", "set");
+    Element& pubsub = iq.add(Element("pubsub", omemo::kPubsubNs));
+    pubsub.add(Element("publish"))
+        .set("node", node)
+        .add(Element("item"))
+        .set("id", "current")
+        .add(Element("blob", kBlobNs))
+        .withText(toBase64(blob));
+    // Open access, as for OMEMO bundles: every member account reads it without being the
+    // admin's contact. No fallback without publish-options: a roster only contacts can read
+    // would leave members silently without updates.
+    Element& options = pubsub.add(Element("publish-options")).add(Element("x", kDataFormsNs));
+    options.set("type", "submit");
+    options.add(formField("FORM_TYPE", kPublishOptionsNs, "hidden"));
+    options.add(formField("pubsub#access_model", "open"));
+    options.add(formField("pubsub#persist_items", "true"));
+    options.add(formField("pubsub#max_items", "1"));
+    auto answer = m_session->request(std::move(iq));
+    if (!answer)
+        return answer.error();
+    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+        return makeError(ErrorCode::PolicyRefused, "the server refused the publication on " + node +
+                                                       ": " + describeError(answer.value()));
+    return {};
+}
+
+Element publishedBlobRequest(const std::string& owner, const std::string& node,
+                             const std::string& id) {
+    Element iq("iq");
+    iq.set("type", "get").set("to", omemo::bareJid(owner)).set("id", id);
+    iq.add(Element("pubsub", omemo::kPubsubNs))
+        .add(Element("items"))
+        .set("node", node)
+        .set("max_items", "1");
+    return iq;
+}
+
+Result<Bytes> parsePublishedBlob(const Element& answer) {
+    if (answer.attribute("type") == std::optional<std::string_view>("error")) {
+        if (hasCondition(answer, "item-not-found"))
+            return makeError(ErrorCode::NotFound, "nothing is published there");
+        // Prosody answers a node that does not exist with forbidden, so as not to say which
+        // nodes exist; an open node is readable by every account.
+        if (hasCondition(answer, "forbidden"))
+            return makeError(ErrorCode::NotFound,
+                             "nothing is published there that this account may read");
+        return makeError(ErrorCode::InvalidArgument,
+                         "the fetch was refused: " + describeError(answer));
+    }
+    const Element* pubsub = answer.child("pubsub", omemo::kPubsubNs);
+    const Element* items = pubsub ? pubsub->child("items") : nullptr;
+    const auto found = items ? items->childrenNamed("item") : std::vector<const Element*>{};
+    if (items == nullptr)
+        return makeError(ErrorCode::InvalidArgument, "the answer holds no items");
+    if (found.empty())
+        return makeError(ErrorCode::NotFound, "nothing is published there");
+    if (found.size() != 1)
+        return makeError(ErrorCode::InvalidArgument, "the node holds more than one item");
+    const Element* blob = found.front()->child("blob", kBlobNs);
+    if (blob == nullptr)
+        return makeError(ErrorCode::InvalidArgument, "the item holds no Cloison blob");
+    if (blob->text.size() > (kMaxBlobBytes + 2) / 3 * 4)
+        return makeError(ErrorCode::InvalidArgument, "the blob is too large");
+    auto bytes = fromBase64(blob->text);
+    if (!bytes)
+        return makeError(ErrorCode::InvalidArgument, "the blob is not base64");
+    return bytes;
+}
+
+Result<Bytes> fetchPublishedBlob(AccountSettings account, SecretBytes password,
+                                 const std::string& owner, const std::string& node,
+                                 std::chrono::milliseconds timeout) {
+    auto session = ServerAdmin::Session::open(std::move(account), std::move(password), timeout);
+    if (!session)
+        return session.error();
+    auto answer =
+        session.value()->request(publishedBlobRequest(owner, node, session.value()->nextId()));
+    if (!answer)
+        return answer.error();
+    return parsePublishedBlob(answer.value());
+}
+
+} // namespace cloison::xmpp

@@ -1,0 +1,120 @@
+// A compartment of its own (profile, vault, CompartmentService) for tests against a real
+// Prosody: connects as `user`@localhost, keeps every event it has seen, and waits for events
+// in bounded loops.
+#pragma once
+
+#include "client/profile/Profile.h"
+#include "client/xmpp/CompartmentService.h"
+#include "crypto/Hash.h"
+#include "storage/Schemas.h"
+#include "tests/support/ProsodyServer.h"
+#include "tests/support/TempDir.h"
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cloison::test {
+
+inline constexpr auto kWait = std::chrono::seconds(20);
+
+struct Party {
+    std::string user;
+    std::string jid;
+    TempDir dir;
+    std::unique_ptr<Profile> profile;
+    std::unique_ptr<storage::Vault> ownVault; // a vault outside any profile, with a known key
+    storage::Vault* vault = nullptr;
+    std::string compartmentId;
+    std::unique_ptr<xmpp::CompartmentService> service;
+    std::vector<xmpp::ServiceEvent> seen;
+
+    std::string password;
+    xmpp::TrustMode trust = xmpp::TrustMode::Manual;
+    std::string resource = "cloison";         // another device of the same account needs another
+
+    explicit Party(std::string name)
+        : user(name), jid(name + "@localhost"), password(name + "-password") {
+        profile =
+            Profile::create(dir / "profile", SecretBytes::fromString("pw"), Argon2idParams::light())
+                .value();
+        compartmentId = profile->addCompartment("chat").value().id;
+        vault = profile->compartmentVault("chat").value();
+    }
+
+    // A compartment vault of its own, keyed with `vaultKey`, outside any profile: for tests
+    // that hand a compartment's key to an attacker.
+    Party(std::string name, const SecretBytes& vaultKey)
+        : user(name), jid(name + "@localhost"), password(name + "-password") {
+        ownVault =
+            storage::Vault::create(dir / "compartment.db", vaultKey, storage::compartmentSchema())
+                .value();
+        vault = ownVault.get();
+        compartmentId = randomId();
+    }
+
+    void connect(const ProsodyServer& server, std::string pin = {}, std::string room = {}) {
+        xmpp::AccountSettings account;
+        account.jid = jid;
+        account.host = server.host();
+        account.port = server.port();
+        account.pin = pin.empty() ? server.spkiSha256Hex() : pin;
+        account.resource = resource;
+        auto started = xmpp::CompartmentService::start(
+            *vault, account, SecretBytes::fromString(password), {compartmentId, trust, room});
+        REQUIRE(started);
+        service = std::move(started).value();
+    }
+
+    // Waits for an event of this type, keeping every event seen on the way.
+    std::optional<xmpp::ServiceEvent> await(xmpp::ServiceEvent::Type type,
+                                            std::chrono::milliseconds wait = kWait) {
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto event = service->nextEvent(std::chrono::milliseconds(100));
+            if (!event)
+                continue;
+            seen.push_back(*event);
+            if (event->type == type)
+                return event;
+        }
+        return std::nullopt;
+    }
+
+    std::vector<std::string> received(std::size_t count) {
+        std::vector<std::string> texts;
+        for (const auto& event : seen)
+            if (event.type == xmpp::ServiceEvent::Type::MessageReceived)
+                texts.push_back(event.text);
+        while (texts.size() < count) {
+            auto event = await(xmpp::ServiceEvent::Type::MessageReceived);
+            if (!event)
+                break;
+            texts.push_back(event->text);
+        }
+        return texts;
+    }
+};
+
+// The peer's device announcement may still be on its way when a test starts: a send before it
+// lands is refused as undeliverable (and leaves the outbox), so try again as a person would.
+inline bool sendUntilDelivered(Party& from, const std::string& to, const std::string& text) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        const std::string id = from.service->send(to, text);
+        auto event =
+            from.await(xmpp::ServiceEvent::Type::MessageDelivered, std::chrono::seconds(2));
+        bool refused = false;
+        for (const auto& seen : from.seen)
+            refused = refused || (seen.type == xmpp::ServiceEvent::Type::MessageUndeliverable &&
+                                  seen.stanzaId == id);
+        if (event && event->stanzaId == id && !refused)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+} // namespace cloison::test
