@@ -5,6 +5,7 @@
 #include "client/omemo/OmemoEngine.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
+#include "storage/CertifiedDeviceRepository.h"
 #include "storage/SettingsRepository.h"
 
 #include <algorithm>
@@ -213,12 +214,17 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
                          "this roster is version " + std::to_string(roster.value().version) +
                              ", not newer than the version " + std::to_string(held) +
                              " held (a replay or rollback): refused");
-    if (auto stored = settings.atomically([&]() -> Result<void> {
-            if (auto put = settings.put(kRosterKey, asBytes(document)); !put)
-                return put;
-            return settings.put(kRosterVersionKey, asBytes(std::to_string(roster.value().version)));
-        });
-        !stored)
+    // The certified devices first: they are what strict trust enforces. Should storing the
+    // document fail afterwards, applying the same roster again repairs it (the table accepts
+    // its own version again); the other order could leave a newer document than the table.
+    std::vector<storage::CertifiedDevice> certified;
+    for (const RosterDevice& device : roster.value().devices)
+        certified.push_back({device.account, device.deviceId, device.identityKey});
+    if (auto replaced = storage::CertifiedDeviceRepository(*vault.value())
+                            .replaceAll(roster.value().version, certified);
+        !replaced)
+        return replaced.error();
+    if (auto stored = settings.put(kRosterKey, asBytes(document)); !stored)
         return stored.error();
 
     auto list = profile.compartments();
