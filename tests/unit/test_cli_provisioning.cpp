@@ -3,15 +3,9 @@
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/Terminal.h"
 
 #include <catch2/catch.hpp>
-
-#include <poll.h>
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 
 using namespace cloison;
 using test::ProcessOptions;
@@ -76,57 +70,6 @@ std::string invite(const test::TempDir& dir, const std::string& who, const std::
     return file;
 }
 
-struct TerminalRun {
-    int exitCode = -1;
-    std::string screen;
-};
-
-// Runs cloison-cli on a pseudo-terminal, answering each prompt once it appears.
-TerminalRun onTerminal(const std::vector<std::string>& args,
-                       const std::vector<std::pair<std::string, std::string>>& answers) {
-    std::vector<char*> argv;
-    for (const std::string& arg : args)
-        argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    int master = -1;
-    const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::unsetenv("CLOISON_PASSPHRASE");
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    TerminalRun run;
-    std::size_t next = 0;
-    std::size_t searchFrom = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-        pollfd p{master, POLLIN, 0};
-        if (::poll(&p, 1, 500) <= 0)
-            continue;
-        char buffer[512];
-        const ssize_t n = ::read(master, buffer, sizeof buffer);
-        if (n <= 0)
-            break;
-        run.screen.append(buffer, static_cast<std::size_t>(n));
-        if (next < answers.size()) {
-            const auto at = run.screen.find(answers[next].first, searchFrom);
-            if (at != std::string::npos) {
-                const std::string line = answers[next].second + "\n";
-                REQUIRE(::write(master, line.data(), line.size()) ==
-                        static_cast<ssize_t>(line.size()));
-                searchFrom = at + answers[next].first.size();
-                ++next;
-            }
-        }
-    }
-    ::close(master);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
 } // namespace
 
 TEST_CASE("cloison-cli import: the person confirms the org key's fingerprint on the terminal") {
@@ -137,12 +80,16 @@ TEST_CASE("cloison-cli import: the person confirms the org key's fingerprint on 
     const std::vector<std::string> args = {
         CLOISON_CLI, "--profile", (dir / "alice").string(), "import",
         file,        "-o",        (dir / "cert").string()};
-    auto declined = onTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "no"}});
+    const std::vector<std::string> unset = {"CLOISON_PASSPHRASE"};
+    auto declined =
+        test::runOnTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "no"}}, unset);
+    CHECK(declined.answered == 2);
     CHECK(declined.exitCode == 13);
     CHECK_THAT(declined.screen, Catch::Contains(fingerprint));
     CHECK(member(dir, "alice", {"compartments"}).out.empty());
 
-    auto confirmed = onTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "yes"}});
+    auto confirmed =
+        test::runOnTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "yes"}}, unset);
     CHECK(confirmed.exitCode == 0);
     CHECK_THAT(confirmed.screen, Catch::Contains("imported compartment finance"));
     CHECK(member(dir, "alice", {"compartments"}).out == "finance\n");
