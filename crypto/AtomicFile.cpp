@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace cloison {
 
@@ -44,6 +45,24 @@ Result<void> writeFileAtomically(const std::filesystem::path& path, ByteView dat
         ::close(dir);
     }
     return {};
+}
+
+Result<std::string> readFileLimited(const std::filesystem::path& path, std::size_t maxBytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return makeError(ErrorCode::NotFound, "cannot read " + path.string());
+    std::string data;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        data.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (data.size() > maxBytes)
+            return makeError(ErrorCode::InvalidArgument, path.string() + " is larger than " +
+                                                             std::to_string(maxBytes) +
+                                                             " bytes: refused unread");
+    }
+    if (in.bad())
+        return makeError(ErrorCode::Io, "cannot read " + path.string());
+    return data;
 }
 
 } // namespace cloison

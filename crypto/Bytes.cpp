@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include <charconv>
+
 namespace cloison {
 
 std::string toHex(ByteView bytes) {
@@ -46,6 +48,17 @@ Result<Bytes> fromBase64(std::string_view base64) {
         return makeError(ErrorCode::InvalidArgument, "not valid base64");
     out.resize(length);
     return out;
+}
+
+bool parseCanonicalDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
+    if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0'))
+        return false;
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value > max)
+        return false;
+    out = value;
+    return true;
 }
 
 } // namespace cloison

@@ -22,5 +22,9 @@ std::string toHex(ByteView bytes);
 Result<Bytes> fromHex(std::string_view hex);
 std::string toBase64(ByteView bytes);
 Result<Bytes> fromBase64(std::string_view base64);
+// A decimal number in its one canonical form (no sign, no leading zero, at most `max`), as
+// signed documents write versions and times.
+[[nodiscard]] bool parseCanonicalDecimal(std::string_view text, std::uint64_t max,
+                                         std::uint64_t& out);
 
 } // namespace cloison

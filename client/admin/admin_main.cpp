@@ -1,5 +1,6 @@
 // cloison-admin: the organisation's provisioning tool. Scripts (and `compartment create`)
 // depend on its commands, output and exit codes.
+#include "client/cli/CommandLine.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/provisioning/AdminVault.h"
 #include "client/xmpp/ServerAdmin.h"
@@ -84,39 +85,15 @@ Exit codes:
   13 refused by policy (a revoked member or device)
 )";
 
+// The codes specific to one kind of error come from cli::exitCodeFor.
 enum Exit {
     kOk = 0,
-    kFailure = 1,
     kUsageError = 2,
-    kWrongPassphrase = 3,
-    kCorrupted = 4,
-    kNotFound = 5,
-    kAlreadyExists = 6,
-    kTooNew = 7,
-    kPolicyRefused = 13,
 };
 
 int exitFor(const Error& error) {
     std::cerr << "cloison-admin: " << error.message << '\n';
-    switch (error.code) {
-    case ErrorCode::WrongPassphrase:
-        return kWrongPassphrase;
-    case ErrorCode::Corrupted:
-    case ErrorCode::WrongKey:
-        return kCorrupted;
-    case ErrorCode::NotFound:
-        return kNotFound;
-    case ErrorCode::AlreadyExists:
-        return kAlreadyExists;
-    case ErrorCode::SchemaTooNew:
-        return kTooNew;
-    case ErrorCode::InvalidArgument:
-        return kUsageError;
-    case ErrorCode::PolicyRefused:
-        return kPolicyRefused;
-    default:
-        return kFailure;
-    }
+    return cli::exitCodeFor(error.code);
 }
 
 int usageError(const std::string& message) {
@@ -124,26 +101,8 @@ int usageError(const std::string& message) {
     return kUsageError;
 }
 
-std::optional<long> parseNumber(const std::string& text, long min, long max) {
-    char* end = nullptr;
-    errno = 0;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max)
-        return std::nullopt;
-    return value;
-}
-
-std::string defaultAdminDir() {
-    if (const char* dir = std::getenv("CLOISON_ADMIN"); dir && *dir)
-        return dir;
-    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
-        return std::string(data) + "/cloison/admin";
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : ".") + "/.local/share/cloison/admin";
-}
-
 struct Options {
-    std::string adminDir = defaultAdminDir();
+    std::string adminDir = cli::defaultDataDir("CLOISON_ADMIN", "admin");
     std::optional<int> passphraseFd;
     std::optional<int> passwordFd;
     std::optional<long> kdfMemoryMib;
@@ -241,7 +200,7 @@ std::optional<std::string> completeDefinition(Options& options) {
     const auto colon = options.server.rfind(':');
     d.host = options.server.substr(0, colon);
     if (colon != std::string::npos) {
-        auto port = parseNumber(options.server.substr(colon + 1), 1, 65535);
+        auto port = cli::parseNumber(options.server.substr(colon + 1), 1, 65535);
         if (!port)
             return "--server takes HOST[:PORT]";
         d.port = static_cast<std::uint16_t>(*port);
@@ -383,7 +342,7 @@ int runInvite(const Options& options) {
         options.account.empty() || options.output.empty())
         return usageError("expected 'invite --compartment NAME --request FILE --account JID "
                           "[--password-fd N] -o FILE'");
-    auto request = provisioning::readSmallFile(options.request, 16 * 1024);
+    auto request = readFileLimited(options.request, 16 * 1024);
     if (!request)
         return exitFor(request.error());
     auto vault = unlock(options);
@@ -397,6 +356,12 @@ int runInvite(const Options& options) {
                                              password.value());
     if (!invite)
         return exitFor(invite.error());
+    // Anyone can make a self-signed request: the admin compares this with the member's own.
+    auto member = provisioning::parseEnrollRequest(request.value());
+    if (member)
+        std::cerr << "cloison-admin: invite for \"" << member.value().name
+                  << "\", enrolment key fingerprint " << keyFingerprint(member.value().signingKey)
+                  << '\n';
     return writeOutput(options, invite.value(), "the invite");
 }
 
@@ -416,7 +381,7 @@ int runRosterCommand(const Options& options, const std::string& command) {
             const auto colon = options.device.rfind(':');
             auto id = colon == std::string::npos
                           ? std::nullopt
-                          : parseNumber(options.device.substr(colon + 1), 1, 0x7fffffff);
+                          : cli::parseNumber(options.device.substr(colon + 1), 1, 0x7fffffff);
             if (!id)
                 return usageError("--device takes JID:ID");
             account = options.device.substr(0, colon);
@@ -425,7 +390,7 @@ int runRosterCommand(const Options& options, const std::string& command) {
     }
     std::string request;
     if (command == "certify") {
-        auto read = provisioning::readSmallFile(options.words[1], 16 * 1024);
+        auto read = readFileLimited(options.words[1], 16 * 1024);
         if (!read)
             return exitFor(read.error());
         request = std::move(read.value());
@@ -477,19 +442,19 @@ int main(int argc, char** argv) {
         if (!text)
             return usageError(arg + " needs a value");
         if (arg == "--passphrase-fd" || arg == "--password-fd") {
-            auto fd = parseNumber(*text, 0, 1 << 20);
+            auto fd = cli::parseNumber(*text, 0, 1 << 20);
             if (!fd)
                 return usageError(arg + " takes a file descriptor number");
             (arg == "--passphrase-fd" ? options.passphraseFd : options.passwordFd) =
                 static_cast<int>(*fd);
         } else if (arg == "--kdf-memory-mib" || arg == "--kdf-passes") {
             const bool memory = arg == "--kdf-memory-mib";
-            auto number = parseNumber(*text, 1, memory ? 8192 : 64);
+            auto number = cli::parseNumber(*text, 1, memory ? 8192 : 64);
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
         } else if (arg == "--retention-days") {
-            auto days = parseNumber(*text, 0, provisioning::kMaxRetentionDays);
+            auto days = cli::parseNumber(*text, 0, provisioning::kMaxRetentionDays);
             if (!days)
                 return usageError("--retention-days takes 0 to 36500");
             options.definition.retentionDays = static_cast<std::uint32_t>(*days);

@@ -4,6 +4,7 @@
 #include "client/linkguard/LinkAudit.h"
 #include "client/linkguard/LinkGuard.h"
 #include "client/linkguard/LinkPolicyStore.h"
+#include "crypto/AtomicFile.h"
 
 #include <fstream>
 #include <iostream>
@@ -30,20 +31,6 @@ std::vector<std::string> splitCommas(const std::string& text) {
         start = end + 1;
     }
     return out;
-}
-
-Result<std::string> readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return makeError(ErrorCode::NotFound, "cannot read " + path);
-    std::string text;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxBlocklistBytes)
-            return makeError(ErrorCode::InvalidArgument, path + " is larger than 4 MiB");
-    }
-    return text;
 }
 
 Result<LinkGuard> makeGuard() {
@@ -160,7 +147,7 @@ Result<int> runCheckLink(const std::vector<std::string>& args, const ProfileUnlo
     }
     std::optional<std::string> blocklistDocument;
     if (options.blocklistFile) {
-        auto document = readFile(*options.blocklistFile);
+        auto document = readFileLimited(*options.blocklistFile, kMaxBlocklistBytes);
         if (!document)
             return document.error();
         blocklistDocument = std::move(document.value());

@@ -39,7 +39,7 @@ bool confirmOnTerminal(const std::string& fingerprint, std::ostream& err) {
 }
 
 Result<int> runEnrollRequest(const ProvisioningOptions& options, const UnlockFn& unlock,
-                             std::ostream& out) {
+                             std::ostream& out, std::ostream& err) {
     auto profile = unlock();
     if (!profile)
         return profile.error();
@@ -48,12 +48,19 @@ Result<int> runEnrollRequest(const ProvisioningOptions& options, const UnlockFn&
         return request.error();
     if (auto written = writeDocument(options.output, request.value(), out); !written)
         return written.error();
+    // The request travels over any channel: the admin compares this fingerprint with the
+    // person (like the org key's the other way) before issuing an invite for it.
+    auto parsed = provisioning::parseEnrollRequest(request.value());
+    if (!parsed)
+        return parsed.error();
+    err << "cloison-cli: enrolment key fingerprint " << keyFingerprint(parsed.value().signingKey)
+        << " (tell your admin)\n";
     return 0;
 }
 
 Result<int> runImport(const std::string& file, const ProvisioningOptions& options,
                       const UnlockFn& unlock, std::ostream& out, std::ostream& err) {
-    auto document = provisioning::readSmallFile(file, provisioning::kMaxSealedInviteBytes);
+    auto document = readFileLimited(file, provisioning::kMaxSealedInviteBytes);
     if (!document)
         return document.error();
     auto profile = unlock();
@@ -101,7 +108,7 @@ Result<int> applyAndReport(Profile& profile, const std::string& compartment,
 
 Result<int> runRosterApply(const std::string& file, const ProvisioningOptions& options,
                            const UnlockFn& unlock, std::ostream& out) {
-    auto document = provisioning::readSmallFile(file);
+    auto document = readFileLimited(file, provisioning::kMaxDocumentBytes);
     if (!document)
         return document.error();
     auto profile = unlock();
@@ -182,7 +189,7 @@ Result<int> runProvisioning(const std::vector<std::string>& words,
     if (command == "enroll-request") {
         if (words.size() != 1 || options.name.empty())
             return usage("expected 'enroll-request --name NAME [-o FILE]'");
-        return runEnrollRequest(options, unlock, out);
+        return runEnrollRequest(options, unlock, out, err);
     }
     if (command == "import") {
         if (words.size() != 2)

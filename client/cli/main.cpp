@@ -1,6 +1,7 @@
 // cloison-cli: the headless client. Scripts depend on its commands, output and exit codes.
 #include "client/cli/AuditCommands.h"
 #include "client/cli/CheckLinkCommand.h"
+#include "client/cli/CommandLine.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/MessagingCommands.h"
 #include "client/cli/PassphraseSource.h"
@@ -151,63 +152,15 @@ Exit codes:
   18 (import) the invite is not for this profile (sealed to or signed for another member)
 )";
 
+// The codes specific to one kind of error come from cli::exitCodeFor.
 enum Exit {
     kOk = 0,
-    kFailure = 1,
     kUsageError = 2,
-    kWrongPassphrase = 3,
-    kCorrupted = 4,
-    kNotFound = 5,
-    kAlreadyExists = 6,
-    kTooNew = 7,
-    kNoAuthenticator = 8,
-    kWrongAuthenticator = 9,
-    kPinProblem = 10,
-    kTouchTimeout = 11,
-    kAuthenticatorUnsupported = 12,
-    kPolicyRefused = 13,
 };
 
 int exitFor(const Error& error) {
     std::cerr << "cloison-cli: " << error.message << '\n';
-    switch (error.code) {
-    case ErrorCode::WrongPassphrase:
-    case ErrorCode::WrongKey:
-        return kWrongPassphrase;
-    case ErrorCode::Corrupted:
-        return kCorrupted;
-    case ErrorCode::NotFound:
-        return kNotFound;
-    case ErrorCode::AlreadyExists:
-        return kAlreadyExists;
-    case ErrorCode::SchemaTooNew:
-        return kTooNew;
-    case ErrorCode::InvalidArgument:
-        return kUsageError;
-    case ErrorCode::NoAuthenticator:
-        return kNoAuthenticator;
-    case ErrorCode::WrongAuthenticator:
-        return kWrongAuthenticator;
-    case ErrorCode::WrongPin:
-    case ErrorCode::PinBlocked:
-    case ErrorCode::PinRequired:
-        return kPinProblem;
-    case ErrorCode::UserActionTimeout:
-        return kTouchTimeout;
-    case ErrorCode::AuthenticatorUnsupported:
-        return kAuthenticatorUnsupported;
-    case ErrorCode::PolicyRefused:
-        return kPolicyRefused;
-    case ErrorCode::Unreachable:
-    case ErrorCode::TimedOut:
-        return cli::kExitUnreachable;
-    case ErrorCode::ServerKeyMismatch:
-        return cli::kExitServerKeyMismatch;
-    case ErrorCode::LoginRefused:
-        return cli::kExitLoginRefused;
-    default:
-        return kFailure;
-    }
+    return cli::exitCodeFor(error.code);
 }
 
 int usageError(const std::string& message) {
@@ -215,26 +168,8 @@ int usageError(const std::string& message) {
     return kUsageError;
 }
 
-std::optional<long> parseNumber(const std::string& text, long min, long max) {
-    char* end = nullptr;
-    errno = 0;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max)
-        return std::nullopt;
-    return value;
-}
-
-std::string defaultProfileDir() {
-    if (const char* dir = std::getenv("CLOISON_PROFILE"); dir && *dir)
-        return dir;
-    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data)
-        return std::string(data) + "/cloison/profile";
-    const char* home = std::getenv("HOME");
-    return std::string(home ? home : ".") + "/.local/share/cloison/profile";
-}
-
 struct Options {
-    std::string profileDir = defaultProfileDir();
+    std::string profileDir = cli::defaultDataDir("CLOISON_PROFILE", "profile");
     std::optional<int> passphraseFd;
     std::optional<int> newPassphraseFd;
     std::optional<long> kdfMemoryMib;
@@ -464,7 +399,7 @@ int main(int argc, char** argv) {
             auto text = value(arg.c_str());
             if (!text)
                 return kUsageError;
-            auto fd = parseNumber(*text, 0, 1 << 20);
+            auto fd = cli::parseNumber(*text, 0, 1 << 20);
             if (!fd)
                 return usageError(arg + " takes a file descriptor number");
             (arg == "--passphrase-fd" ? options.passphraseFd : options.newPassphraseFd) =
@@ -474,7 +409,7 @@ int main(int argc, char** argv) {
             if (!text)
                 return kUsageError;
             const bool memory = arg == "--kdf-memory-mib";
-            auto number = parseNumber(*text, 1, memory ? 8192 : 64);
+            auto number = cli::parseNumber(*text, 1, memory ? 8192 : 64);
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
@@ -506,13 +441,13 @@ int main(int argc, char** argv) {
                 options.fido.newAuthenticator = *spec;
         } else if (arg == "--pin-fd") {
             auto text = value("--pin-fd");
-            auto fd = text ? parseNumber(*text, 0, 1 << 20) : std::nullopt;
+            auto fd = text ? cli::parseNumber(*text, 0, 1 << 20) : std::nullopt;
             if (!fd)
                 return usageError("--pin-fd takes a file descriptor number");
             options.fido.pinFd = static_cast<int>(*fd);
         } else if (arg == "--wait-for-key") {
             auto text = value("--wait-for-key");
-            auto seconds = text ? parseNumber(*text, 0, 3600) : std::nullopt;
+            auto seconds = text ? cli::parseNumber(*text, 0, 3600) : std::nullopt;
             if (!seconds)
                 return usageError("--wait-for-key takes 0 to 3600 seconds");
             options.fido.waitSeconds = static_cast<int>(*seconds);
@@ -530,13 +465,13 @@ int main(int argc, char** argv) {
                                    : m.to) = *text;
         } else if (arg == "--password-fd") {
             auto text = value("--password-fd");
-            auto fd = text ? parseNumber(*text, 0, 1 << 20) : std::nullopt;
+            auto fd = text ? cli::parseNumber(*text, 0, 1 << 20) : std::nullopt;
             if (!fd)
                 return usageError("--password-fd takes a file descriptor number");
             options.messaging.passwordFd = static_cast<int>(*fd);
         } else if (arg == "--count" || arg == "--timeout") {
             auto text = value(arg.c_str());
-            auto number = text ? parseNumber(*text, 1, 1000000) : std::nullopt;
+            auto number = text ? cli::parseNumber(*text, 1, 1000000) : std::nullopt;
             if (!number)
                 return usageError(arg + " takes a number from 1 to 1000000");
             if (arg == "--count")

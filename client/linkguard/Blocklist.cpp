@@ -3,7 +3,6 @@
 #include "crypto/Signing.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace cloison::linkguard {
 namespace {
@@ -13,18 +12,6 @@ constexpr std::string_view kSignaturePrefix = "signature ";
 
 Error malformed(std::size_t line, const std::string& what) {
     return makeError(ErrorCode::Corrupted, "blocklist line " + std::to_string(line) + ": " + what);
-}
-
-// Decimal without sign or leading zero, at most `max`.
-bool parseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
-    if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0'))
-        return false;
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value > max)
-        return false;
-    out = value;
-    return true;
 }
 
 } // namespace
@@ -131,12 +118,13 @@ Result<Blocklist> parseSignedBlocklist(std::string_view document, ByteView orgPu
                 return malformed(lineNumber, "expected 'cloison-blocklist 1'");
         } else if (lineNumber == 2) {
             if (!line.starts_with("version ") ||
-                !parseDecimal(line.substr(8), INT64_MAX, list.version) || list.version == 0)
+                !parseCanonicalDecimal(line.substr(8), INT64_MAX, list.version) ||
+                list.version == 0)
                 return malformed(lineNumber, "expected 'version N' with N from 1");
         } else if (lineNumber == 3) {
             std::uint64_t issuedAt = 0;
             if (!line.starts_with("issued-at ") ||
-                !parseDecimal(line.substr(10), INT64_MAX, issuedAt))
+                !parseCanonicalDecimal(line.substr(10), INT64_MAX, issuedAt))
                 return malformed(lineNumber, "expected 'issued-at SECONDS'");
             list.issuedAt = static_cast<std::int64_t>(issuedAt);
         } else {

@@ -50,6 +50,24 @@ Result<void> putText(storage::SettingsRepository& settings, const std::string& k
     return settings.put(key, asBytes(text));
 }
 
+// A record of the admin vault, its signature checked again, read by `parse`.
+template <typename Parse>
+auto readRecord(storage::Vault& vault, const SigningKey& orgKey, const std::string& key,
+                std::string_view kind, const std::string& missing, Parse&& parse)
+    -> decltype(parse(std::declval<const SignedText&>())) {
+    storage::SettingsRepository settings(vault);
+    auto document = getText(settings, key, missing);
+    if (!document)
+        return document.error();
+    auto text = splitSignedText(document.value(), kind);
+    if (!text)
+        return text.error();
+    if (auto verified = text.value().verify(orgKey.publicKey(), "stored " + std::string(kind));
+        !verified)
+        return verified.error();
+    return parse(text.value());
+}
+
 } // namespace
 
 Result<std::unique_ptr<AdminVault>> AdminVault::create(const std::filesystem::path& dir,
@@ -127,23 +145,17 @@ Result<CompartmentDefinition> AdminVault::defineCompartment(CompartmentDefinitio
 }
 
 Result<CompartmentDefinition> AdminVault::compartment(const std::string& name) {
-    storage::SettingsRepository settings(m_vault);
-    auto document =
-        getText(settings, definitionKey(name), "no compartment named \"" + name + "\" is defined");
-    if (!document)
-        return document.error();
-    auto text = splitSignedText(document.value(), "compartment-definition");
-    if (!text)
-        return text.error();
-    if (auto verified = text.value().verify(m_orgKey.publicKey(), "stored definition"); !verified)
-        return verified.error();
-    FieldReader reader(text.value(), "stored definition");
-    auto definition = readDefinition(reader);
-    if (!definition)
-        return definition.error();
-    if (auto done = reader.finish(); !done)
-        return done.error();
-    return definition;
+    return readRecord(m_vault, m_orgKey, definitionKey(name), "compartment-definition",
+                      "no compartment named \"" + name + "\" is defined",
+                      [](const SignedText& text) -> Result<CompartmentDefinition> {
+                          FieldReader reader(text, "stored definition");
+                          auto definition = readDefinition(reader);
+                          if (!definition)
+                              return definition.error();
+                          if (auto done = reader.finish(); !done)
+                              return done.error();
+                          return definition;
+                      });
 }
 
 Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
@@ -188,31 +200,28 @@ Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
 }
 
 Result<Enrolment> AdminVault::enrolment(const std::string& inviteId) {
-    storage::SettingsRepository settings(m_vault);
-    auto document = getText(settings, enrolmentKey(inviteId),
-                            "no invite with this id was issued from this admin vault");
-    if (!document)
-        return document.error();
-    auto text = splitSignedText(document.value(), "enrolment");
-    if (!text)
-        return text.error();
-    if (auto verified = text.value().verify(m_orgKey.publicKey(), "stored enrolment"); !verified)
-        return verified.error();
-    const auto& f = text.value().fields;
-    constexpr std::array<std::string_view, 7> kFields = {
-        "invite-id", "compartment-id", "compartment", "account", "member", "member-key", "box-key"};
-    if (f.size() != kFields.size() ||
-        !std::equal(kFields.begin(), kFields.end(), f.begin(),
+    return readRecord(
+        m_vault, m_orgKey, enrolmentKey(inviteId), "enrolment",
+        "no invite with this id was issued from this admin vault",
+        [](const SignedText& text) -> Result<Enrolment> {
+            const auto& f = text.fields;
+            constexpr std::array<std::string_view, 7> kFields = {
+                "invite-id", "compartment-id", "compartment", "account",
+                "member",    "member-key",     "box-key"};
+            if (f.size() != kFields.size() ||
+                !std::equal(
+                    kFields.begin(), kFields.end(), f.begin(),
                     [](std::string_view key, const TextField& field) { return field.key == key; }))
-        return makeError(ErrorCode::Corrupted, "a stored enrolment is malformed");
-    auto memberKey = decodeKey(f[5].value, kSigningPublicKeyBytes);
-    auto boxKey = decodeKey(f[6].value, kBoxPublicKeyBytes);
-    if (!memberKey || !boxKey)
-        return makeError(ErrorCode::Corrupted, "a stored enrolment is malformed");
-    return Enrolment{std::string(f[0].value),  std::string(f[1].value),
-                     std::string(f[2].value),  std::string(f[3].value),
-                     std::string(f[4].value),  std::move(memberKey.value()),
-                     std::move(boxKey.value())};
+                return makeError(ErrorCode::Corrupted, "a stored enrolment is malformed");
+            auto memberKey = decodeKey(f[5].value, kSigningPublicKeyBytes);
+            auto boxKey = decodeKey(f[6].value, kBoxPublicKeyBytes);
+            if (!memberKey || !boxKey)
+                return makeError(ErrorCode::Corrupted, "a stored enrolment is malformed");
+            return Enrolment{std::string(f[0].value),  std::string(f[1].value),
+                             std::string(f[2].value),  std::string(f[3].value),
+                             std::string(f[4].value),  std::move(memberKey.value()),
+                             std::move(boxKey.value())};
+        });
 }
 
 Result<DeviceRoster> AdminVault::currentRoster(const CompartmentDefinition& definition) {

@@ -71,7 +71,7 @@ Result<std::uint64_t> readNumber(FieldReader& reader, std::string_view key, std:
     if (!text)
         return text.error();
     std::uint64_t value = 0;
-    if (!parseDecimal(text.value(), max, value))
+    if (!parseCanonicalDecimal(text.value(), max, value))
         return reader.malformed("field '" + std::string(key) + "' is not a number in range");
     return value;
 }
@@ -137,7 +137,8 @@ Result<RosterDevice> readDevice(FieldReader& reader, std::string_view key) {
     const std::size_t second = first == std::string_view::npos ? first : value.find(' ', first + 1);
     std::uint64_t id = 0;
     if (second == std::string_view::npos || !isBareJid(value.substr(0, first)) ||
-        !parseDecimal(value.substr(first + 1, second - first - 1), 0x7fffffff, id) || id == 0)
+        !parseCanonicalDecimal(value.substr(first + 1, second - first - 1), 0x7fffffff, id) ||
+        id == 0)
         return reader.malformed("a device must be 'JID ID IDENTITY'");
     auto identity = decodeKey(value.substr(second + 1), kOmemoIdentityKeyBytes);
     if (!identity)

@@ -130,13 +130,13 @@ Result<ImportResult> importInvite(Profile& profile, std::string_view file,
                          "this invite is signed by organisation key " + fingerprint +
                              ", not by the one this profile pinned (" +
                              keyFingerprint(*pinned.value()) + "): refused");
-    if (pinNow) {
-        if (options.orgFingerprint) {
-            if (!fingerprintMatches(*options.orgFingerprint, in.orgKey))
-                return makeError(ErrorCode::PolicyRefused,
-                                 "the invite's organisation key has fingerprint " + fingerprint +
-                                     ", not the one given with --org-fingerprint: refused");
-        } else if (!options.confirm || !options.confirm(fingerprint)) {
+    // A fingerprint given is always checked, pinned key or not: it is what the person expects.
+    if (options.orgFingerprint && !fingerprintMatches(*options.orgFingerprint, in.orgKey))
+        return makeError(ErrorCode::PolicyRefused,
+                         "the invite's organisation key has fingerprint " + fingerprint +
+                             ", not the one given with --org-fingerprint: refused");
+    if (pinNow && !options.orgFingerprint) {
+        if (!options.confirm || !options.confirm(fingerprint)) {
             return makeError(ErrorCode::PolicyRefused,
                              "the organisation key's fingerprint was not confirmed (compare it "
                              "with your admin's, or pass --org-fingerprint): nothing imported");
@@ -214,21 +214,17 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
                          "this roster is version " + std::to_string(roster.value().version) +
                              ", not newer than the version " + std::to_string(held) +
                              " held (a replay or rollback): refused");
-    if (auto stored = settings.atomically([&]() -> Result<void> {
-            if (auto put = settings.put(kRosterKey, asBytes(document)); !put)
-                return put;
-            if (auto put = settings.put(kRosterVersionKey,
-                                        asBytes(std::to_string(roster.value().version)));
-                !put)
-                return put;
-            // What strict trust reads: exactly this roster's certified devices.
-            std::vector<storage::CertifiedDevice> certified;
-            for (const RosterDevice& device : roster.value().devices)
-                certified.push_back({device.account, device.deviceId, device.identityKey});
-            return storage::CertifiedDeviceRepository(*vault.value())
-                .replaceAll(roster.value().version, certified);
-        });
-        !stored)
+    // The certified devices first: they are what strict trust enforces. Should storing the
+    // document fail afterwards, applying the same roster again repairs it (the table accepts
+    // its own version again); the other order could leave a newer document than the table.
+    std::vector<storage::CertifiedDevice> certified;
+    for (const RosterDevice& device : roster.value().devices)
+        certified.push_back({device.account, device.deviceId, device.identityKey});
+    if (auto replaced = storage::CertifiedDeviceRepository(*vault.value())
+                            .replaceAll(roster.value().version, certified);
+        !replaced)
+        return replaced.error();
+    if (auto stored = settings.put(kRosterKey, asBytes(document)); !stored)
         return stored.error();
 
     auto list = profile.compartments();
@@ -241,24 +237,20 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     auto log = audit::KeyEventLog::open(*vault.value(), localId);
     if (!log)
         return log.error();
+    // Each device that enters a list is a key event: certified, or revoked.
     const std::vector<RosterDevice> none;
-    const auto& before = previous.value() ? previous.value()->devices : none;
-    const auto& revokedBefore = previous.value() ? previous.value()->revoked : none;
     const std::string version = "roster-version=" + std::to_string(roster.value().version);
-    for (const RosterDevice& device : roster.value().devices) {
-        if (std::find(before.begin(), before.end(), device) == before.end()) {
-            if (auto recorded =
-                    log.value().record(audit::event::kDeviceCertified, deviceName(device),
-                                       omemo::omemoFingerprint(device.identityKey), version);
-                !recorded)
-                return recorded.error();
-        }
-    }
-    for (const RosterDevice& device : roster.value().revoked) {
-        if (std::find(revokedBefore.begin(), revokedBefore.end(), device) == revokedBefore.end()) {
-            if (auto recorded =
-                    log.value().record(audit::event::kDeviceRevoked, deviceName(device),
-                                       omemo::omemoFingerprint(device.identityKey), version);
+    const std::pair<const std::vector<RosterDevice>*, const std::vector<RosterDevice>*> lists[] = {
+        {&roster.value().devices, previous.value() ? &previous.value()->devices : &none},
+        {&roster.value().revoked, previous.value() ? &previous.value()->revoked : &none}};
+    for (const auto& [now, before] : lists) {
+        const char* type = now == &roster.value().devices ? audit::event::kDeviceCertified
+                                                          : audit::event::kDeviceRevoked;
+        for (const RosterDevice& device : *now) {
+            if (std::find(before->begin(), before->end(), device) != before->end())
+                continue;
+            if (auto recorded = log.value().record(
+                    type, deviceName(device), omemo::omemoFingerprint(device.identityKey), version);
                 !recorded)
                 return recorded.error();
         }

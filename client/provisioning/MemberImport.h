@@ -3,8 +3,8 @@
 //
 // Profile vault settings:    provisioning.org-key            the pinned org key (32 bytes)
 // Compartment vault settings: provisioning.org-key, provisioning.compartment-id,
-//   provisioning.invite-id, provisioning.roster (the current signed roster document),
-//   provisioning.roster.version (decimal), policy.retention-days, policy.colour,
+//   provisioning.invite-id, provisioning.roster (the current signed roster document, whose
+//   devices are also the vault's CertifiedDeviceRepository), policy.retention-days, policy.colour,
 //   policy.label, policy.sealed ("yes"/"no"); trusted domains in the link guard's key; the
 //   account in the AccountStore's keys.
 #pragma once
@@ -22,7 +22,6 @@ constexpr const char* kPinnedOrgKey = "provisioning.org-key";
 constexpr const char* kCompartmentIdKey = "provisioning.compartment-id";
 constexpr const char* kInviteIdKey = "provisioning.invite-id";
 constexpr const char* kRosterKey = "provisioning.roster";
-constexpr const char* kRosterVersionKey = "provisioning.roster.version";
 
 // The enrolment request of this profile (its keys are created on first use).
 [[nodiscard]] Result<std::string> enrollRequest(Profile& profile, const std::string& name);
@@ -52,7 +51,8 @@ struct ImportResult {
                                                 const ImportOptions& options);
 
 // Verifies a roster for a provisioned compartment with its pinned org key, its compartment id,
-// and a version strictly above the one held; then stores it and logs the certified and
+// and a version strictly above the one held; then makes its devices the compartment's
+// certified devices (what strict trust enforces), stores it, and logs the certified and
 // revoked devices that changed. Corrupted: bad signature, another compartment, or a version
 // not newer (replay/rollback). Nothing is changed on refusal.
 [[nodiscard]] Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartment,

@@ -15,8 +15,8 @@ Result<std::optional<std::uint32_t>> retentionDays(storage::Vault& vault) {
         return std::optional<std::uint32_t>{};
     const Bytes& raw = *stored.value();
     std::uint64_t days = 0;
-    if (!parseDecimal(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()),
-                      36500, days))
+    if (!parseCanonicalDecimal(
+            std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()), 36500, days))
         return makeError(ErrorCode::Corrupted, "the compartment's retention policy is damaged");
     if (days == 0)
         return std::optional<std::uint32_t>{};

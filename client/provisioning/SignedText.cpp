@@ -2,10 +2,6 @@
 
 #include "crypto/Signing.h"
 
-#include <charconv>
-#include <fstream>
-#include <iterator>
-
 namespace cloison::provisioning {
 namespace {
 
@@ -147,17 +143,6 @@ Error FieldReader::malformed(const std::string& detail) const {
     return makeError(ErrorCode::Corrupted, m_what + ": " + detail);
 }
 
-bool parseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
-    if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0'))
-        return false;
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value > max)
-        return false;
-    out = value;
-    return true;
-}
-
 Result<Bytes> decodeKey(std::string_view base64, std::size_t size) {
     auto decoded = base64.size() <= 2 * size + 8 ? fromBase64(base64) : Result<Bytes>(Bytes{});
     if (!decoded || decoded.value().size() != size || toBase64(decoded.value()) != base64)
@@ -174,24 +159,6 @@ bool isRandomId(std::string_view text) {
             return false;
     }
     return true;
-}
-
-Result<std::string> readSmallFile(const std::string& path, std::size_t maxBytes) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return makeError(ErrorCode::NotFound, "cannot read " + path);
-    std::string data;
-    char buffer[4096];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        data.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (data.size() > maxBytes)
-            return makeError(ErrorCode::InvalidArgument, path + " is larger than " +
-                                                             std::to_string(maxBytes) +
-                                                             " bytes: refused unread");
-    }
-    if (in.bad())
-        return makeError(ErrorCode::Io, "cannot read " + path);
-    return data;
 }
 
 } // namespace cloison::provisioning

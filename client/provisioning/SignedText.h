@@ -86,13 +86,8 @@ private:
 };
 
 // Field value helpers shared by the documents.
-[[nodiscard]] bool parseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out);
 // Exactly `size` bytes of base64.
 [[nodiscard]] Result<Bytes> decodeKey(std::string_view base64, std::size_t size);
 // 32 lowercase hex characters (randomId()).
 [[nodiscard]] bool isRandomId(std::string_view text);
-// Reads a whole file of at most `maxBytes`: InvalidArgument when larger, Io when unreadable.
-[[nodiscard]] Result<std::string> readSmallFile(const std::string& path,
-                                                std::size_t maxBytes = kMaxDocumentBytes);
-
 } // namespace cloison::provisioning

@@ -2,15 +2,9 @@
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/Terminal.h"
 
 #include <catch2/catch.hpp>
-
-#include <poll.h>
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 
 using namespace cloison;
 using test::ProcessOptions;
@@ -132,39 +126,10 @@ TEST_CASE("cloison-cli: the passphrase is read from the terminal with echo off")
     test::TempDir dir;
     initProfile(dir);
     REQUIRE(cli(dir, {"compartment", "add", "finance"}).exitCode == 0);
-    int master = -1;
-    const std::string profile = (dir / "p").string();
-    const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        ::unsetenv("CLOISON_PASSPHRASE");
-        ::execl(CLOISON_CLI, CLOISON_CLI, "--profile", profile.c_str(), "compartments", nullptr);
-        ::_exit(127);
-    }
-    std::string screen;
-    bool answered = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-        pollfd p{master, POLLIN, 0};
-        if (::poll(&p, 1, 500) <= 0)
-            continue;
-        char buffer[512];
-        const ssize_t n = ::read(master, buffer, sizeof buffer);
-        if (n <= 0)
-            break;
-        screen.append(buffer, static_cast<std::size_t>(n));
-        if (!answered && screen.find("Passphrase: ") != std::string::npos) {
-            const std::string line = std::string(kSecret) + "\n";
-            REQUIRE(::write(master, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
-            answered = true;
-        }
-    }
-    ::close(master);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(answered);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-    CHECK_THAT(screen, Catch::Contains("finance"));
-    CHECK(screen.find(kSecret) == std::string::npos); // not echoed
+    auto run = test::runOnTerminal({CLOISON_CLI, "--profile", (dir / "p").string(), "compartments"},
+                                   {{"Passphrase: ", kSecret}}, {"CLOISON_PASSPHRASE"});
+    CHECK(run.answered == 1);
+    CHECK(run.exitCode == 0);
+    CHECK_THAT(run.screen, Catch::Contains("finance"));
+    CHECK(run.screen.find(kSecret) == std::string::npos); // not echoed
 }

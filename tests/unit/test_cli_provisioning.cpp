@@ -3,6 +3,7 @@
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/Terminal.h"
 
 #include <catch2/catch.hpp>
 
@@ -71,12 +72,51 @@ std::string invite(const test::TempDir& dir, const std::string& who, const std::
 
 } // namespace
 
+TEST_CASE("cloison-cli import: the person confirms the org key's fingerprint on the terminal") {
+    test::TempDir dir;
+    setUp(dir, {"alice"});
+    const std::string fingerprint = fingerprintOf(dir);
+    const std::string file = invite(dir, "alice", "u1@localhost");
+    const std::vector<std::string> args = {
+        CLOISON_CLI, "--profile", (dir / "alice").string(), "import",
+        file,        "-o",        (dir / "cert").string()};
+    const std::vector<std::string> unset = {"CLOISON_PASSPHRASE"};
+    auto declined =
+        test::runOnTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "no"}}, unset);
+    CHECK(declined.answered == 2);
+    CHECK(declined.exitCode == 13);
+    CHECK_THAT(declined.screen, Catch::Contains(fingerprint));
+    CHECK(member(dir, "alice", {"compartments"}).out.empty());
+
+    auto confirmed =
+        test::runOnTerminal(args, {{"Passphrase: ", "alice passphrase"}, {"same: ", "yes"}}, unset);
+    CHECK(confirmed.exitCode == 0);
+    CHECK_THAT(confirmed.screen, Catch::Contains("imported compartment finance"));
+    CHECK(member(dir, "alice", {"compartments"}).out == "finance\n");
+    CHECK(std::filesystem::exists(dir / "cert"));
+}
+
 TEST_CASE("cloison-admin and cloison-cli: enrol, invite, import, certify, apply the roster") {
     test::TempDir dir;
     setUp(dir, {"alice"});
     const std::string fingerprint = fingerprintOf(dir);
     const std::string file = invite(dir, "alice", "u1@localhost");
     CHECK(test::readFile(file).size() > 100);
+    // Both sides print the member's key fingerprint, for the admin to compare with the person.
+    auto again = member(dir, "alice", {"enroll-request", "--name", "alice"});
+    REQUIRE(again.exitCode == 0);
+    const auto at = again.err.find("fingerprint ");
+    REQUIRE(at != std::string::npos);
+    const std::string memberFingerprint = again.err.substr(at + 12, 79);
+    ProcessOptions withPassword;
+    withPassword.fd3Input = "another-password\n";
+    auto second =
+        admin(dir,
+              {"invite", "--compartment", "finance", "--request", (dir / "alice.req").string(),
+               "--account", "u5@localhost", "--password-fd", "3", "-o", (dir / "second").string()},
+              withPassword);
+    CHECK(second.exitCode == 0);
+    CHECK_THAT(second.err, Catch::Contains(memberFingerprint));
 
     const std::string cert = (dir / "alice.cert").string();
     auto imported =

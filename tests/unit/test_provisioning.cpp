@@ -8,6 +8,7 @@
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/Hash.h"
+#include "storage/CertifiedDeviceRepository.h"
 #include "storage/MessageRepository.h"
 #include "storage/Schemas.h"
 #include "storage/SettingsRepository.h"
@@ -161,6 +162,13 @@ TEST_CASE("provisioning round trip: enrolment, invite, import, certification, ro
     REQUIRE(held);
     REQUIRE(held.value());
     CHECK(held.value()->version == 2);
+    // Strict trust reads the same devices.
+    storage::CertifiedDeviceRepository certified(vault);
+    CHECK(certified.version().value() == std::optional<std::uint64_t>(2));
+    CHECK(
+        certified
+            .isCertified("u1@localhost", engine.value()->deviceId(), engine.value()->identityKey())
+            .value());
 
     // The member's keys stay the same from one enrolment request to the next.
     CHECK(requestOf(*member, "Alice") == requestOf(*member, "Alice"));
@@ -350,6 +358,9 @@ TEST_CASE("rosters: older or equal versions, other compartments and other keys a
         CHECK_FALSE(applyRoster(*member, "finance", good.substr(0, size)));
     CHECK(storage::SettingsRepository(vault).get(kRosterKey).value() == before);
     CHECK(currentRoster(vault).value()->version == 3);
+    storage::CertifiedDeviceRepository certified(vault);
+    CHECK(certified.version().value() == std::optional<std::uint64_t>(3));
+    CHECK(certified.list().value().empty()); // v3 revoked the one device v2 certified
 }
 
 TEST_CASE("the admin checks a certification request against its invite") {

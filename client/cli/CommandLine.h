@@ -1,0 +1,19 @@
+// What the command-line tools (cloison-cli, cloison-admin) share: number arguments, default
+// directories and the exit code of each kind of error, so that scripts see one convention.
+#pragma once
+
+#include "crypto/Result.h"
+
+#include <optional>
+#include <string>
+
+namespace cloison::cli {
+
+// A decimal argument in [min, max], or nothing.
+std::optional<long> parseNumber(const std::string& text, long min, long max);
+// $VARIABLE, else $XDG_DATA_HOME/cloison/LEAF, else ~/.local/share/cloison/LEAF.
+std::string defaultDataDir(const char* variable, const char* leaf);
+// The exit code documented for an error of this kind (1 when none is specific).
+int exitCodeFor(ErrorCode code);
+
+} // namespace cloison::cli
