@@ -249,7 +249,7 @@ int runCreate(Options options) {
                           "JID, --out-dir DIR and one of --room JID and --rooms-domain DOMAIN");
     std::vector<std::string> requests;
     for (const std::string& file : requestFiles) {
-        auto request = provisioning::readSmallFile(file, 16 * 1024);
+        auto request = readFileLimited(file, 16 * 1024);
         if (!request)
             return exitFor(request.error());
         if (auto parsed = provisioning::parseEnrollRequest(request.value()); !parsed)
@@ -466,7 +466,7 @@ int main(int argc, char** argv) {
         } else if (arg == "--trusted-domains") {
             options.definition.trustedDomains = splitCommas(*text);
         } else if (arg == "--server-admin-password-fd") {
-            auto fd = parseNumber(*text, 0, 1 << 20);
+            auto fd = cli::parseNumber(*text, 0, 1 << 20);
             if (!fd)
                 return usageError(arg + " takes a file descriptor number");
             options.serverAdminPasswordFd = static_cast<int>(*fd);
