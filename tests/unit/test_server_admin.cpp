@@ -1,13 +1,12 @@
 // The organisation's admin against a real Prosody on loopback (issue 5): accounts through
 // XEP-0133, the compartment's room, and the device roster published for members to fetch.
 #include "client/xmpp/ServerAdmin.h"
+#include "tests/support/Files.h"
 #include "tests/support/ProsodyServer.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 using namespace cloison;
 using namespace cloison::test;
@@ -36,13 +35,6 @@ Result<std::unique_ptr<xmpp::ServerAdmin>> login(const ProsodyServer& server,
 
 bool hasFeature(const std::vector<std::string>& features, const std::string& feature) {
     return std::find(features.begin(), features.end(), feature) != features.end();
-}
-
-std::string readFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 } // namespace
@@ -105,7 +97,8 @@ TEST_CASE("the admin creates pseudonymous accounts that log in, and the compartm
     CHECK_FALSE(removed.value()->enterRoom(room));
 
     // No password reached the server's log (Prosody logs at debug level here).
-    const std::string log = readFile(server->logFile());
+    const Bytes logBytes = readFile(server->logFile());
+    const std::string log(logBytes.begin(), logBytes.end());
     for (const auto& member : members)
         CHECK(log.find(std::string(member.password.view().begin(), member.password.view().end())) ==
               std::string::npos);
