@@ -191,18 +191,35 @@ Result<void> Vault::migrate(const Schema& schema) {
 }
 
 Result<void> Vault::begin() {
-    return m_db->exec("BEGIN IMMEDIATE");
+    auto begun = m_db->exec(m_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
+    if (begun)
+        ++m_depth;
+    return begun;
 }
 
 Result<void> Vault::commit() {
+    if (m_depth > 1) {
+        --m_depth;
+        return m_db->exec("RELEASE nested"); // the innermost savepoint of that name
+    }
     auto committed = m_db->exec("COMMIT");
-    if (!committed)
+    if (!committed) {
         rollback();
+        return committed;
+    }
+    m_depth = 0;
     return committed;
 }
 
 void Vault::rollback() {
+    if (m_depth > 1) {
+        (void)m_db->exec("ROLLBACK TO nested");
+        (void)m_db->exec("RELEASE nested");
+        --m_depth;
+        return;
+    }
     (void)m_db->exec("ROLLBACK");
+    m_depth = 0;
 }
 
 Result<void> Vault::checkpoint() {

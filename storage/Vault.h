@@ -40,6 +40,8 @@ public:
     int schemaVersion() const { return m_schemaVersion; }
 
     // Runs `body` in one write transaction: committed if it succeeds, rolled back otherwise.
+    // Inside another transaction it is a savepoint: its failure undoes only its own writes,
+    // and nothing is durable before the outermost one commits (so callers can group work).
     template <typename Body> Result<void> transaction(Body&& body) {
         if (auto begun = begin(); !begun)
             return begun;
@@ -66,6 +68,7 @@ private:
     std::filesystem::path m_path;
     std::unique_ptr<Database> m_db;
     int m_schemaVersion = 0;
+    int m_depth = 0; // transactions open: 1 is BEGIN, more are savepoints
 };
 
 // Overwrites a vault file and its WAL/SHM companions with random bytes, flushes, and unlinks

@@ -218,6 +218,39 @@ TEST_CASE("a failed transaction leaves nothing behind") {
     CHECK(messages.count().value() == 0);
 }
 
+TEST_CASE("a transaction inside another is a savepoint: it fails alone, commits with the outer") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "v.db", SecretBytes::random(32), compartmentSchema());
+    REQUIRE(vault);
+    Vault& v = *vault.value();
+    MessageRepository messages(v);
+    auto add = [&](const char* body) -> Result<void> {
+        if (auto added = messages.append({"a", "b", 1, body}); !added)
+            return added.error();
+        return {};
+    };
+    auto outcome = v.transaction([&]() -> Result<void> {
+        REQUIRE(add("outer"));
+        CHECK(v.transaction([&] { return add("inner kept"); }));
+        CHECK_FALSE(v.transaction([&]() -> Result<void> {
+            REQUIRE(add("inner undone"));
+            return makeError(ErrorCode::Internal, "simulated failure inside");
+        }));
+        return add("outer again");
+    });
+    REQUIRE(outcome);
+    CHECK(messages.count().value() == 3);
+    // A failing outer transaction takes its committed-looking inner ones with it.
+    CHECK_FALSE(v.transaction([&]() -> Result<void> {
+        CHECK(v.transaction([&] { return add("inner of a failed outer"); }));
+        return makeError(ErrorCode::Internal, "simulated failure outside");
+    }));
+    CHECK(messages.count().value() == 3);
+    // And the vault is back to plain transactions afterwards.
+    CHECK(v.transaction([&] { return add("after"); }));
+    CHECK(messages.count().value() == 4);
+}
+
 TEST_CASE("the profile repository keeps names unique") {
     test::TempDir dir;
     auto vault = Vault::create(dir / "p.db", SecretBytes::random(32), profileSchema());
