@@ -164,6 +164,10 @@ struct CompartmentService::Worker {
             case omemo::EventType::MessageSent:
                 sentMessage = true;
                 break;
+            case omemo::EventType::Announced:
+                // Peers can find this device now; the outbox went out in onOnline already.
+                emit(ServiceEvent{ServiceEvent::Type::Ready});
+                break;
             case omemo::EventType::CatchUpFinished: {
                 ServiceEvent out{ServiceEvent::Type::CaughtUp};
                 out.conversation = event.peer;
@@ -279,7 +283,6 @@ struct CompartmentService::Worker {
         }
         if (resent)
             requestAck();
-        emit(ServiceEvent{ServiceEvent::Type::Ready});
     }
 
     void onStanza(std::string_view stanza) {
