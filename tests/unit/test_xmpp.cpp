@@ -543,8 +543,8 @@ TEST_CASE("the receiving client killed with SIGKILL at random points loses and r
         missing += n == 0;
         repeated += n > 1;
     }
-    for (const auto& [text, n] : copies)
-        unexpected += std::find(sent.begin(), sent.end(), text) == sent.end();
+    for (const auto& copy : copies)
+        unexpected += std::find(sent.begin(), sent.end(), copy.first) == sent.end();
     // The listener's diagnostics, not the messages it printed.
     std::string diagnostics;
     std::istringstream lines(readFile(output));
