@@ -41,6 +41,7 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
         case EventType::MessageSent:
         case EventType::Duplicate:
         case EventType::CatchUpFinished:
+        case EventType::Announced:
             continue;
         }
         if (!recorded)

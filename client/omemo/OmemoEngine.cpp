@@ -271,8 +271,16 @@ Result<void> OmemoEngine::publishBundle(Output& out) {
     return {};
 }
 
+bool OmemoEngine::announcing(const PendingIq& pending) const {
+    return pending.kind == IqKind::OwnDeviceList || pending.kind == IqKind::OwnBundle ||
+           (pending.kind == IqKind::Publish && pending.jid == m_jid);
+}
+
 Output OmemoEngine::start() {
     Output out;
+    // Announcements of an earlier connection will never be answered: this one starts afresh.
+    std::erase_if(m_pendingIqs, [&](const auto& p) { return announcing(p.second); });
+    m_announcing = true;
     sendIq(out, deviceListFetch(m_jid, nextId()), {IqKind::OwnDeviceList, m_jid, 0, {}});
     return out;
 }
@@ -430,6 +438,11 @@ Result<Output> OmemoEngine::handleIq(const xml::Element& iq) {
                                   "publishing failed: " + errorCondition(iq)});
         }
         break;
+    }
+    if (m_announcing && std::none_of(m_pendingIqs.begin(), m_pendingIqs.end(),
+                                     [&](const auto& p) { return announcing(p.second); })) {
+        m_announcing = false;
+        out.events.push_back({EventType::Announced, m_jid, m_deviceId, {}, {}});
     }
     return out;
 }

@@ -36,6 +36,9 @@ enum class EventType {
     // A history catch-up (catchUp) of the archive `peer` ended: count messages stored; reason
     // empty when complete, else why it stopped.
     CatchUpFinished,
+    // After start(): the server has answered every publish of our device list and bundle
+    // (PublishFailed says when one failed), so peers can now find this device.
+    Announced,
 };
 
 struct Event {
@@ -92,7 +95,8 @@ public:
         return omemo::verificationUri(m_jid, m_deviceId, m_identityKey);
     }
 
-    // After connecting: fetches our device list, then announces this device and its bundle.
+    // After connecting: fetches our device list, then announces this device and its bundle;
+    // Announced follows once the server has answered.
     Output start();
     // A stanza from the server. Malformed XML is an error; an OMEMO message that fails to
     // decrypt is a MessageRejected event (it says nothing about our own state).
@@ -164,6 +168,7 @@ private:
     std::string nextId();
     std::string sendIq(Output& out, const xml::Element& iq, PendingIq pending);
     void publishOwn(Output& out, std::vector<std::uint32_t> devices);
+    bool announcing(const PendingIq& pending) const; // one of start()'s requests
     Result<void> publishBundle(Output& out);
 
     Result<Output> handleIq(const xml::Element& iq);
@@ -214,6 +219,7 @@ private:
     std::map<std::string, ArchiveQuery> m_archiveQueries; // by queryid
     std::map<std::string, Room> m_rooms;                  // by room bare JID
     std::uint64_t m_counter = 0;
+    bool m_announcing = false; // start() called, its publishes not all answered yet
 };
 
 } // namespace cloison::omemo

@@ -25,6 +25,12 @@ std::int64_t nowMs() {
         .count();
 }
 
+// The id of a stanza the engine made (so well-formed); empty when it has none.
+std::string idOf(const std::string& stanza) {
+    auto parsed = xml::parse(stanza);
+    return parsed ? std::string(parsed.value().attribute("id").value_or("")) : std::string();
+}
+
 std::string domainOf(const std::string& jid) {
     const auto at = jid.find('@');
     return at == std::string::npos ? jid : jid.substr(at + 1);
@@ -120,15 +126,12 @@ struct CompartmentService::Worker {
                 fail(logged.error());
         }
         for (const std::string& stanza : output.stanzas) {
-            if (stanza.starts_with("<message")) {
-                auto parsed = xml::parse(stanza);
-                if (parsed) {
-                    const std::string id(parsed.value().attribute("id").value_or(""));
-                    if (awaitingStanza.erase(id)) {
-                        if (auto stored = outbox.setStanza(id, stanza); !stored)
-                            fail(stored.error());
-                        unacknowledged.push_back(id);
-                    }
+            if (!awaitingStanza.empty() && stanza.starts_with("<message")) {
+                const std::string id = idOf(stanza);
+                if (awaitingStanza.erase(id)) {
+                    if (auto stored = outbox.setStanza(id, stanza); !stored)
+                        fail(stored.error());
+                    unacknowledged.push_back(id);
                 }
             }
             transmit(stanza);
@@ -165,6 +168,10 @@ struct CompartmentService::Worker {
             }
             case omemo::EventType::MessageSent:
                 sentMessage = true;
+                break;
+            case omemo::EventType::Announced:
+                // Peers can find this device now; the outbox went out in onOnline already.
+                emit(ServiceEvent{ServiceEvent::Type::Ready});
                 break;
             case omemo::EventType::CatchUpFinished: {
                 ServiceEvent out{ServiceEvent::Type::CaughtUp};
@@ -211,27 +218,6 @@ struct CompartmentService::Worker {
         }
         covered.clear();
         requestAck();
-    }
-
-    void sendNew(const Command& command) {
-        const std::string& stanzaId = command.stanzaId;
-        storage::OutboxEntry entry{0,
-                                   stanzaId,
-                                   omemo::bareJid(command.to),
-                                   command.isRoom,
-                                   command.text,
-                                   std::nullopt,
-                                   nowMs()};
-        if (auto added = outbox.add(entry); !added) {
-            ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
-            event.stanzaId = stanzaId;
-            event.error = added.error();
-            emit(std::move(event));
-            return;
-        }
-        awaitingStanza.insert(stanzaId);
-        if (connection->online())
-            encrypt(entry);
     }
 
     void encrypt(const storage::OutboxEntry& entry) {
@@ -307,7 +293,6 @@ struct CompartmentService::Worker {
         }
         if (resent)
             requestAck();
-        emit(ServiceEvent{ServiceEvent::Type::Ready});
     }
 
     void onStanza(std::string_view stanza) {
@@ -417,14 +402,87 @@ struct CompartmentService::Worker {
             connection->runOnce(10);
     }
 
+    // New messages, as many as are queued: each is added to the outbox, encrypted and its
+    // stanza recorded, all in one vault transaction (a burst costs one commit, not three per
+    // message). Nothing is sent before that commit: stanzas are handed to the connection after
+    // it, and libstrophe writes only on the next runOnce() anyway.
     void drainCommands() {
         std::deque<Command> todo;
         {
             std::lock_guard lock(mutex);
             todo.swap(commands);
         }
-        for (const Command& command : todo)
-            sendNew(command);
+        if (todo.empty())
+            return;
+        struct Prepared {
+            const Command* command;
+            std::optional<omemo::Output> output; // none: offline, encrypted once connected
+            std::optional<Error> refused;        // nothing of it was kept
+            bool stanzaMade = false;
+        };
+        std::vector<Prepared> prepared;
+        prepared.reserve(todo.size());
+        auto done = vault.transaction([&]() -> Result<void> {
+            for (const Command& command : todo) {
+                Prepared one{&command, std::nullopt, std::nullopt};
+                // A savepoint each: a message the engine refuses leaves no trace, the others
+                // stay in the burst.
+                auto kept = vault.transaction(
+                    [&]() -> Result<void> { return prepare(command, one.output, one.stanzaMade); });
+                if (!kept)
+                    one.refused = kept.error();
+                prepared.push_back(std::move(one));
+            }
+            return {};
+        });
+        for (Prepared& one : prepared) {
+            const Command& command = *one.command;
+            if (!done || one.refused) {
+                ServiceEvent event{ServiceEvent::Type::MessageUndeliverable};
+                event.conversation = omemo::bareJid(command.to);
+                event.stanzaId = command.stanzaId;
+                event.error = done ? *one.refused : done.error();
+                emit(std::move(event));
+                continue;
+            }
+            if (one.stanzaMade)
+                unacknowledged.push_back(command.stanzaId);
+            else
+                awaitingStanza.insert(command.stanzaId);
+            if (one.output)
+                handleOutput(std::move(*one.output));
+        }
+    }
+
+    // Inside drainCommands' transaction: the outbox entry, and when online its encryption and
+    // stanza. stanzaMade: the stanza is stored (else the engine waits for a peer's keys).
+    Result<void> prepare(const Command& command, std::optional<omemo::Output>& output,
+                         bool& stanzaMade) {
+        storage::OutboxEntry entry{0,
+                                   command.stanzaId,
+                                   omemo::bareJid(command.to),
+                                   command.isRoom,
+                                   command.text,
+                                   std::nullopt,
+                                   nowMs()};
+        if (auto added = outbox.add(entry); !added)
+            return added.error();
+        if (!connection->online())
+            return {};
+        auto encrypted =
+            entry.isRoom ? engine->sendRoomMessage(entry.conversation, entry.body, entry.stanzaId)
+                         : engine->sendMessage(entry.conversation, entry.body, entry.stanzaId);
+        if (!encrypted)
+            return encrypted.error();
+        for (const std::string& stanza : encrypted.value().stanzas) {
+            if (stanza.starts_with("<message") && idOf(stanza) == entry.stanzaId) {
+                if (auto stored = outbox.setStanza(entry.stanzaId, stanza); !stored)
+                    return stored;
+                stanzaMade = true;
+            }
+        }
+        output = std::move(encrypted).value();
+        return {};
     }
 
     void keepAlive() {

@@ -256,7 +256,7 @@ void XmppConnection::runOnce(int timeoutMs) {
     t_running = this;
     // Writes queued by the previous round, timers, and whatever TLS already holds decrypted.
     m_handledInLastRun = 0;
-    xmpp_run_once(m_native->ctx, 0);
+    drain();
     if (m_handledInLastRun == 0) {
         pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {-1, 0, 0}};
         nfds_t count = 1;
@@ -274,9 +274,23 @@ void XmppConnection::runOnce(int timeoutMs) {
             std::uint64_t drained = 0;
             [[maybe_unused]] auto n = read(m_wakeFd, &drained, sizeof drained);
         }
-        xmpp_run_once(m_native->ctx, 0);
+        drain();
     }
     t_running = nullptr;
+}
+
+void XmppConnection::drain() {
+    // libstrophe reads at most 4 KiB per round, and what OpenSSL has already decrypted (a TLS
+    // record is up to 16 KiB) is invisible to poll(): a stanza split across rounds would wait
+    // for the next packet or the poll timeout. So rounds go on without blocking while they
+    // handle stanzas, and for a whole record's worth after the last one did.
+    constexpr int kRoundsPerRecord = 4;
+    constexpr int kMaxStanzas = 256; // then commands and timers get their turn
+    for (int quiet = 0; quiet < kRoundsPerRecord && m_handledInLastRun < kMaxStanzas;) {
+        const int before = m_handledInLastRun;
+        xmpp_run_once(m_native->ctx, 0);
+        quiet = m_handledInLastRun > before ? 0 : quiet + 1;
+    }
 }
 
 void XmppConnection::wake() {

@@ -63,6 +63,7 @@ private:
 
     void onConnectEvent(int event, int error, bool streamError);
     bool serverKeyAcceptable(const char* pem);
+    void drain(); // libstrophe rounds without blocking while there is something to read
 
     AccountSettings m_settings;
     SecretBytes m_password;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,21 @@ void writeAll(int fd, const std::string& data) {
             break;
         done += static_cast<std::size_t>(n);
     }
+}
+
+// In the forked child: the environment as asked, then the program. Never returns.
+[[noreturn]] void execChild(const std::vector<std::string>& argv, const ProcessOptions& options) {
+    ::setsid(); // no controlling terminal: the program cannot prompt on ours
+    for (const auto& name : options.unsetEnvironment)
+        ::unsetenv(name.c_str());
+    for (const auto& [name, value] : options.environment)
+        ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
 }
 
 } // namespace
@@ -47,17 +63,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
         ::dup2(err[1], 2);
         if (options.fd3Input)
             ::dup2(extra[0], 3);
-        ::setsid(); // no controlling terminal: the program cannot prompt on ours
-        for (const auto& name : options.unsetEnvironment)
-            ::unsetenv(name.c_str());
-        for (const auto& [name, value] : options.environment)
-            ::setenv(name.c_str(), value.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& a : argv)
-            args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
+        execChild(argv, options);
     }
     ::close(in[0]);
     ::close(out[1]);
@@ -97,6 +103,34 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
     ::waitpid(pid, &status, 0);
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+pid_t startProcess(const std::vector<std::string>& argv, const ProcessOptions& options,
+                   const std::filesystem::path& output) {
+    const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || in < 0)
+        throw std::runtime_error("cannot open " + output.string());
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        ::dup2(in, 0);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        execChild(argv, options);
+    }
+    ::close(out);
+    ::close(in);
+    return pid;
+}
+
+int stopProcess(pid_t pid, int signal) {
+    ::kill(pid, signal);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return status;
 }
 
 } // namespace cloison::test

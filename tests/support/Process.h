@@ -2,6 +2,9 @@
 // second input on another file descriptor; collects its output and exit status.
 #pragma once
 
+#include <sys/types.h>
+
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,5 +27,13 @@ struct ProcessOptions {
 };
 
 ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Starts a program in the background with its output appended to `output` (both streams), for
+// tests that kill it at a moment of their choosing. It dies with the test process. Options as
+// above; timeoutSeconds is not used (the caller ends it).
+pid_t startProcess(const std::vector<std::string>& argv, const ProcessOptions& options,
+                   const std::filesystem::path& output);
+// Sends `signal`, waits for the process and returns its wait status.
+int stopProcess(pid_t pid, int signal);
 
 } // namespace cloison::test

@@ -102,18 +102,30 @@ struct Party {
     }
 };
 
-// The peer's device announcement may still be on its way when a test starts: a send before it
-// lands is refused as undeliverable (and leaves the outbox), so try again as a person would.
+// Sends one message and waits until the server has it; false when it is refused (the peer has
+// no reachable device) or not acknowledged in time.
+inline bool sendAndConfirm(Party& from, const std::string& to, const std::string& text,
+                           std::chrono::milliseconds wait = kWait) {
+    const std::string id = from.service->send(to, text);
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto event = from.service->nextEvent(std::chrono::milliseconds(100));
+        if (!event)
+            continue;
+        from.seen.push_back(*event);
+        if (event->stanzaId == id && event->type == xmpp::ServiceEvent::Type::MessageDelivered)
+            return true;
+        if (event->stanzaId == id && event->type == xmpp::ServiceEvent::Type::MessageUndeliverable)
+            return false;
+    }
+    return false;
+}
+
+// For a peer whose Ready the test cannot see (a separate process): until its device
+// announcement has landed, a message to it is refused; try again as a person would.
 inline bool sendUntilDelivered(Party& from, const std::string& to, const std::string& text) {
     for (int attempt = 0; attempt < 50; ++attempt) {
-        const std::string id = from.service->send(to, text);
-        auto event =
-            from.await(xmpp::ServiceEvent::Type::MessageDelivered, std::chrono::seconds(2));
-        bool refused = false;
-        for (const auto& seen : from.seen)
-            refused = refused || (seen.type == xmpp::ServiceEvent::Type::MessageUndeliverable &&
-                                  seen.stanzaId == id);
-        if (event && event->stanzaId == id && !refused)
+        if (sendAndConfirm(from, to, text, std::chrono::seconds(2)))
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

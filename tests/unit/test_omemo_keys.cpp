@@ -192,6 +192,36 @@ TEST_CASE("publishing copes with servers without publish-options and both item-n
     }
 }
 
+TEST_CASE("Announced comes once the server has answered every publish of our device") {
+    OmemoPeer bob("bob@example.org");
+    auto announced = [](const omemo::Output& out) {
+        return std::count_if(out.events.begin(), out.events.end(),
+                             [](const auto& e) { return e.type == EventType::Announced; });
+    };
+    auto answer = [&](const std::string& stanza, const char* type,
+                      const char* from = "bob@example.org") {
+        auto out = bob.engine->handleStanza("<iq type='" + std::string(type) + "' id='" +
+                                            idOf(stanza) + "' from='" + from + "'/>");
+        REQUIRE(out);
+        return std::move(out).value();
+    };
+    // A first connection that drops before any answer: its requests are forgotten.
+    (void)bob.engine->start();
+    const std::string fetch = bob.engine->start().stanzas.at(0);
+    omemo::Output publishes = answer(fetch, "error"); // no list yet: publish list and bundle
+    REQUIRE(publishes.stanzas.size() == 2);
+    CHECK(announced(publishes) == 0);
+    CHECK(announced(answer(publishes.stanzas[0], "result", "mallory@example.org")) == 0);
+    CHECK(announced(answer(publishes.stanzas[0], "result")) == 0);
+    // The bundle publish refused with publish-options: retried without, still not announced.
+    omemo::Output retry = answer(publishes.stanzas[1], "error");
+    REQUIRE(retry.stanzas.size() == 1);
+    CHECK(announced(retry) == 0);
+    CHECK(announced(answer(retry.stanzas[0], "result")) == 1);
+    // Later answers (a peer's list, a late duplicate) do not announce again.
+    CHECK(announced(answer(retry.stanzas[0], "result")) == 0);
+}
+
 TEST_CASE("a peer without OMEMO devices gets no message and the sender is told") {
     OmemoPeer alice("alice@example.org");
     FakeXmppServer server;
