@@ -39,6 +39,9 @@ public:
     [[nodiscard]] Result<std::vector<StoredMessage>> latest(std::string_view conversation,
                                                             int limit);
     [[nodiscard]] Result<std::int64_t> count();
+    // Every conversation that has messages, the most recently active first (for the app's
+    // conversation list).
+    [[nodiscard]] Result<std::vector<std::string>> conversations();
     // The row of a message already stored under this sender's stanza id, if any.
     [[nodiscard]] Result<std::optional<std::int64_t>> findByStanzaId(std::string_view conversation,
                                                                      std::string_view sender,
