@@ -413,6 +413,7 @@ TEST_CASE("screenshots of the main screens", "[.screenshots]") {
         QTest::qWait(100);
         REQUIRE(locked.grab().save(dir + QStringLiteral("/unlock.png")));
     }
+    window.selectCompartment("logistics");
     REQUIRE(bob.sendUntilDelivered("alice@localhost",
                                    "The Q3 budget is ready. Can you check it before 6 pm?"));
     REQUIRE(bob.sendUntilDelivered("alice@localhost",
