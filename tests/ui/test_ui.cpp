@@ -18,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
+#include <QTranslator>
 
 #include <catch2/catch.hpp>
 
@@ -230,6 +231,36 @@ TEST_CASE("hidden characters are shown by name, markup as typed") {
           QString::fromUtf8("⟨U+0007⟩⟨U+3164⟩⟨U+FE0F⟩⟨U+E0041⟩"));
     CHECK(ui::visibleText(QString::fromUtf8("été 日本 🙂")) ==
           QString::fromUtf8("été 日本 🙂"));
+}
+
+TEST_CASE("the French translation is built in, and every control has an accessible name") {
+    app();
+    QTranslator french;
+    REQUIRE(french.load(QStringLiteral(":/i18n/cloison_fr.qm")));
+    QApplication::installTranslator(&french);
+    TestProfile profile({{"finance", ""}}, nullptr);
+    {
+        MainWindow window(optionsFor(profile));
+        window.show();
+        unlock(window, "wrong");
+        REQUIRE(waitFor([&] { return window.unlockScreen()->failures() == 1; }));
+        CHECK(window.unlockScreen()->statusLabel()->text() ==
+              QStringLiteral("Phrase de passe incorrecte."));
+        unlock(window);
+        REQUIRE(waitFor([&] { return !window.isLocked(); }));
+        CHECK(window.lockButton()->text() == QStringLiteral("Verrouiller (Ctrl+L)"));
+        for (QWidget* widget : window.findChildren<QWidget*>()) {
+            if (!widget->isVisible() ||
+                !(qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
+                  qobject_cast<QPlainTextEdit*>(widget)))
+                continue;
+            const bool named = !widget->accessibleName().isEmpty() ||
+                               (qobject_cast<QAbstractButton*>(widget) &&
+                                !qobject_cast<QAbstractButton*>(widget)->text().isEmpty());
+            CHECK(named);
+        }
+    }
+    QApplication::removeTranslator(&french);
 }
 
 TEST_CASE("copied text is cleared from the clipboard after the delay, unless replaced") {
