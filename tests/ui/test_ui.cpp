@@ -2,7 +2,9 @@
 // core and a real Prosody on loopback: unlock and back-off, lock, compartments, drafts that
 // never cross compartments, sending and receiving, warnings, and text shown literally.
 #include "client/linkguard/LinkPolicyStore.h"
+#include "client/profile/FidoSlots.h"
 #include "client/xmpp/AccountStore.h"
+#include "crypto/fido/SoftAuthenticator.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/TempDir.h"
 #include "ui/MainWindow.h"
@@ -316,6 +318,45 @@ TEST_CASE("unlock: a wrong passphrase is refused clearly with a growing wait; lo
     CHECK(window.view("finance") == nullptr);
     CHECK(window.rail()->count() == 0);
     CHECK(window.unlockScreen()->isVisible());
+}
+
+TEST_CASE("a profile with a security key asks for a touch, and says when the key is missing") {
+    app();
+    TestProfile profile({{"finance", ""}}, nullptr);
+    const auto keyDir = profile.dir / "soft-key";
+    REQUIRE(fido::SoftAuthenticator::create(keyDir, {}));
+    {
+        auto key = FidoAuthenticator::open({AuthenticatorChoice::Kind::Software, keyDir.string()});
+        REQUIRE(key);
+        auto unlocked = Profile::unlock(profile.path, passphrase());
+        REQUIRE(unlocked);
+        FidoAccess access{key.value().get(), {}};
+        REQUIRE(unlocked.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
+                                            FidoVerification::Presence, true));
+    }
+
+    auto options = optionsFor(profile);
+    options.authenticator = "soft:" + (profile.dir / "no-key-here").string();
+    {
+        MainWindow window(options);
+        window.show();
+        unlock(window);
+        REQUIRE(waitFor([&] { return window.unlockScreen()->failures() == 1; }));
+        CHECK(window.unlockScreen()->statusLabel()->text().startsWith(
+            QStringLiteral("No security key found.")));
+        CHECK(window.isLocked());
+    }
+
+    options.authenticator = "soft:" + keyDir.string();
+    MainWindow window(options);
+    window.show();
+    unlock(window);
+    // Shown before the unlock thread asks the key, and until it answers.
+    CHECK(window.unlockScreen()->touchLabel()->isVisible());
+    CHECK(window.unlockScreen()->touchLabel()->text() ==
+          QStringLiteral("Touch your security key now"));
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    CHECK(window.rail()->count() == 1);
 }
 
 TEST_CASE("the app locks itself after the idle time") {
