@@ -288,7 +288,7 @@ TEST_CASE("copied text is cleared from the clipboard after the delay, unless rep
     CHECK_FALSE(guard.pending());
 }
 
-TEST_CASE("unlock: a wrong passphrase is refused clearly with a growing wait; lock wipes") {
+TEST_CASE("unlock: a wrong passphrase is refused clearly with a growing wait, and lock wipes") {
     app();
     TestProfile profile({{"finance", ""}, {"speeches", ""}}, nullptr);
     MainWindow window(optionsFor(profile));
