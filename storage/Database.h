@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -47,6 +48,22 @@ public:
         std::optional<Value> out;
         if (row.value())
             out.emplace(read(static_cast<const Statement&>(*this)));
+        reset();
+        return out;
+    }
+    // Steps to the end: what `read` makes of each row, in order. Reset afterwards either way.
+    template <typename Read>
+    [[nodiscard]] auto allRows(Read&& read)
+        -> Result<std::vector<decltype(read(std::declval<const Statement&>()))>> {
+        std::vector<decltype(read(std::declval<const Statement&>()))> out;
+        for (;;) {
+            auto row = step();
+            if (!row)
+                return row.error();
+            if (!row.value())
+                break;
+            out.push_back(read(static_cast<const Statement&>(*this)));
+        }
         reset();
         return out;
     }

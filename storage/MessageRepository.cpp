@@ -48,19 +48,12 @@ Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view co
         return stmt.error();
     Statement& query = *stmt.value();
     query.bind(1, conversation).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<StoredMessage> out;
-    out.reserve(static_cast<std::size_t>(std::max(limit, 0)));
-    for (;;) {
-        auto row = query.step();
-        if (!row)
-            return row.error();
-        if (!row.value())
-            break;
-        out.push_back({query.columnInt64(0), query.columnText(1), query.columnText(2),
-                       query.columnInt64(3), query.columnText(4)});
-    }
-    query.reset();
-    std::reverse(out.begin(), out.end());
+    auto out = query.allRows([](const Statement& row) {
+        return StoredMessage{row.columnInt64(0), row.columnText(1), row.columnText(2),
+                             row.columnInt64(3), row.columnText(4)};
+    });
+    if (out)
+        std::reverse(out.value().begin(), out.value().end());
     return out;
 }
 
@@ -83,6 +76,14 @@ Result<std::int64_t> MessageRepository::purgeSentBefore(std::int64_t cutoffMs) {
     if (!done)
         return done.error();
     return removed;
+}
+
+Result<std::vector<std::string>> MessageRepository::conversations() {
+    auto stmt = m_vault.db().cached(
+        "SELECT conversation FROM messages GROUP BY conversation ORDER BY max(id) DESC");
+    if (!stmt)
+        return stmt.error();
+    return stmt.value()->allRows([](const Statement& row) { return row.columnText(0); });
 }
 
 Result<std::optional<std::int64_t>> MessageRepository::findByStanzaId(std::string_view conversation,

@@ -43,6 +43,9 @@ public:
     // transaction and returns how many went. With the vault's secure_delete their bytes are
     // zeroed in the pages; a checkpoint afterwards clears them from the write-ahead log too.
     [[nodiscard]] Result<std::int64_t> purgeSentBefore(std::int64_t cutoffMs);
+    // Every conversation that has messages, the most recently active first (for the app's
+    // conversation list).
+    [[nodiscard]] Result<std::vector<std::string>> conversations();
     // The row of a message already stored under this sender's stanza id, if any.
     [[nodiscard]] Result<std::optional<std::int64_t>> findByStanzaId(std::string_view conversation,
                                                                      std::string_view sender,

@@ -543,6 +543,9 @@ CompartmentService::~CompartmentService() {
     m_worker->connection->wake();
     if (m_thread.joinable())
         m_thread.join();
+    // A connection still being set up or torn down reports its end from its destructor, into
+    // the worker: release it while the rest of the worker (its event queue) is still alive.
+    m_worker->connection.reset();
 }
 
 std::string CompartmentService::send(const std::string& to, const std::string& text) {

@@ -1,0 +1,515 @@
+// The desktop app driven as a person would (QtTest on the offscreen platform), against the real
+// core and a real Prosody on loopback: unlock and back-off, lock, compartments, drafts that
+// never cross compartments, sending and receiving, warnings, and text shown literally.
+#include "client/linkguard/LinkPolicyStore.h"
+#include "client/profile/FidoSlots.h"
+#include "client/xmpp/AccountStore.h"
+#include "crypto/fido/SoftAuthenticator.h"
+#include "tests/support/ProsodyServer.h"
+#include "tests/support/TempDir.h"
+#include "ui/MainWindow.h"
+#include "ui/TextDisplay.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+#include <QTranslator>
+
+#include <catch2/catch.hpp>
+
+using namespace cloison;
+using namespace cloison::test;
+using cloison::ui::CompartmentView;
+using cloison::ui::MainWindow;
+using Type = xmpp::ServiceEvent::Type;
+
+// Under ASan: fontconfig, which Qt's font database loads, keeps a cache it never frees (a
+// library's own allocation, not one of ours); LeakSanitizer reads this list at exit.
+extern "C" const char* __lsan_default_suppressions() {
+    return "leak:libfontconfig.so\n";
+}
+
+namespace {
+
+QApplication& app() {
+    static int argc = 1;
+    static char name[] = "test_ui";
+    static char* argv[] = {name, nullptr};
+    // Reachable for the whole run (a static pointer), so the leak checker does not count it.
+    static QApplication* instance = [] {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        return new QApplication(argc, argv);
+    }();
+    return *instance;
+}
+
+// Runs the event loop until `done` or about 30 s; every wait in these tests is bounded.
+template <typename Predicate> bool waitFor(Predicate done, int rounds = 600) {
+    for (int i = 0; i < rounds; ++i) {
+        if (done())
+            return true;
+        QTest::qWait(50);
+    }
+    return done();
+}
+
+const SecretBytes& passphrase() {
+    static const SecretBytes secret = SecretBytes::fromString("correct horse");
+    return secret;
+}
+
+struct AccountSpec {
+    std::string compartment;
+    std::string user; // empty: no account
+};
+
+// A profile on disk, as the app finds it: compartments, each with its own account.
+struct TestProfile {
+    TempDir dir;
+    std::filesystem::path path;
+
+    TestProfile(const std::vector<AccountSpec>& specs, const ProsodyServer* server) {
+        path = dir / "profile";
+        auto profile = Profile::create(path, passphrase(), Argon2idParams::light()).value();
+        for (const auto& spec : specs) {
+            REQUIRE(profile->addCompartment(spec.compartment));
+            if (spec.user.empty() || !server)
+                continue;
+            storage::Vault* vault = profile->compartmentVault(spec.compartment).value();
+            xmpp::StoredAccount account;
+            account.settings.jid = spec.user + "@localhost";
+            account.settings.host = server->host();
+            account.settings.port = server->port();
+            account.settings.pin = server->spkiSha256Hex();
+            account.password = SecretBytes::fromString(spec.user + "-password");
+            REQUIRE(xmpp::saveAccount(*vault, account));
+            REQUIRE(linkguard::LinkPolicyStore(*vault).setTrustedDomains({"en-marche.fr"}));
+        }
+        profile->lock();
+    }
+};
+
+// A correspondent outside the app: a compartment driven through the core directly.
+struct Peer {
+    TempDir dir;
+    std::string jid;
+    std::unique_ptr<Profile> profile;
+    std::unique_ptr<xmpp::CompartmentService> service;
+    std::vector<xmpp::ServiceEvent> seen;
+
+    Peer(const ProsodyServer& server, const std::string& user) : jid(user + "@localhost") {
+        profile = Profile::create(dir / "p", passphrase(), Argon2idParams::light()).value();
+        const std::string id = profile->addCompartment("chat").value().id;
+        xmpp::AccountSettings account{jid, server.host(), server.port(), server.spkiSha256Hex()};
+        service = xmpp::CompartmentService::start(
+                      *profile->compartmentVault("chat").value(), account,
+                      SecretBytes::fromString(user + "-password"), {id, xmpp::TrustMode::Manual})
+                      .value();
+    }
+
+    void pump() {
+        while (auto event = service->nextEvent(std::chrono::milliseconds(0)))
+            seen.push_back(*event);
+    }
+    bool saw(Type type) const {
+        return std::any_of(seen.begin(), seen.end(), [&](const auto& e) { return e.type == type; });
+    }
+    std::vector<std::pair<std::string, std::string>> received() const {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& event : seen)
+            if (event.type == Type::MessageReceived)
+                out.emplace_back(event.from, event.text);
+        return out;
+    }
+    bool hasReceived(const std::string& from, const std::string& text) const {
+        const auto all = received();
+        return std::find(all.begin(), all.end(), std::pair{from, text}) != all.end();
+    }
+    // The app's device list may still be on its way: try again as a person would.
+    bool sendUntilDelivered(const std::string& to, const std::string& text) {
+        for (int attempt = 0; attempt < 40; ++attempt) {
+            const std::string id = service->send(to, text);
+            const bool settled = waitFor(
+                [&] {
+                    pump();
+                    return std::any_of(seen.begin(), seen.end(), [&](const auto& e) {
+                        return e.stanzaId == id && (e.type == Type::MessageDelivered ||
+                                                    e.type == Type::MessageUndeliverable);
+                    });
+                },
+                200);
+            const bool refused = std::any_of(seen.begin(), seen.end(), [&](const auto& e) {
+                return e.stanzaId == id && e.type == Type::MessageUndeliverable;
+            });
+            if (settled && !refused)
+                return true;
+            QTest::qWait(200);
+        }
+        return false;
+    }
+};
+
+void unlock(MainWindow& window, const char* text = "correct horse") {
+    auto* field = window.unlockScreen()->passphraseField();
+    REQUIRE(waitFor([&] { return field->isEnabled(); }));
+    field->clear();
+    QTest::keyClicks(field, QString::fromUtf8(text));
+    QTest::mouseClick(window.unlockScreen()->unlockButton(), Qt::LeftButton);
+}
+
+ui::WindowOptions optionsFor(const TestProfile& profile) {
+    ui::WindowOptions options;
+    options.profile = profile.path;
+    options.idleLockSeconds = 0;
+    return options;
+}
+
+// A Prosody on loopback, the app unlocked on a profile whose compartments have accounts there,
+// and bob outside the app; ready once everyone is online.
+struct Scene {
+    std::unique_ptr<ProsodyServer> server;
+    std::unique_ptr<TestProfile> profile;
+    std::unique_ptr<Peer> bob;
+    std::unique_ptr<MainWindow> window;
+
+    explicit Scene(const std::vector<AccountSpec>& specs) {
+        ProsodyOptions options;
+        options.withRooms = false;
+        for (const auto& spec : specs)
+            options.accounts.emplace_back(spec.user, spec.user + "-password");
+        options.accounts.emplace_back("bob", "bob-password");
+        server = ProsodyServer::start(options);
+        profile = std::make_unique<TestProfile>(specs, server.get());
+        bob = std::make_unique<Peer>(*server, "bob");
+        window = std::make_unique<MainWindow>(optionsFor(*profile));
+        window->resize(1100, 700);
+        window->show();
+        unlock(*window);
+        REQUIRE(waitFor([&] { return !window->isLocked(); }));
+        REQUIRE(waitFor([&] {
+            bob->pump();
+            bool online = bob->saw(Type::Ready);
+            for (const auto& spec : specs)
+                online = online && window->view(spec.compartment)->online();
+            return online;
+        }));
+    }
+};
+
+// Types into a compartment's composer and sends, as a person does; retries while the peer's
+// devices are not known yet (the message then shows as not sent).
+bool sendFromView(CompartmentView& view, const std::string& conversation, const QString& text) {
+    view.selectConversation(QString::fromStdString(conversation));
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        view.composer()->setFocus();
+        QTest::keyClicks(view.composer(), text);
+        QTest::mouseClick(view.sendButton(), Qt::LeftButton);
+        if (!view.composer()->toPlainText().isEmpty())
+            return false;
+        const bool settled = waitFor(
+            [&] {
+                const auto& history = view.history(conversation);
+                return !history.empty() &&
+                       history.back().delivery != CompartmentView::Delivery::Sending;
+            },
+            200);
+        if (settled &&
+            view.history(conversation).back().delivery == CompartmentView::Delivery::Delivered)
+            return true;
+        QTest::qWait(200);
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("hidden characters are shown by name, markup as typed") {
+    app();
+    CHECK(ui::visibleText(QString::fromUtf8("a\u202Eb\u200Bc\u2066d\u00ADe")) ==
+          QString::fromUtf8("a⟨U+202E⟩b⟨U+200B⟩c⟨U+2066⟩d⟨U+00AD⟩e"));
+    CHECK(ui::visibleText(QStringLiteral("<b>x</b>\n\tok")) == QStringLiteral("<b>x</b>\n\tok"));
+    CHECK(ui::visibleText(QString::fromUtf8("\x07\u3164\uFE0F\U000E0041")) ==
+          QString::fromUtf8("⟨U+0007⟩⟨U+3164⟩⟨U+FE0F⟩⟨U+E0041⟩"));
+    CHECK(ui::visibleText(QString::fromUtf8("été 日本 🙂")) ==
+          QString::fromUtf8("été 日本 🙂"));
+}
+
+TEST_CASE("the French translation is built in, and every control has an accessible name") {
+    app();
+    QTranslator french;
+    REQUIRE(french.load(QStringLiteral(":/i18n/cloison_fr.qm")));
+    QApplication::installTranslator(&french);
+    TestProfile profile({{"finance", ""}}, nullptr);
+    {
+        MainWindow window(optionsFor(profile));
+        window.show();
+        unlock(window, "wrong");
+        REQUIRE(waitFor([&] { return window.unlockScreen()->failures() == 1; }));
+        CHECK(window.unlockScreen()->statusLabel()->text() ==
+              QStringLiteral("Phrase de passe incorrecte."));
+        unlock(window);
+        REQUIRE(waitFor([&] { return !window.isLocked(); }));
+        CHECK(window.lockButton()->text() == QStringLiteral("Verrouiller (Ctrl+L)"));
+        for (QWidget* widget : window.findChildren<QWidget*>()) {
+            if (!widget->isVisible() ||
+                !(qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
+                  qobject_cast<QPlainTextEdit*>(widget)))
+                continue;
+            const bool named = !widget->accessibleName().isEmpty() ||
+                               (qobject_cast<QAbstractButton*>(widget) &&
+                                !qobject_cast<QAbstractButton*>(widget)->text().isEmpty());
+            CHECK(named);
+        }
+    }
+    QApplication::removeTranslator(&french);
+}
+
+TEST_CASE("copied text is cleared from the clipboard after the delay, unless replaced") {
+    app();
+    ui::ClipboardGuard guard(200);
+    QPlainTextEdit view;
+    view.setReadOnly(true);
+    view.setPlainText(QStringLiteral("copied from a compartment"));
+    view.show();
+    view.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&view));
+    view.selectAll();
+    view.copy();
+    REQUIRE(QGuiApplication::clipboard()->text() == QStringLiteral("copied from a compartment"));
+    REQUIRE(waitFor([&] { return guard.pending(); }, 20));
+    REQUIRE(waitFor([] { return QGuiApplication::clipboard()->text().isEmpty(); }, 100));
+    CHECK_FALSE(guard.pending());
+}
+
+TEST_CASE("unlock: a wrong passphrase is refused clearly with a growing wait, and lock wipes") {
+    app();
+    TestProfile profile({{"finance", ""}, {"speeches", ""}}, nullptr);
+    MainWindow window(optionsFor(profile));
+    window.show();
+    REQUIRE(window.isLocked());
+
+    for (int attempt = 1; attempt <= ui::UnlockScreen::kFreeTries; ++attempt) {
+        unlock(window, "wrong");
+        REQUIRE(waitFor([&] { return window.unlockScreen()->failures() == attempt; }));
+        CHECK(window.unlockScreen()->statusLabel()->text().startsWith(
+            QStringLiteral("Wrong passphrase.")));
+        CHECK(window.isLocked());
+    }
+    // After the free tries, the screen waits before it accepts another.
+    CHECK_FALSE(window.unlockScreen()->unlockButton()->isEnabled());
+    CHECK(window.unlockScreen()->statusLabel()->text().contains(QStringLiteral("wait")));
+    CHECK(window.unlockScreen()->passphraseField()->text().isEmpty());
+
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    REQUIRE(window.rail()->count() == 2);
+    CHECK(window.rail()->item(0)->text() == QStringLiteral("finance"));
+    CHECK(window.banner()->text().contains(QStringLiteral("FINANCE")));
+    CHECK(window.windowTitle().contains(QStringLiteral("finance")));
+    window.selectCompartment("speeches");
+    CHECK(window.banner()->text().contains(QStringLiteral("SPEECHES")));
+    CHECK(window.currentView() == window.view("speeches"));
+    // A compartment without an account says so and refuses to send.
+    CHECK_FALSE(window.currentView()->composer()->isEnabled());
+
+    QTest::mouseClick(window.lockButton(), Qt::LeftButton);
+    CHECK(window.isLocked());
+    CHECK(window.view("finance") == nullptr);
+    CHECK(window.rail()->count() == 0);
+    CHECK(window.unlockScreen()->isVisible());
+}
+
+TEST_CASE("a profile with a security key asks for a touch, and says when the key is missing") {
+    app();
+    TestProfile profile({{"finance", ""}}, nullptr);
+    const auto keyDir = profile.dir / "soft-key";
+    REQUIRE(fido::SoftAuthenticator::create(keyDir, {}));
+    {
+        auto key = FidoAuthenticator::open({AuthenticatorChoice::Kind::Software, keyDir.string()});
+        REQUIRE(key);
+        auto unlocked = Profile::unlock(profile.path, passphrase());
+        REQUIRE(unlocked);
+        FidoAccess access{key.value().get(), {}};
+        REQUIRE(unlocked.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
+                                            FidoVerification::Presence, true));
+    }
+
+    auto options = optionsFor(profile);
+    options.authenticator = "soft:" + (profile.dir / "no-key-here").string();
+    {
+        MainWindow window(options);
+        window.show();
+        unlock(window);
+        REQUIRE(waitFor([&] { return window.unlockScreen()->failures() == 1; }));
+        CHECK(window.unlockScreen()->statusLabel()->text().startsWith(
+            QStringLiteral("No security key found.")));
+        CHECK(window.isLocked());
+    }
+
+    options.authenticator = "soft:" + keyDir.string();
+    MainWindow window(options);
+    window.show();
+    unlock(window);
+    // Shown before the unlock thread asks the key, and until it answers.
+    CHECK(window.unlockScreen()->touchLabel()->isVisible());
+    CHECK(window.unlockScreen()->touchLabel()->text() ==
+          QStringLiteral("Touch your security key now"));
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    CHECK(window.rail()->count() == 1);
+}
+
+TEST_CASE("the app locks itself after the idle time") {
+    app();
+    TestProfile profile({{"finance", ""}}, nullptr);
+    auto options = optionsFor(profile);
+    options.idleLockSeconds = 1;
+    MainWindow window(options);
+    window.show();
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    CHECK(waitFor([&] { return window.isLocked(); }));
+}
+
+TEST_CASE("a draft typed in one compartment is never sent from another") {
+    app();
+    Scene scene({{"finance", "alice"}, {"speeches", "carol"}});
+    MainWindow& window = *scene.window;
+    Peer& bob = *scene.bob;
+
+    window.selectCompartment("finance");
+    CompartmentView* finance = window.view("finance");
+    finance->selectConversation(QStringLiteral("bob@localhost"));
+    QTest::keyClicks(finance->composer(), QStringLiteral("finance draft, not for speeches"));
+
+    window.selectCompartment("speeches");
+    CompartmentView* speeches = window.view("speeches");
+    CHECK(window.currentView() == speeches);
+    CHECK(window.banner()->text().contains(QStringLiteral("SPEECHES")));
+    CHECK(speeches->composer()->toPlainText().isEmpty());
+    REQUIRE(sendFromView(*speeches, "bob@localhost", QStringLiteral("hello from speeches")));
+    REQUIRE(waitFor([&] {
+        bob.pump();
+        return bob.hasReceived("carol@localhost", "hello from speeches");
+    }));
+    for (const auto& [from, text] : bob.received())
+        CHECK(text.find("finance draft") == std::string::npos);
+
+    window.selectCompartment("finance");
+    CHECK(finance->composer()->toPlainText() == QStringLiteral("finance draft, not for speeches"));
+    finance->composer()->clear();
+    REQUIRE(sendFromView(*finance, "bob@localhost", QStringLiteral("from finance")));
+    REQUIRE(waitFor([&] {
+        bob.pump();
+        return bob.hasReceived("alice@localhost", "from finance");
+    }));
+    CHECK_FALSE(bob.hasReceived("carol@localhost", "from finance"));
+}
+
+TEST_CASE("messages both ways: unread counts, a content-free notification, an unverified-device "
+          "warning, hostile text shown literally, devices and key events") {
+    app();
+    Scene scene({{"finance", "alice"}, {"speeches", "carol"}});
+    MainWindow& window = *scene.window;
+    Peer& bob = *scene.bob;
+    CompartmentView* finance = window.view("finance");
+    window.selectCompartment("speeches");
+
+    const std::string hostile = "<b>bold</b> <a href=\"https://x.example\">x</a> "
+                                "\u202Egnp.exe \u200Bhidden [link](https://onedrive-en-marche.fr/"
+                                "login)";
+    REQUIRE(bob.sendUntilDelivered("alice@localhost", hostile));
+    REQUIRE(waitFor([&] { return finance->unreadTotal() == 1; }));
+    CHECK(window.rail()->item(0)->text() == QStringLiteral("finance  (1)"));
+    CHECK(window.notificationCount() >= 1);
+    CHECK(window.lastNotification() == QStringLiteral("New message in Cloison"));
+
+    window.selectCompartment("finance");
+    finance->selectConversation(QStringLiteral("bob@localhost"));
+    REQUIRE(waitFor([&] { return finance->unreadTotal() == 0; }));
+    const QString shown = finance->messageView()->toPlainText();
+    CHECK(shown.contains(QStringLiteral("<b>bold</b> <a href=\"https://x.example\">x</a>")));
+    CHECK(shown.contains(QString::fromUtf8("⟨U+202E⟩gnp.exe ⟨U+200B⟩hidden")));
+    CHECK_FALSE(shown.contains(QChar(0x202E)));
+    CHECK_FALSE(shown.contains(QChar(0x200B)));
+    CHECK(shown.contains(QStringLiteral("hxxps://onedrive-en-marche[.]fr")));
+    CHECK(shown.contains(QStringLiteral("imitates en-marche.fr")));
+    CHECK_FALSE(shown.contains(QStringLiteral("https://onedrive-en-marche.fr")));
+    CHECK(shown.contains(QStringLiteral("bob@localhost")));
+    CHECK(shown.contains(QString::fromUtf8("[⚠ unverified device]")));
+    CHECK(finance->untrustedWarning()->isVisible());
+    CHECK(finance->untrustedWarning()->text().contains(QStringLiteral("bob@localhost")));
+    CHECK(finance->untrustedWarning()->text().contains(QStringLiteral("suspicious link")));
+
+    REQUIRE(sendFromView(*finance, "bob@localhost", QStringLiteral("reply from the app")));
+    REQUIRE(waitFor([&] {
+        bob.pump();
+        return bob.hasReceived("alice@localhost", "reply from the app");
+    }));
+    CHECK(finance->messageView()->toPlainText().contains(QString::fromUtf8("[✓ on the server]")));
+
+    // Devices and key events, re-read from the vault.
+    window.refreshCompartment("finance");
+    finance = window.view("finance");
+    CHECK(finance->currentConversation() == QStringLiteral("bob@localhost"));
+    CHECK(finance->messageView()->toPlainText().contains(QStringLiteral("reply from the app")));
+    CHECK_FALSE(finance->qrCode()->pixmap().isNull());
+    REQUIRE(finance->deviceTable()->rowCount() >= 1);
+    CHECK(finance->deviceTable()->item(0, 0)->text() == QStringLiteral("bob@localhost"));
+    QStringList types;
+    for (int row = 0; row < finance->keyEventTable()->rowCount(); ++row)
+        types << finance->keyEventTable()->item(row, 2)->text();
+    CHECK(types.contains(QStringLiteral("log-created")));
+    CHECK(types.contains(QStringLiteral("device-seen")));
+}
+
+// Not part of the suite (hidden tag): tests/ui/screenshots runs it to draw the README's
+// pictures into $CLOISON_SCREENSHOT_DIR.
+TEST_CASE("screenshots of the main screens", "[.screenshots]") {
+    app();
+    const QString dir = qEnvironmentVariable("CLOISON_SCREENSHOT_DIR");
+    REQUIRE_FALSE(dir.isEmpty());
+    Scene scene({{"finance", "alice"}, {"speeches", "carol"}, {"logistics", "dave"}});
+    MainWindow& window = *scene.window;
+    Peer& bob = *scene.bob;
+    CompartmentView* finance = window.view("finance");
+    auto save = [&](const char* name) {
+        QTest::qWait(100);
+        REQUIRE(window.grab().save(dir + QStringLiteral("/") + QString::fromUtf8(name)));
+    };
+    // The unlock screen, drawn in a window of its own (the scene's is already unlocked).
+    {
+        MainWindow locked(optionsFor(*scene.profile));
+        locked.resize(1100, 700);
+        locked.show();
+        QTest::qWait(100);
+        REQUIRE(locked.grab().save(dir + QStringLiteral("/unlock.png")));
+    }
+    window.selectCompartment("logistics");
+    REQUIRE(bob.sendUntilDelivered("alice@localhost",
+                                   "The Q3 budget is ready. Can you check it before 6 pm?"));
+    REQUIRE(bob.sendUntilDelivered("alice@localhost",
+                                   "Log in here to see it: https://onedrive-en-marche.fr/login"));
+    REQUIRE(bob.sendUntilDelivered("alice@localhost",
+                                   "And the attachment: \u202Egpj.exe <b>urgent</b>"));
+    REQUIRE(bob.sendUntilDelivered("carol@localhost", "Speech draft v3 is up."));
+    REQUIRE(waitFor([&] { return finance->unreadTotal() == 3; }));
+    window.selectCompartment("finance");
+    finance->selectConversation(QStringLiteral("bob@localhost"));
+    REQUIRE(sendFromView(*finance, "bob@localhost",
+                         QStringLiteral("Thanks. That link is not ours: I'm not opening it.")));
+    save("conversation.png");
+
+    window.refreshCompartment("finance");
+    finance = window.view("finance");
+    finance->tabs()->setCurrentIndex(1);
+    save("devices.png");
+    finance->tabs()->setCurrentIndex(2);
+    save("key-events.png");
+}

@@ -1,0 +1,115 @@
+// One compartment's space: its conversations and room, the message list, the composer, and its
+// devices and key events. A view talks only to its own compartment's ServiceBridge: the
+// composer's draft lives in this view's own widget, so switching compartments shows another
+// view with another composer and a message can only ever go out through the compartment it
+// was typed in.
+#pragma once
+
+#include "client/linkguard/LinkGuard.h"
+#include "ui/ServiceBridge.h"
+#include "ui/Session.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <map>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTabWidget;
+class QTableWidget;
+
+namespace cloison::ui {
+
+class CompartmentView : public QWidget {
+    Q_OBJECT
+public:
+    enum class Delivery { Received, Stored, Sending, Delivered, Failed };
+    struct Message {
+        std::string sender;
+        std::int64_t timeMs = 0;
+        std::string body;
+        std::uint32_t device = 0;
+        bool trusted = false;
+        bool outgoing = false;
+        Delivery delivery = Delivery::Received;
+        std::string stanzaId;
+        std::string error;
+    };
+
+    CompartmentView(const CompartmentSnapshot& snapshot, ServiceBridge* bridge,
+                    const linkguard::LinkGuard* guard, QWidget* parent = nullptr);
+
+    const std::string& name() const { return m_name; }
+    int unreadTotal() const;
+    bool online() const { return m_online; }
+
+    // For tests and keyboard users alike: these are the widgets a person works with.
+    QListWidget* conversationList() const { return m_conversations; }
+    QPlainTextEdit* messageView() const { return m_messages; }
+    QPlainTextEdit* composer() const { return m_composer; }
+    QPushButton* sendButton() const { return m_send; }
+    QLineEdit* newConversationField() const { return m_newConversation; }
+    QLabel* untrustedWarning() const { return m_untrusted; }
+    QLabel* statusLabel() const { return m_status; }
+    QTabWidget* tabs() const { return m_tabs; }
+    QTableWidget* keyEventTable() const { return m_keyEvents; }
+    QTableWidget* deviceTable() const { return m_devices; }
+    QLabel* qrCode() const { return m_qr; }
+    QString currentConversation() const;
+    // What the view holds for a conversation (empty when none), oldest first.
+    const std::vector<Message>& history(const std::string& conversation) const;
+    void selectConversation(const QString& conversation);
+
+signals:
+    void unreadChanged();
+    void newMessage(); // something arrived: the window decides whether to notify (no content)
+    void refreshRequested(const std::string& name); // re-read devices and key events
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void buildMessagesTab();
+    void buildDevicesTab(const CompartmentSnapshot& snapshot);
+    void buildKeyEventsTab(const CompartmentSnapshot& snapshot);
+    void onEvent(const xmpp::ServiceEvent& event);
+    void sendDraft();
+    void startConversation();
+    void addConversation(const std::string& conversation, bool front);
+    void render();
+    void updateConversationLabels();
+    QString conversationLabel(const std::string& conversation) const;
+    QString headerLine(const Message& message) const;
+
+    std::string m_name;
+    std::string m_jid;
+    std::string m_room;
+    xmpp::TrustMode m_trust;
+    QPointer<ServiceBridge> m_bridge;
+    const linkguard::LinkGuard* m_guard;
+    bool m_online = false;
+    std::map<std::string, std::vector<Message>> m_history;
+    std::map<std::string, int> m_unread;
+
+    QTabWidget* m_tabs;
+    QListWidget* m_conversations;
+    QLineEdit* m_newConversation;
+    QLabel* m_conversationTitle;
+    QLabel* m_untrusted;
+    QLabel* m_status;
+    QProgressBar* m_catchUp;
+    QPlainTextEdit* m_messages;
+    QPlainTextEdit* m_composer;
+    QPushButton* m_send;
+    QTableWidget* m_devices = nullptr;
+    QTableWidget* m_keyEvents = nullptr;
+    QLabel* m_qr = nullptr;
+};
+
+} // namespace cloison::ui
