@@ -397,6 +397,13 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         emit newMessage();
         break;
     }
+    case Type::RosterApplied:
+        m_status->setText(tr("The organisation's device list is up to date"));
+        break;
+    case Type::RosterRefused:
+        m_status->setText(
+            tr("Refused the device list the server offered: %1").arg(fromStd(event.error.message)));
+        break;
     case Type::MessageRejected:
         m_status->setText(tr("Refused a message from %1: %2")
                               .arg(event.from.empty() ? tr("the server") : fromStd(event.from),
