@@ -169,6 +169,22 @@ Result<int> runSend(Profile& profile, const std::string& compartment,
     return exitForNetwork(last, std::cerr);
 }
 
+Result<void> announceDevice(Profile& profile, const std::string& compartment,
+                            std::chrono::seconds timeout) {
+    auto running = startService(profile, compartment);
+    if (!running)
+        return running.error();
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        auto event = running.value().service->nextEvent(std::chrono::milliseconds(200));
+        if (event && event->type == ServiceEvent::Type::Ready)
+            return {};
+        if (event && event->type == ServiceEvent::Type::Offline)
+            return event->error;
+    }
+    return makeError(ErrorCode::TimedOut, "the server did not answer in time");
+}
+
 Result<int> runListen(Profile& profile, const std::string& compartment,
                       const MessagingOptions& options, std::ostream& out) {
     auto running = startService(profile, compartment);

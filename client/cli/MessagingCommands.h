@@ -1,6 +1,8 @@
 // cloison-cli's messaging commands: an account for a compartment, send, listen.
 #pragma once
 
+#include <chrono>
+
 #include "client/profile/Profile.h"
 
 #include <iosfwd>
@@ -40,6 +42,10 @@ bool hasAccountOptions(const MessagingOptions& options);
 [[nodiscard]] Result<int> runSend(Profile& profile, const std::string& compartment,
                                   const MessagingOptions& options, const std::string& text,
                                   std::ostream& out);
+// Connects the compartment until its device is announced on the server (Ready), the connection
+// fails, or `timeout` passes: members can then encrypt to it before this person first opens it.
+[[nodiscard]] Result<void> announceDevice(Profile& profile, const std::string& compartment,
+                                          std::chrono::seconds timeout);
 [[nodiscard]] Result<int> runListen(Profile& profile, const std::string& compartment,
                                     const MessagingOptions& options, std::ostream& out);
 

@@ -1,5 +1,6 @@
 #include "client/cli/ProvisioningCommands.h"
 
+#include "client/cli/MessagingCommands.h"
 #include "client/provisioning/MemberImport.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
@@ -87,6 +88,13 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
         // import, so say plainly what failed.
         return written.error();
     }
+    // Announced now, the new device can receive from the other members before this person
+    // first opens the compartment. Not being able to is not a failure of the import.
+    if (auto announced =
+            announceDevice(*profile.value(), result.compartment, std::chrono::seconds(20));
+        !announced)
+        err << "cloison-cli: the new device is not announced on the server yet ("
+            << announced.error().message << "); it will be when the compartment first connects\n";
     err << "cloison-cli: imported compartment " << result.compartment << " (device "
         << result.deviceId << "); hand the certification request to your admin\n";
     if (result.mustSeal)

@@ -96,7 +96,9 @@ Commands:
                            --org-fingerprint, or the person confirms its fingerprint on the
                            terminal), then create its compartment with its account, policy
                            and OMEMO identity, and write the certification request for the
-                           admin to FILE (else standard output). Nothing is connected yet.
+                           admin to FILE (else standard output); then connect once (at most
+                           20 s) to announce the new device, so that the other members can
+                           reach it (a failure to connect is reported, not an error)
   roster apply --compartment NAME FILE
                            install the admin's signed device roster; a roster not newer than
                            the one held, for another compartment or badly signed is refused

@@ -272,7 +272,10 @@ Result<void> OmemoEngine::publishBundle(Output& out) {
 }
 
 bool OmemoEngine::announcing(const PendingIq& pending) const {
+    // A room joined right after start() counts too: until its member list is in, a message to
+    // the room would have nobody to go to.
     return pending.kind == IqKind::OwnDeviceList || pending.kind == IqKind::OwnBundle ||
+           pending.kind == IqKind::Members ||
            (pending.kind == IqKind::Publish && pending.jid == m_jid);
 }
 

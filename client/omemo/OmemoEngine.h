@@ -96,7 +96,8 @@ public:
     }
 
     // After connecting: fetches our device list, then announces this device and its bundle;
-    // Announced follows once the server has answered.
+    // Announced follows once the server has answered (and has given the member list of any
+    // room joined before that).
     Output start();
     // A stanza from the server. Malformed XML is an error; an OMEMO message that fails to
     // decrypt is a MessageRejected event (it says nothing about our own state).

@@ -88,6 +88,9 @@ struct CompartmentService::Worker {
     // by an acknowledging IQ, and covered by the one in flight. Exact sets, not a sequence
     // bound: a message that waited for a peer's keys goes out after later ones.
     std::set<std::string> awaitingStanza;
+    // Our device is announced and the room's members are known: before that a new message
+    // stays in the outbox unencrypted (it could reach nobody yet), and goes out on Announced.
+    bool announced = false;
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
     std::string ackInFlight; // id of the acknowledging IQ we wait for
@@ -170,7 +173,10 @@ struct CompartmentService::Worker {
                 sentMessage = true;
                 break;
             case omemo::EventType::Announced:
-                // Peers can find this device now; the outbox went out in onOnline already.
+                // Peers can find this device now and the room's members are known: what the
+                // outbox holds unencrypted goes out.
+                announced = true;
+                encryptWaiting();
                 emit(ServiceEvent{ServiceEvent::Type::Ready});
                 break;
             case omemo::EventType::CatchUpFinished: {
@@ -231,6 +237,21 @@ struct CompartmentService::Worker {
         handleOutput(std::move(output).value());
     }
 
+    // Outbox entries never encrypted (queued while offline or before Announced).
+    void encryptWaiting() {
+        auto pending = outbox.pending();
+        if (!pending) {
+            fail(pending.error());
+            return;
+        }
+        for (const auto& entry : pending.value()) {
+            if (entry.stanza || awaitingStanza.contains(entry.stanzaId))
+                continue;
+            awaitingStanza.insert(entry.stanzaId);
+            encrypt(entry);
+        }
+    }
+
     // No device of the peer can be reached (none published, or none whose keys we may read):
     // the sender is told, and the message leaves the outbox rather than being retried blindly
     // on every connection.
@@ -246,6 +267,7 @@ struct CompartmentService::Worker {
 
     void onOnline() {
         failures = 0;
+        announced = false;
         // Whatever was not acknowledged on the last connection is sent again below.
         unacknowledged.clear();
         covered.clear();
@@ -286,10 +308,7 @@ struct CompartmentService::Worker {
                 transmit(*entry.stanza);
                 unacknowledged.push_back(entry.stanzaId);
                 resent = true;
-            } else {
-                awaitingStanza.insert(entry.stanzaId);
-                encrypt(entry);
-            }
+            } // the others are encrypted once Announced says there is someone to encrypt to
         }
         if (resent)
             requestAck();
@@ -467,7 +486,7 @@ struct CompartmentService::Worker {
                                    nowMs()};
         if (auto added = outbox.add(entry); !added)
             return added.error();
-        if (!connection->online())
+        if (!connection->online() || !announced)
             return {};
         auto encrypted =
             entry.isRoom ? engine->sendRoomMessage(entry.conversation, entry.body, entry.stanzaId)

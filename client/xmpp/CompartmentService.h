@@ -52,11 +52,11 @@ struct ServiceEvent {
         MessageRejected,      // an incoming message that could not be accepted: error says why
         MessageDelivered,     // the server has the message stanzaId
         MessageUndeliverable, // stanzaId could not be encrypted for anyone: error says why
-        Ready,                // after Online: own device list and bundle on the server
-                              // (a peer can encrypt to us now), outbox resent
-        CaughtUp,             // conversation's archive read up to now; device = messages stored
-        RosterApplied,        // the device roster fetched at connection was applied
-        RosterRefused,        // it was not (none published, unreadable, or refused): error
+        Ready,         // after Online: own device list and bundle on the server, room members known
+                       // (a peer can encrypt to us now), outbox resent
+        CaughtUp,      // conversation's archive read up to now; device = messages stored
+        RosterApplied, // the device roster fetched at connection was applied
+        RosterRefused, // it was not (none published, unreadable, or refused): error
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
