@@ -1,6 +1,7 @@
 // cloison-admin: the organisation's provisioning tool. Scripts (and `compartment create`)
 // depend on its commands, output and exit codes.
 #include "client/cli/CommandLine.h"
+#include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/provisioning/AdminVault.h"
 #include "client/xmpp/ServerAdmin.h"
@@ -69,12 +70,28 @@ Commands:
   roster --compartment NAME [-o FILE]
                            write the current signed roster
 
+  fido enroll [--with-pin] [--keep-passphrase-slot]
+                           put the admin vault (and so the organisation key) behind the security
+                           key named by --authenticator (or --new-authenticator): from then on it
+                           opens only with the passphrase and a touch of that key (the
+                           passphrase slot is removed unless --keep-passphrase-slot)
+  fido list | fido remove ID
+                           the security keys enrolled; remove one (never the last one once the
+                           passphrase slot is gone)
+  fido soft-init           create the software authenticator of --authenticator soft:DIR, for
+                           tests and demos only (NOT a hardware key)
+
 Options:
   --admin DIR              the admin vault (default: $CLOISON_ADMIN, else
                            $XDG_DATA_HOME/cloison/admin, else ~/.local/share/cloison/admin)
   --passphrase-fd N        read the admin passphrase as one line from file descriptor N (else
                            the terminal, else $CLOISON_ADMIN_PASSPHRASE)
   -o, --output FILE        where a command writes its document (mode 0600, replaced whole)
+  --authenticator SPEC     the security key: auto (the one plugged in), hid:PATH, or soft:DIR
+                           (a software authenticator, never chosen unless named)
+  --new-authenticator SPEC fido enroll: the key to add, when not --authenticator
+  --pin-fd N               the security key's PIN from file descriptor N (else the terminal,
+                           else $CLOISON_FIDO_PIN)
   --help, --version
 
 Exit codes:
@@ -83,6 +100,8 @@ Exit codes:
   2 usage error       6 already exists (vault, compartment, certified device)
   3 wrong passphrase  7 written by a newer Cloison
   13 refused by policy (a revoked member or device)
+  8 no security key       9 wrong security key     10 wrong PIN, PIN required or blocked
+  11 not touched in time  12 the key lacks a needed feature (hmac-secret, PIN)
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
@@ -120,8 +139,21 @@ struct Options {
     std::string serverAdmin; // the server's admin account (XEP-0133, roster publication)
     std::optional<int> serverAdminPasswordFd;
     std::string outDir;
+    cli::FidoOptions fido; // --authenticator etc.: the organisation key behind a security key
     std::vector<std::string> words;
 };
+
+cli::FidoOptions fidoOptions(const Options& options) {
+    cli::FidoOptions fido = options.fido;
+    fido.profileDir = options.adminDir;
+    fido.passphraseFd = options.passphraseFd;
+    fido.passphraseEnvironment = "CLOISON_ADMIN_PASSPHRASE";
+    if (options.kdfMemoryMib)
+        fido.kdfParams.memoryBytes = static_cast<std::uint64_t>(*options.kdfMemoryMib) << 20;
+    if (options.kdfPasses)
+        fido.kdfParams.passes = static_cast<std::uint64_t>(*options.kdfPasses);
+    return fido;
+}
 
 std::vector<std::string> splitCommas(const std::string& text) {
     std::vector<std::string> out;
@@ -141,7 +173,11 @@ Result<std::unique_ptr<AdminVault>> unlock(const Options& options) {
         {options.passphraseFd, "CLOISON_ADMIN_PASSPHRASE", "Admin passphrase", false});
     if (!passphrase)
         return passphrase.error();
-    return AdminVault::unlock(options.adminDir, passphrase.value());
+    // With a security key enrolled, the vault opens only with it (and the passphrase).
+    auto profile = cli::unlockProfile(fidoOptions(options), passphrase.value());
+    if (!profile)
+        return profile.error();
+    return AdminVault::open(std::move(profile.value()));
 }
 
 int writeOutput(const Options& options, const std::string& document, const char* what) {
@@ -434,6 +470,10 @@ int main(int argc, char** argv) {
             options.definition.sealed = true;
             continue;
         }
+        if (arg == "--with-pin" || arg == "--keep-passphrase-slot") {
+            (arg == "--with-pin" ? options.fido.withPin : options.fido.keepPassphrase) = true;
+            continue;
+        }
         if (!arg.starts_with("-")) {
             options.words.push_back(arg);
             continue;
@@ -465,6 +505,15 @@ int main(int argc, char** argv) {
             options.definition.trust = *mode;
         } else if (arg == "--trusted-domains") {
             options.definition.trustedDomains = splitCommas(*text);
+        } else if (arg == "--authenticator") {
+            options.fido.authenticator = *text;
+        } else if (arg == "--new-authenticator") {
+            options.fido.newAuthenticator = *text;
+        } else if (arg == "--pin-fd") {
+            auto fd = cli::parseNumber(*text, 0, 1 << 20);
+            if (!fd)
+                return usageError(arg + " takes a file descriptor number");
+            options.fido.pinFd = static_cast<int>(*fd);
         } else if (arg == "--server-admin-password-fd") {
             auto fd = cli::parseNumber(*text, 0, 1 << 20);
             if (!fd)
@@ -504,6 +553,15 @@ int main(int argc, char** argv) {
         return runDefine(options);
     if (command == "publish")
         return runPublish(options);
+    if (command == "fido") {
+        const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
+        if (words.empty() || (words[0] != "enroll" && words[0] != "list" && words[0] != "remove" &&
+                              words[0] != "soft-init"))
+            return usageError("expected 'fido enroll', 'fido list', 'fido remove ID' or 'fido "
+                              "soft-init'");
+        auto done = cli::runFido(fidoOptions(options), words);
+        return done ? kOk : exitFor(done.error());
+    }
     if (command == "invite")
         return runInvite(options);
     if (command == "certify" || command == "revoke" || command == "roster")

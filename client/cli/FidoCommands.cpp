@@ -37,7 +37,8 @@ FidoAccess accessFor(const FidoOptions& options, FidoAuthenticator& authenticato
 }
 
 Result<SecretBytes> passphraseOf(const FidoOptions& options) {
-    return obtainPassphrase({options.passphraseFd, "CLOISON_PASSPHRASE", "Passphrase", false});
+    return obtainPassphrase(
+        {options.passphraseFd, options.passphraseEnvironment, "Passphrase", false});
 }
 
 // What enrol, seal and open-sealed start from: the unlocked profile and the key the command

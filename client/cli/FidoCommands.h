@@ -16,6 +16,7 @@ struct FidoOptions {
     std::string authenticator = "auto";          // --authenticator: auto, hid:PATH or soft:DIR
     std::optional<std::string> newAuthenticator; // enroll: the key to add, else --authenticator
     std::optional<int> passphraseFd;
+    const char* passphraseEnvironment = "CLOISON_PASSPHRASE"; // cloison-admin: its own variable
     std::optional<int> pinFd;
     int waitSeconds = 0; // --wait-for-key: how long to wait for a key to be plugged in
     Argon2idParams kdfParams = Argon2idParams::strong(); // for enroll

@@ -93,7 +93,11 @@ Result<std::unique_ptr<AdminVault>> AdminVault::unlock(const std::filesystem::pa
     auto profile = Profile::unlock(dir, passphrase);
     if (!profile)
         return profile.error();
-    auto vault = profile.value()->profileVault();
+    return open(std::move(profile.value()));
+}
+
+Result<std::unique_ptr<AdminVault>> AdminVault::open(std::unique_ptr<Profile> profile) {
+    auto vault = profile->profileVault();
     if (!vault)
         return vault.error();
     auto secret = storage::SettingsRepository(*vault.value()).getSecret(kOrgKey);
@@ -101,14 +105,14 @@ Result<std::unique_ptr<AdminVault>> AdminVault::unlock(const std::filesystem::pa
         return secret.error();
     if (!secret.value())
         return makeError(ErrorCode::Corrupted,
-                         dir.string() + " is a profile without an organisation key, not an "
-                                        "admin vault");
+                         profile->directory().string() +
+                             " is a profile without an organisation key, not an admin vault");
     auto key = SigningKey::fromSecretKey(std::move(*secret.value()));
     if (!key)
         return makeError(ErrorCode::Corrupted,
                          "the organisation key in the admin vault is damaged");
     return std::unique_ptr<AdminVault>(
-        new AdminVault(std::move(profile.value()), *vault.value(), std::move(key.value())));
+        new AdminVault(std::move(profile), *vault.value(), std::move(key.value())));
 }
 
 Result<CompartmentDefinition> AdminVault::defineCompartment(CompartmentDefinition definition) {

@@ -39,6 +39,9 @@ public:
     // WrongPassphrase, Corrupted, NotFound like a profile; Corrupted when it holds no org key.
     static Result<std::unique_ptr<AdminVault>> unlock(const std::filesystem::path& dir,
                                                       const SecretBytes& passphrase);
+    // The admin vault of a directory already unlocked as a profile (with its security key,
+    // when the organisation key lives behind one).
+    static Result<std::unique_ptr<AdminVault>> open(std::unique_ptr<Profile> profile);
 
     const SigningKey& orgKey() const { return m_orgKey; }
     std::string fingerprint() const { return keyFingerprint(m_orgKey.publicKey()); }

@@ -233,3 +233,36 @@ TEST_CASE("cloison-admin: help, usage errors, wrong passphrase and unknown compa
     CHECK(key.exitCode == 0);
     CHECK(key.out.size() == 45);
 }
+
+TEST_CASE("cloison-admin: the organisation key behind a security key") {
+    test::TempDir dir;
+    REQUIRE(admin(dir, {"org", "init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}).exitCode ==
+            0);
+    const std::string fingerprint = fingerprintOf(dir);
+    const std::string key1 = "soft:" + (dir / "key1").string();
+    const std::string key2 = "soft:" + (dir / "key2").string();
+    REQUIRE(admin(dir, {"--authenticator", key1, "fido", "soft-init"}).exitCode == 0);
+    REQUIRE(admin(dir, {"--authenticator", key2, "fido", "soft-init"}).exitCode == 0);
+    auto enrolled = admin(dir, {"--authenticator", key1, "--kdf-memory-mib", "8", "--kdf-passes",
+                                "1", "fido", "enroll"});
+    REQUIRE(enrolled.exitCode == 0);
+    CHECK_THAT(enrolled.out, Catch::Contains("the passphrase alone no longer opens"));
+    CHECK(admin(dir, {"fido", "list"}).out.find(" touch ") != std::string::npos);
+
+    // The passphrase alone, another key, a missing key: each refused with its own code.
+    auto noKey =
+        admin(dir, {"--authenticator", "soft:" + (dir / "nowhere").string(), "org", "fingerprint"});
+    CHECK(noKey.exitCode == 8);
+    CHECK_THAT(noKey.err, Catch::Contains("no software authenticator"));
+    auto wrongKey = admin(dir, {"--authenticator", key2, "org", "fingerprint"});
+    CHECK(wrongKey.exitCode == 9);
+    ProcessOptions wrongPassphrase;
+    wrongPassphrase.environment.emplace("CLOISON_ADMIN_PASSPHRASE", "not the passphrase");
+    CHECK(admin(dir, {"--authenticator", key1, "org", "fingerprint"}, wrongPassphrase).exitCode ==
+          3);
+    // Passphrase and the enrolled key together open it, and it is the same organisation key.
+    auto opened = admin(dir, {"--authenticator", key1, "org", "fingerprint"});
+    REQUIRE(opened.exitCode == 0);
+    CHECK(opened.out.substr(0, 79) == fingerprint);
+    CHECK(admin(dir, {"fido", "enroll", "extra"}).exitCode == 2);
+}
