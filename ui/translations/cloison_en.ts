@@ -22,276 +22,286 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="101"/>
+        <location filename="../CompartmentView.cpp" line="103"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="105"/>
+        <location filename="../CompartmentView.cpp" line="107"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="120"/>
+        <location filename="../CompartmentView.cpp" line="122"/>
         <source>&amp;Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="124"/>
+        <location filename="../CompartmentView.cpp" line="126"/>
         <source>Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="128"/>
+        <location filename="../CompartmentView.cpp" line="130"/>
         <source>Start a conversation: name@server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="129"/>
+        <location filename="../CompartmentView.cpp" line="131"/>
         <source>Address for a new conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="147"/>
+        <location filename="../CompartmentView.cpp" line="149"/>
         <source>Device warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="153"/>
+        <location filename="../CompartmentView.cpp" line="155"/>
         <source>Loading history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="161"/>
+        <location filename="../CompartmentView.cpp" line="163"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="169"/>
+        <location filename="../CompartmentView.cpp" line="171"/>
         <source>Message to send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="170"/>
+        <location filename="../CompartmentView.cpp" line="172"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="176"/>
+        <location filename="../CompartmentView.cpp" line="178"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="177"/>
+        <location filename="../CompartmentView.cpp" line="179"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="192"/>
+        <location filename="../CompartmentView.cpp" line="194"/>
         <source>&amp;Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="204"/>
+        <location filename="../CompartmentView.cpp" line="206"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="210"/>
+        <location filename="../CompartmentView.cpp" line="212"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="217"/>
+        <location filename="../CompartmentView.cpp" line="219"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="227"/>
         <source>Contacts&apos; devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="235"/>
+        <location filename="../CompartmentView.cpp" line="237"/>
         <source>trusted blindly</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="236"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="242"/>
+        <location filename="../CompartmentView.cpp" line="244"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="243"/>
+        <location filename="../CompartmentView.cpp" line="245"/>
         <source>Refresh devices and key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="246"/>
+        <location filename="../CompartmentView.cpp" line="248"/>
         <source>&amp;Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="255"/>
         <source>Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="266"/>
+        <location filename="../CompartmentView.cpp" line="268"/>
         <source>&amp;Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="273"/>
         <source>Room: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="324"/>
+        <location filename="../CompartmentView.cpp" line="326"/>
         <source>An address looks like name@server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="338"/>
+        <location filename="../CompartmentView.cpp" line="340"/>
         <source>Choose a conversation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="342"/>
+        <location filename="../CompartmentView.cpp" line="344"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="364"/>
-        <location filename="../CompartmentView.cpp" line="368"/>
+        <location filename="../CompartmentView.cpp" line="366"/>
+        <location filename="../CompartmentView.cpp" line="370"/>
         <source>Online as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="373"/>
+        <location filename="../CompartmentView.cpp" line="375"/>
         <source>Offline, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="373"/>
+        <location filename="../CompartmentView.cpp" line="375"/>
         <source>Offline: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="399"/>
+        <location filename="../CompartmentView.cpp" line="401"/>
+        <source>The organisation&apos;s device list is up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="405"/>
+        <source>Refused the device list the server offered: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="408"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="400"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="433"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="426"/>
+        <location filename="../CompartmentView.cpp" line="435"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="428"/>
+        <location filename="../CompartmentView.cpp" line="438"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="428"/>
+        <location filename="../CompartmentView.cpp" line="438"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="433"/>
+        <location filename="../CompartmentView.cpp" line="443"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="436"/>
+        <location filename="../CompartmentView.cpp" line="446"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="439"/>
+        <location filename="../CompartmentView.cpp" line="449"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="442"/>
+        <location filename="../CompartmentView.cpp" line="452"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="464"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="479"/>
+        <location filename="../CompartmentView.cpp" line="489"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="484"/>
+        <location filename="../CompartmentView.cpp" line="494"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>
@@ -299,44 +309,44 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 <context>
     <name>cloison::ui::MainWindow</name>
     <message>
-        <location filename="../MainWindow.cpp" line="41"/>
+        <location filename="../MainWindow.cpp" line="43"/>
         <location filename="../MainWindow.cpp" line="336"/>
         <location filename="../MainWindow.cpp" line="354"/>
         <source>Cloison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="90"/>
+        <location filename="../MainWindow.cpp" line="91"/>
         <source>Active compartment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="92"/>
+        <location filename="../MainWindow.cpp" line="93"/>
         <source>Lock (Ctrl+L)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="94"/>
+        <location filename="../MainWindow.cpp" line="95"/>
         <source>Lock Cloison</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="104"/>
+        <location filename="../MainWindow.cpp" line="105"/>
         <source>Compartments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="131"/>
+        <location filename="../MainWindow.cpp" line="132"/>
         <source>Could not list the compartments: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="140"/>
+        <location filename="../MainWindow.cpp" line="141"/>
         <source>This compartment is sealed: it opens only with its own security key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="145"/>
+        <location filename="../MainWindow.cpp" line="146"/>
         <source>This compartment could not be opened: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -356,7 +366,7 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="212"/>
+        <location filename="../MainWindow.cpp" line="213"/>
         <source>not opened: %1</source>
         <translation type="unfinished"></translation>
     </message>

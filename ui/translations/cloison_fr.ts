@@ -22,82 +22,82 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="101"/>
+        <location filename="../CompartmentView.cpp" line="103"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation>Ce compartiment n'a pas encore de compte : il est hors ligne.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="105"/>
+        <location filename="../CompartmentView.cpp" line="107"/>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="120"/>
+        <location filename="../CompartmentView.cpp" line="122"/>
         <source>&amp;Conversations</source>
         <translation>&amp;Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="124"/>
+        <location filename="../CompartmentView.cpp" line="126"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="128"/>
+        <location filename="../CompartmentView.cpp" line="130"/>
         <source>Start a conversation: name@server</source>
         <translation>Nouvelle conversation : nom@serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="129"/>
+        <location filename="../CompartmentView.cpp" line="131"/>
         <source>Address for a new conversation</source>
         <translation>Adresse d'une nouvelle conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="147"/>
+        <location filename="../CompartmentView.cpp" line="149"/>
         <source>Device warning</source>
         <translation>Avertissement sur les appareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="153"/>
+        <location filename="../CompartmentView.cpp" line="155"/>
         <source>Loading history</source>
         <translation>Chargement de l'historique</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="161"/>
+        <location filename="../CompartmentView.cpp" line="163"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="169"/>
+        <location filename="../CompartmentView.cpp" line="171"/>
         <source>Message to send</source>
         <translation>Message à envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="170"/>
+        <location filename="../CompartmentView.cpp" line="172"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation>Écrire un message (Ctrl+Entrée envoie)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="176"/>
+        <location filename="../CompartmentView.cpp" line="178"/>
         <source>&amp;Send</source>
         <translation>&amp;Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="177"/>
+        <location filename="../CompartmentView.cpp" line="179"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="192"/>
+        <location filename="../CompartmentView.cpp" line="194"/>
         <source>&amp;Messages</source>
         <translation>&amp;Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="204"/>
+        <location filename="../CompartmentView.cpp" line="206"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation>Code QR de l'empreinte de cet appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="210"/>
+        <location filename="../CompartmentView.cpp" line="212"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
@@ -106,194 +106,204 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, pour le vérifier.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="217"/>
+        <location filename="../CompartmentView.cpp" line="219"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation>Ce compartiment n'a pas encore de clé d'appareil : elle est créée à sa première connexion.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>Device</source>
         <translation>Appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="223"/>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Fingerprint</source>
         <translation>Empreinte</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="227"/>
         <source>Contacts&apos; devices</source>
         <translation>Appareils des contacts</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="235"/>
+        <location filename="../CompartmentView.cpp" line="237"/>
         <source>trusted blindly</source>
         <translation>confiance aveugle</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="236"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation>⚠ non vérifié (non certifié par l'organisation)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="242"/>
+        <location filename="../CompartmentView.cpp" line="244"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Actualiser</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="243"/>
+        <location filename="../CompartmentView.cpp" line="245"/>
         <source>Refresh devices and key events</source>
         <translation>Actualiser les appareils et les événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="246"/>
+        <location filename="../CompartmentView.cpp" line="248"/>
         <source>&amp;Devices</source>
         <translation>A&amp;ppareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>#</source>
         <translation>n°</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Time</source>
         <translation>Heure</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Event</source>
         <translation>Événement</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Subject</source>
         <translation>Sujet</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="251"/>
+        <location filename="../CompartmentView.cpp" line="253"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="255"/>
         <source>Key events</source>
         <translation>Événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="266"/>
+        <location filename="../CompartmentView.cpp" line="268"/>
         <source>&amp;Key events</source>
         <translation>Événements de &amp;clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="273"/>
         <source>Room: %1</source>
         <translation>Salon : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="324"/>
+        <location filename="../CompartmentView.cpp" line="326"/>
         <source>An address looks like name@server.</source>
         <translation>Une adresse a la forme nom@serveur.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="338"/>
+        <location filename="../CompartmentView.cpp" line="340"/>
         <source>Choose a conversation first.</source>
         <translation>Choisissez d'abord une conversation.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="342"/>
+        <location filename="../CompartmentView.cpp" line="344"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation>Ce compartiment n'est pas connecté : rien n'a été envoyé.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="364"/>
-        <location filename="../CompartmentView.cpp" line="368"/>
+        <location filename="../CompartmentView.cpp" line="366"/>
+        <location filename="../CompartmentView.cpp" line="370"/>
         <source>Online as %1</source>
         <translation>En ligne en tant que %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="373"/>
+        <location filename="../CompartmentView.cpp" line="375"/>
         <source>Offline, retrying: %1</source>
         <translation>Hors ligne, nouvel essai : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="373"/>
+        <location filename="../CompartmentView.cpp" line="375"/>
         <source>Offline: %1</source>
         <translation>Hors ligne : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="399"/>
+        <location filename="../CompartmentView.cpp" line="401"/>
+        <source>The organisation&apos;s device list is up to date</source>
+        <translation>La liste des appareils de l'organisation est à jour</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="405"/>
+        <source>Refused the device list the server offered: %1</source>
+        <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="408"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="400"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="433"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="426"/>
+        <location filename="../CompartmentView.cpp" line="435"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="428"/>
+        <location filename="../CompartmentView.cpp" line="438"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="428"/>
+        <location filename="../CompartmentView.cpp" line="438"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="433"/>
+        <location filename="../CompartmentView.cpp" line="443"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="436"/>
+        <location filename="../CompartmentView.cpp" line="446"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="439"/>
+        <location filename="../CompartmentView.cpp" line="449"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="442"/>
+        <location filename="../CompartmentView.cpp" line="452"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="464"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="479"/>
+        <location filename="../CompartmentView.cpp" line="489"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="484"/>
+        <location filename="../CompartmentView.cpp" line="494"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
@@ -301,44 +311,44 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
 <context>
     <name>cloison::ui::MainWindow</name>
     <message>
-        <location filename="../MainWindow.cpp" line="41"/>
+        <location filename="../MainWindow.cpp" line="43"/>
         <location filename="../MainWindow.cpp" line="336"/>
         <location filename="../MainWindow.cpp" line="354"/>
         <source>Cloison</source>
         <translation>Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="90"/>
+        <location filename="../MainWindow.cpp" line="91"/>
         <source>Active compartment</source>
         <translation>Compartiment actif</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="92"/>
+        <location filename="../MainWindow.cpp" line="93"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Verrouiller (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="94"/>
+        <location filename="../MainWindow.cpp" line="95"/>
         <source>Lock Cloison</source>
         <translation>Verrouiller Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="104"/>
+        <location filename="../MainWindow.cpp" line="105"/>
         <source>Compartments</source>
         <translation>Compartiments</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="131"/>
+        <location filename="../MainWindow.cpp" line="132"/>
         <source>Could not list the compartments: %1</source>
         <translation>Impossible de lister les compartiments : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="140"/>
+        <location filename="../MainWindow.cpp" line="141"/>
         <source>This compartment is sealed: it opens only with its own security key.</source>
         <translation>Ce compartiment est scellé : il ne s'ouvre qu'avec sa propre clé de sécurité.</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="145"/>
+        <location filename="../MainWindow.cpp" line="146"/>
         <source>This compartment could not be opened: %1</source>
         <translation>Ce compartiment n'a pas pu être ouvert : %1</translation>
     </message>
@@ -358,7 +368,7 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
         <translation>Touchez votre clé de sécurité maintenant</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="212"/>
+        <location filename="../MainWindow.cpp" line="213"/>
         <source>not opened: %1</source>
         <translation>non ouvert : %1</translation>
     </message>
