@@ -88,19 +88,10 @@ Result<std::vector<CertifiedDevice>> CertifiedDeviceRepository::list() {
                                     " ORDER BY jid, device_id");
     if (!stmt)
         return stmt.error();
-    Statement& query = *stmt.value();
-    std::vector<CertifiedDevice> out;
-    for (;;) {
-        auto row = query.step();
-        if (!row)
-            return row.error();
-        if (!row.value())
-            break;
-        out.push_back({query.columnText(0), static_cast<std::uint32_t>(query.columnInt64(1)),
-                       query.columnBlob(2)});
-    }
-    query.reset();
-    return out;
+    return stmt.value()->allRows([](const Statement& row) {
+        return CertifiedDevice{row.columnText(0), static_cast<std::uint32_t>(row.columnInt64(1)),
+                               row.columnBlob(2)};
+    });
 }
 
 Result<std::optional<std::uint64_t>> CertifiedDeviceRepository::version() {

@@ -155,19 +155,6 @@ cli::FidoOptions fidoOptions(const Options& options) {
     return fido;
 }
 
-std::vector<std::string> splitCommas(const std::string& text) {
-    std::vector<std::string> out;
-    for (std::size_t pos = 0; pos <= text.size();) {
-        std::size_t end = text.find(',', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        if (end > pos)
-            out.push_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
 Result<std::unique_ptr<AdminVault>> unlock(const Options& options) {
     auto passphrase = cli::obtainPassphrase(
         {options.passphraseFd, "CLOISON_ADMIN_PASSPHRASE", "Admin passphrase", false});
@@ -278,7 +265,7 @@ int publishRoster(xmpp::ServerAdmin& server, const provisioning::CompartmentDefi
 int runCreate(Options options) {
     if (auto wrong = completeDefinition(options))
         return usageError(*wrong);
-    const auto requestFiles = splitCommas(options.members);
+    const auto requestFiles = cli::splitCommas(options.members);
     if (requestFiles.empty() || options.serverAdmin.empty() || options.outDir.empty() ||
         options.definition.room.empty() == options.roomsDomain.empty())
         return usageError("'compartment create' needs --members REQ[,REQ...], --server-admin "
@@ -504,7 +491,7 @@ int main(int argc, char** argv) {
                 return usageError("--trust takes strict, manual or blind");
             options.definition.trust = *mode;
         } else if (arg == "--trusted-domains") {
-            options.definition.trustedDomains = splitCommas(*text);
+            options.definition.trustedDomains = cli::splitCommas(*text);
         } else if (arg == "--authenticator") {
             options.fido.authenticator = *text;
         } else if (arg == "--new-authenticator") {

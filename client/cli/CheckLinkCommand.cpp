@@ -1,5 +1,6 @@
 #include "client/cli/CheckLinkCommand.h"
 
+#include "client/cli/CommandLine.h"
 #include "client/linkguard/Json.h"
 #include "client/linkguard/LinkAudit.h"
 #include "client/linkguard/LinkGuard.h"
@@ -17,20 +18,6 @@ using namespace cloison::linkguard;
 
 Error usage(const std::string& message) {
     return makeError(ErrorCode::InvalidArgument, message);
-}
-
-std::vector<std::string> splitCommas(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find(',', start);
-        if (end == std::string::npos)
-            end = text.size();
-        if (end > start)
-            out.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
 }
 
 Result<LinkGuard> makeGuard() {

@@ -16,6 +16,19 @@ std::optional<long> parseNumber(const std::string& text, long min, long max) {
     return value;
 }
 
+std::vector<std::string> splitCommas(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t pos = 0; pos <= text.size();) {
+        std::size_t end = text.find(',', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > pos)
+            out.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
 std::string defaultDataDir(const char* variable, const char* leaf) {
     if (const char* dir = std::getenv(variable); dir && *dir)
         return dir;

@@ -6,11 +6,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cloison::cli {
 
 // A decimal argument in [min, max], or nothing.
 std::optional<long> parseNumber(const std::string& text, long min, long max);
+// "a,b,,c" -> {"a", "b", "c"}: a comma-separated list argument, empty items dropped.
+std::vector<std::string> splitCommas(const std::string& text);
 // $VARIABLE, else $XDG_DATA_HOME/cloison/LEAF, else ~/.local/share/cloison/LEAF.
 std::string defaultDataDir(const char* variable, const char* leaf);
 // The exit code documented for an error of this kind (1 when none is specific).
