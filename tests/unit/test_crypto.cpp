@@ -65,7 +65,7 @@ TEST_CASE("Argon2id with the strong default derives a key") {
     CHECK(key.value().size() == kKeyBytes);
 }
 
-TEST_CASE("subkeys differ by id and context; combined secrets need both halves") {
+TEST_CASE("subkeys differ by id and context, and combined secrets need both halves") {
     const SecretBytes master = SecretBytes::random(kKeyBytes);
     const KdfContext context{'t', 'e', 's', 't', 'c', 't', 'x', '1'};
     CHECK_FALSE(deriveSubkey(master, context, 1).equals(deriveSubkey(master, context, 2)));

@@ -41,7 +41,7 @@ struct Pair {
 
 } // namespace
 
-TEST_CASE("a caller-chosen stanza id is the message's id; a resend is stored once on each side") {
+TEST_CASE("a caller-chosen stanza id is the message's id, and a resend is stored once on each side") {
     Pair p;
     auto first = must(p.alice.engine->sendMessage("bob@example.org", "hello", "outbox-1"));
     p.server.submit(p.a, std::move(first));
@@ -101,7 +101,7 @@ TEST_CASE("the same id from different senders or conversations is not a duplicat
     CHECK(eventsOf(p.b, EventType::Duplicate).empty());
 }
 
-TEST_CASE("carbons: only from our own account; sent carbons file under the conversation") {
+TEST_CASE("carbons: only from our own account, and sent carbons file under the conversation") {
     OmemoPeer alice1("alice@example.org");
     OmemoPeer alice2("alice@example.org");
     OmemoPeer bob("bob@example.org");

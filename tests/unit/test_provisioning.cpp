@@ -259,7 +259,7 @@ TEST_CASE("an invite for another member is refused, sealed or re-sealed") {
     CHECK(importInvite(*carol, forAlice, trusting(*admin)).error().code == ErrorCode::NotFound);
 }
 
-TEST_CASE("the org key is pinned on first use; another org key is refused afterwards") {
+TEST_CASE("the org key is pinned on first use, and another org key is refused afterwards") {
     test::TempDir dir;
     auto admin = makeAdmin(dir / "admin");
     auto rogue = makeAdmin(dir / "rogue");

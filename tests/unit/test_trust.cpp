@@ -283,7 +283,7 @@ TEST_CASE("breach drill: every secret of compartment A opens nothing of compartm
     }
 }
 
-TEST_CASE("the roster the admin publishes is fetched at connection and applied; a refused one "
+TEST_CASE("the roster the admin publishes is fetched at connection and applied, and a refused one "
           "changes nothing") {
     auto server = ProsodyServer::start(
         {{{"admin", "admin-password"}, {"alice", "alice-password"}}, true, true});
