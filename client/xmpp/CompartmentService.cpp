@@ -96,7 +96,6 @@ struct CompartmentService::Worker {
     std::string ackInFlight; // id of the acknowledging IQ we wait for
     std::string rosterFetch; // id of the roster fetch we wait for
     Clock::time_point ackSentAt;
-    Clock::time_point lastTraffic = Clock::now();
     std::uint64_t counter = 0;
 
     Worker(storage::Vault& v, AccountSettings a, ServiceOptions o)
@@ -273,7 +272,6 @@ struct CompartmentService::Worker {
         covered.clear();
         awaitingStanza.clear();
         ackInFlight.clear();
-        lastTraffic = Clock::now();
         emit(ServiceEvent{ServiceEvent::Type::Online});
         transmit("<presence/>");
         transmit("<iq type='set' id='cloison-carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
@@ -315,7 +313,6 @@ struct CompartmentService::Worker {
     }
 
     void onStanza(std::string_view stanza) {
-        lastTraffic = Clock::now();
         if (stanza.starts_with("<iq")) {
             auto parsed = xml::parse(stanza);
             if (!parsed)
@@ -508,15 +505,17 @@ struct CompartmentService::Worker {
         if (!connection->online())
             return;
         const auto now = Clock::now();
-        if (!ackInFlight.empty() &&
-            now - ackSentAt > std::chrono::seconds(options.ackTimeoutSeconds)) {
-            // The server stopped answering: drop the connection; the outbox is resent.
+        // A server working through a backlog of ours before it reaches the ping still talks
+        // (stream-management answers at least); one silent for the whole timeout since the
+        // ping is gone: drop the connection, the outbox is resent.
+        const auto lastHeard = connection->lastHeard();
+        if (!ackInFlight.empty() && now - std::max(ackSentAt, lastHeard) >
+                                        std::chrono::seconds(options.ackTimeoutSeconds)) {
             connection->disconnect();
             return;
         }
         if (ackInFlight.empty() &&
-            now - lastTraffic > std::chrono::seconds(options.keepaliveSeconds)) {
-            lastTraffic = now;
+            now - lastHeard > std::chrono::seconds(options.keepaliveSeconds)) {
             sendPing(); // covers nothing: `covered` is empty while no ping is in flight
         }
     }

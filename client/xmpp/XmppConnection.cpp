@@ -58,10 +58,16 @@ struct XmppConnection::Native {
     }
     static int onStanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* userdata) {
         auto* self = static_cast<XmppConnection*>(userdata);
+        ++self->m_handledInLastRun;
+        self->m_lastHeard = std::chrono::steady_clock::now();
+        // Acknowledgement requests and answers (one or two per stanza we send) are handled by
+        // libstrophe; serialising and parsing them again would only cost time.
+        const char* ns = xmpp_stanza_get_ns(stanza);
+        if (ns && std::strcmp(ns, XMPP_NS_SM) == 0)
+            return 1;
         char* text = nullptr;
         std::size_t length = 0;
         if (xmpp_stanza_to_text(stanza, &text, &length) == XMPP_EOK && text) {
-            ++self->m_handledInLastRun;
             if (self->m_callbacks.stanza && self->m_online)
                 self->m_callbacks.stanza(std::string_view(text, length));
             xmpp_free(self->m_native->ctx, text);
@@ -182,13 +188,11 @@ void XmppConnection::disconnect() {
 Result<void> XmppConnection::send(std::string_view stanza) {
     if (!m_online)
         return makeError(ErrorCode::Unreachable, "not connected");
-    const std::string text(stanza);
-    // Sent as a stanza object, not raw bytes, so that stream management counts it.
-    xmpp_stanza_t* parsed = xmpp_stanza_new_from_string(m_native->ctx, text.c_str());
-    if (!parsed)
-        return makeError(ErrorCode::InvalidArgument, "refusing to send malformed XML");
-    xmpp_send(m_native->conn, parsed);
-    xmpp_stanza_release(parsed);
+    if (!stanza.starts_with('<') || !stanza.ends_with('>'))
+        return makeError(ErrorCode::InvalidArgument, "refusing to send something not a stanza");
+    // Raw, without parsing it into a libstrophe stanza and serialising that again: stream
+    // management counts every queued item, raw or not, as one stanza.
+    xmpp_send_raw(m_native->conn, stanza.data(), stanza.size());
     return {};
 }
 
@@ -221,6 +225,7 @@ void XmppConnection::onConnectEvent(int event, int error, bool streamError) {
             return;
         }
         m_online = true;
+        m_lastHeard = std::chrono::steady_clock::now();
         if (m_callbacks.online)
             m_callbacks.online();
         return;

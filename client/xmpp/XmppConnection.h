@@ -7,6 +7,7 @@
 #include "crypto/Result.h"
 #include "crypto/SecretBytes.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,7 +30,8 @@ struct AccountSettings {
 struct ConnectionCallbacks {
     // Logged in, the server key checked: the place to send presence and the first stanzas.
     std::function<void()> online;
-    // A stanza from the server, serialised. Returning from it counts it as handled (stream
+    // A stanza from the server, serialised (stream-management elements are libstrophe's own
+    // business and never passed on). Returning from it counts it as handled (stream
     // management acknowledges it), so whatever must survive a crash is committed before then.
     std::function<void(std::string_view stanza)> stanza;
     // The connection is gone: why, and whether trying again can help.
@@ -48,7 +50,12 @@ public:
     [[nodiscard]] Result<void> connect();
     void disconnect();
     bool online() const { return m_online; }
-    // Queues a stanza (serialised XML) for sending. Malformed XML is refused.
+    // When the server last sent anything at all (stream-management answers included), or
+    // when the connection came up.
+    std::chrono::steady_clock::time_point lastHeard() const { return m_lastHeard; }
+    // Queues one stanza, serialised, for sending. It must be a single well-formed element
+    // (what xml::serialize or a literal of ours makes): it is sent as it is, not parsed again,
+    // and stream management counts it as one stanza.
     [[nodiscard]] Result<void> send(std::string_view stanza);
     // Runs the event loop: waits at most timeoutMs for the network or wake(), then handles
     // whatever arrived.
@@ -75,6 +82,7 @@ private:
     int m_socket = -1;
     int m_wakeFd = -1;
     int m_handledInLastRun = 0;
+    std::chrono::steady_clock::time_point m_lastHeard{};
 };
 
 } // namespace cloison::xmpp

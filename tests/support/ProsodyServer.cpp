@@ -219,7 +219,7 @@ archive_expires_after = "never" -- tests inspect the archive; nothing may disapp
 smacks_hibernation_time = 60
 
 modules_enabled = {
-  "roster"; "saslauth"; "tls"; "disco"; "pep"; "carbons"; "mam"; "smacks"; "ping";
+  "roster"; "saslauth"; "tls"; "disco"; "pep"; "carbons"; @MAM@"smacks"; "ping";
   "admin_adhoc"; "private"; "blocklist"; @HOSTILE_MODULE@
 }
 modules_disabled = { "s2s" }
@@ -268,6 +268,7 @@ void ProsodyServer::writeConfig(const ProsodyOptions& options) {
     std::string config = kConfigTemplate;
     replaceAll(config, "@ROOMS@", options.withRooms ? kRoomsComponent : "");
     replaceAll(config, "@LEVEL@", options.debugLog ? "debug" : "info");
+    replaceAll(config, "@MAM@", options.archive ? "\"mam\"; " : "");
     const bool hostile = !options.hostileController.empty();
     replaceAll(config, "@HOSTILE_MODULE@", hostile ? "\"cloison_hostile\";" : "");
     replaceAll(config, "@HOSTILE@",
