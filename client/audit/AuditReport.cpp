@@ -191,7 +191,10 @@ std::string renderHtmlReport(const VerifyReport& report, const std::string& sour
              std::to_string(report.firstBadSeq.value_or(0)) + ": " + escapeHtml(report.problem) +
              ". Only the entries before it are shown.</p>\n";
     h += "<p>Log key: <span class=\"mono\">" + escapeHtml(keyFingerprint(report.logKey)) +
-         "</span></p>\n";
+         "</span>" +
+         (report.certification.empty() ? std::string()
+                                       : " &mdash; " + escapeHtml(report.certification)) +
+         "</p>\n";
 
     h += "<h2>Anomalies (" + std::to_string(anomalies.size()) + ")</h2>\n";
     if (anomalies.empty()) {

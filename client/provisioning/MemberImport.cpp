@@ -82,6 +82,7 @@ Result<ImportResult> provision(Profile& profile, const CompartmentInfo& info, co
     request.account = invite.account;
     request.deviceId = engine.value()->deviceId();
     request.identityKey = engine.value()->identityKey();
+    request.logKey = log.value().publicKey();
     auto document = makeCertificationRequest(request, keys.signingKey());
     if (!document)
         return document.error();

@@ -8,6 +8,7 @@
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/Xml.h"
 #include "client/profile/Profile.h"
+#include "client/provisioning/Documents.h"
 #include "crypto/Hash.h"
 #include "storage/MessageRepository.h"
 #include "tests/support/Files.h"
@@ -392,4 +393,94 @@ TEST_CASE("the log of a real OMEMO exchange verifies and records what the audito
     CHECK_THAT(aliceExport,
                Catch::Contains("bob@example.org/" + std::to_string(bob.engine->deviceId())));
     CHECK(aliceExport.find(secret) == std::string::npos);
+}
+
+namespace {
+
+CertificateCheck certificateCheck(provisioning::ExpectedOrgKey org) {
+    return [org](std::string_view certificate, ByteView logKey) {
+        return provisioning::checkLogKeyCertificate(certificate, logKey, org);
+    };
+}
+
+provisioning::DeviceRoster rosterListing(const Bytes& logKey) {
+    provisioning::DeviceRoster roster;
+    roster.compartmentId = randomId();
+    roster.compartment = "finance";
+    roster.version = 3;
+    roster.issuedAt = 1;
+    roster.devices.push_back({"alice@example.org", 1001, Bytes(33, 5), logKey});
+    roster.devices.push_back({"bob@example.org", 2002, Bytes(33, 6), Bytes(32, 7)});
+    return roster;
+}
+
+} // namespace
+
+TEST_CASE("the log key's certificate is the org-signed roster that lists it") {
+    LogFixture f;
+    f.recordScenario();
+    const SigningKey org = SigningKey::generate();
+    const std::string orgPrint = keyFingerprint(org.publicKey());
+    const std::string certificate =
+        provisioning::signRoster(rosterListing(f.log->publicKey()), org).value();
+    const std::string exported = f.log->exportJsonLines(certificate).value();
+    VerifyOptions options;
+
+    SECTION("it holds, given the org key or only its fingerprint, in any case and spacing") {
+        std::string compact = orgPrint;
+        compact.erase(std::remove(compact.begin(), compact.end(), ' '), compact.end());
+        std::transform(compact.begin(), compact.end(), compact.begin(),
+                       [](char c) { return static_cast<char>(std::toupper(c)); });
+        for (const auto& expected : {provisioning::ExpectedOrgKey{org.publicKey(), {}},
+                                     provisioning::ExpectedOrgKey{{}, orgPrint},
+                                     provisioning::ExpectedOrgKey{{}, compact}}) {
+            options.checkCertificate = certificateCheck(expected);
+            const auto report = verifyAuditLog(exported, options);
+            INFO(report.problem);
+            CHECK(report.ok);
+            CHECK_THAT(report.certification,
+                       Catch::Contains("certified by organisation key " + orgPrint) &&
+                           Catch::Contains("alice@example.org/1001") &&
+                           Catch::Contains("roster version 3"));
+        }
+    }
+    SECTION("another organisation's key") {
+        options.checkCertificate = certificateCheck({SigningKey::generate().publicKey(), {}});
+        const auto report = verifyAuditLog(exported, options);
+        CHECK_FALSE(report.ok);
+        CHECK(report.firstBadSeq == 1);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold") &&
+                                       Catch::Contains("signed by organisation key " + orgPrint));
+    }
+    SECTION("no certificate in the export") {
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        const auto report = verifyAuditLog(f.log->exportJsonLines().value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("carries no certificate"));
+        CHECK(verifyAuditLog(f.log->exportJsonLines().value()).ok); // fine when not asked for
+    }
+    SECTION("a roster that does not list this log key") {
+        auto roster = rosterListing(SigningKey::generate().publicKey());
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        const auto report = verifyAuditLog(
+            f.log->exportJsonLines(provisioning::signRoster(roster, org).value()).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("does not list this log key"));
+    }
+    SECTION("a certificate altered, or forged by a key naming the org") {
+        std::string altered = certificate;
+        altered.replace(altered.find("example.org 1001") + 12, 4, "1002");
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        auto report = verifyAuditLog(f.log->exportJsonLines(altered).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold"));
+        // A forger's roster that names the org key is still signed by the forger.
+        const SigningKey forger = SigningKey::generate();
+        std::string forged =
+            provisioning::signRoster(rosterListing(f.log->publicKey()), forger).value();
+        forged.replace(forged.find(toBase64(forger.publicKey())), 44, toBase64(org.publicKey()));
+        report = verifyAuditLog(f.log->exportJsonLines(forged).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold"));
+    }
 }
