@@ -414,6 +414,13 @@ provisioning::DeviceRoster rosterListing(const Bytes& logKey) {
     return roster;
 }
 
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
 } // namespace
 
 TEST_CASE("the log key's certificate is the org-signed roster that lists it") {
@@ -483,4 +490,43 @@ TEST_CASE("the log key's certificate is the org-signed roster that lists it") {
         CHECK_FALSE(report.ok);
         CHECK_THAT(report.problem, Catch::Contains("certificate does not hold"));
     }
+}
+
+TEST_CASE("failed unlocks are logged by each compartment when it next opens, a burst flagged") {
+    test::TempDir dir;
+    const std::string profile = (dir / "p").string();
+    auto cli = [&](std::vector<std::string> args, const std::string& passphrase = "pw") {
+        test::ProcessOptions env;
+        env.environment["CLOISON_PASSPHRASE"] = passphrase;
+        args.insert(args.begin(), {CLOISON_CLI, "--profile", profile});
+        return test::runProcess(args, env);
+    };
+    REQUIRE(cli({"init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}).exitCode == 0);
+    REQUIRE(cli({"compartment", "add", "finance"}).exitCode == 0);
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(cli({"compartments"}, "guess " + std::to_string(i)).exitCode == 3);
+    // A compartment made after the failures does not inherit them.
+    REQUIRE(cli({"compartment", "add", "speeches"}).exitCode == 0);
+    const std::string file = (dir / "finance.jsonl").string();
+    REQUIRE(cli({"export-audit", "--compartment", "finance", "--output", file}).exitCode == 0);
+    const Bytes bytes = test::readFile(file);
+    const std::string text(bytes.begin(), bytes.end());
+    CHECK(occurrences(text, "\"type\":\"unlock-failed\"") == 3);
+    CHECK(occurrences(text, "wrong passphrase at-ms=") == 3);
+    CHECK(text.find("guess") == std::string::npos); // what was typed is never kept
+
+    // Logged once: a later open does not log them again.
+    REQUIRE(cli({"export-audit", "--compartment", "finance", "--output", file}).exitCode == 0);
+    const Bytes again = test::readFile(file);
+    CHECK(occurrences(std::string(again.begin(), again.end()), "\"unlock-failed\"") == 3);
+    auto speeches = cli({"export-audit", "--compartment", "speeches"});
+    REQUIRE(speeches.exitCode == 0);
+    CHECK(speeches.out.find("unlock-failed") == std::string::npos);
+
+    const std::string html = (dir / "report.html").string();
+    auto report = test::runProcess({CLOISON_AUDIT, "report", file, "--html", html});
+    CHECK(report.exitCode == 0);
+    const Bytes page = test::readFile(html);
+    CHECK_THAT(std::string(page.begin(), page.end()),
+               Catch::Contains("<strong>unlock-failure burst</strong>"));
 }
