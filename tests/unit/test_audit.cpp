@@ -200,6 +200,38 @@ TEST_CASE("every kind of tampering is detected and the first bad entry named") {
     }
 }
 
+TEST_CASE("cloison-audit exits 1 for every kind of tampering and names the first bad entry") {
+    LogFixture f;
+    f.recordScenario();
+    const auto lines = f.exportLines(); // header + entries 1..7
+    test::TempDir dir;
+    auto verify = [&](const std::vector<std::string>& damaged) {
+        test::writeFile(dir / "log.jsonl", asBytes(join(damaged)));
+        return test::runProcess({CLOISON_AUDIT, "verify", (dir / "log.jsonl").string()});
+    };
+    CHECK(verify(lines).exitCode == 0);
+    auto flipped = lines;
+    flipped[3][flipped[3].find("bob@")] = 'B';
+    auto deleted = lines;
+    deleted.erase(deleted.begin() + 4);
+    auto reordered = lines;
+    std::swap(reordered[2], reordered[3]);
+    auto truncated = lines;
+    truncated.resize(truncated.size() - 2);
+    const std::pair<std::vector<std::string>, int> cases[] = {
+        {flipped, 3},
+        {deleted, 4},
+        {reordered, 2},
+        {truncated, 6},
+        {resignFrom(lines, 5, SigningKey::generate()), 5}};
+    for (const auto& [damaged, firstBad] : cases) {
+        const auto result = verify(damaged);
+        CHECK(result.exitCode == 1);
+        CHECK_THAT(result.out,
+                   Catch::StartsWith("FAILED at entry " + std::to_string(firstBad) + ": "));
+    }
+}
+
 TEST_CASE("a consistent but truncated log is caught by a head published earlier") {
     LogFixture f;
     f.recordScenario();
