@@ -404,6 +404,9 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         m_status->setText(
             tr("Refused the device list the server offered: %1").arg(fromStd(event.error.message)));
         break;
+    case Type::LogHeadPublished:
+    case Type::LogHeadRefused: // for auditors; tried again at the next interval
+        break;
     case Type::MessageRejected:
         m_status->setText(tr("Refused a message from %1: %2")
                               .arg(event.from.empty() ? tr("the server") : fromStd(event.from),

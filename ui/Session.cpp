@@ -2,6 +2,7 @@
 
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
+#include "client/provisioning/MemberImport.h"
 #include "client/xmpp/AccountStore.h"
 #include "storage/OmemoStore.h"
 
@@ -81,6 +82,10 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
     if (!account)
         return account.error();
     xmpp::ServiceOptions options{snap.value().info.id, account.value().trust, account.value().room};
+    auto headsNode = provisioning::logHeadsNode(*vault.value());
+    if (!headsNode)
+        return headsNode.error();
+    options.logHeadsNode = headsNode.value();
     auto service = xmpp::CompartmentService::start(*vault.value(), account.value().settings,
                                                    std::move(account.value().password), options);
     if (!service)

@@ -145,6 +145,9 @@ void UnlockScreen::startUnlock() {
                 }
             }
         }
+        // Logged by every compartment once the profile is next unlocked (issue 6).
+        if (!result && result.error().code == ErrorCode::WrongPassphrase)
+            Profile::noteUnlockFailure(dir);
         // The screen outlives this thread (its destructor joins it), so `self` is valid here;
         // the queued call runs on the UI thread.
         QMetaObject::invokeMethod(

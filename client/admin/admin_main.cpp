@@ -1,5 +1,6 @@
 // cloison-admin: the organisation's provisioning tool. Scripts (and `compartment create`)
 // depend on its commands, output and exit codes.
+#include "client/audit/AuditJson.h"
 #include "client/cli/CommandLine.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
@@ -53,6 +54,12 @@ Commands:
                            urn:cloison:device-roster:ID of the server-admin account, readable
                            by every account), where members fetch it with
                            'cloison-cli roster fetch --from JID'; run it after certify/revoke
+  log-heads --compartment NAME --member JID --server-admin JID [--server-admin-password-fd N]
+      [-o FILE]
+                           fetch the signed key-event log heads that member account JID's
+                           client published for the compartment (PEP node
+                           urn:cloison:log-heads:ID, the most recent 64), one per line, for
+                           'cloison-audit verify EXPORT --heads FILE'
   invite --compartment NAME --request FILE --account JID [--password-fd N] -o FILE
                            write the invite for the member whose enrolment request is FILE:
                            the definition and the account's credentials, signed with the
@@ -324,22 +331,69 @@ int runCreate(Options options) {
     return kOk;
 }
 
+// The admin vault, the compartment --compartment names, and the server's admin account logged
+// in for it.
+struct OnServer {
+    std::unique_ptr<AdminVault> vault;
+    provisioning::CompartmentDefinition definition;
+    std::unique_ptr<xmpp::ServerAdmin> server;
+};
+
+Result<OnServer> openOnServer(const Options& options) {
+    auto vault = unlock(options);
+    if (!vault)
+        return vault.error();
+    auto d = vault.value()->compartment(options.compartment);
+    if (!d)
+        return d.error();
+    auto server = connectServerAdmin(options, d.value());
+    if (!server)
+        return server.error();
+    return OnServer{std::move(vault.value()), std::move(d.value()), std::move(server.value())};
+}
+
 int runPublish(const Options& options) {
     if (options.words.size() != 1 || options.compartment.empty() || options.serverAdmin.empty())
         return usageError("expected 'publish --compartment NAME --server-admin JID'");
-    auto vault = unlock(options);
-    if (!vault)
-        return exitFor(vault.error());
-    auto d = vault.value()->compartment(options.compartment);
-    if (!d)
-        return exitFor(d.error());
-    auto roster = vault.value()->roster(options.compartment);
+    auto on = openOnServer(options);
+    if (!on)
+        return exitFor(on.error());
+    auto roster = on.value().vault->roster(options.compartment);
     if (!roster)
         return exitFor(roster.error());
-    auto server = connectServerAdmin(options, d.value());
-    if (!server)
-        return exitFor(server.error());
-    return publishRoster(*server.value(), d.value(), roster.value());
+    return publishRoster(*on.value().server, on.value().definition, roster.value());
+}
+
+// An auditor's copy of what a member's client published of its log, fetched from the server
+// rather than from the member: a log handed over later must agree with every one of them.
+int runLogHeads(const Options& options) {
+    if (options.words.size() != 1 || options.compartment.empty() || options.member.empty() ||
+        options.serverAdmin.empty())
+        return usageError(
+            "expected 'log-heads --compartment NAME --member JID --server-admin JID'");
+    if (!provisioning::isBareJid(options.member))
+        return usageError("--member takes the member's account, a bare JID");
+    auto on = openOnServer(options);
+    if (!on)
+        return exitFor(on.error());
+    const std::string node = xmpp::kLogHeadsNodePrefix + on.value().definition.id;
+    auto blobs = on.value().server->fetchBlobs(options.member, node);
+    if (!blobs)
+        return exitFor(
+            Error{blobs.error().code, options.member + " " + node + ": " + blobs.error().message});
+    std::string heads;
+    for (const Bytes& blob : blobs.value()) {
+        const std::string line(blob.begin(), blob.end());
+        // Checked here only for form; whether they hold is cloison-audit's to say.
+        if (auto parsed = audit::parseHeadLine(line); !parsed)
+            return exitFor(
+                Error{ErrorCode::Corrupted, "the server holds something other than a log head on " +
+                                                node + ": " + parsed.error().message});
+        heads += line + "\n";
+    }
+    std::cerr << "cloison-admin: " << blobs.value().size() << " log heads of " << options.member
+              << '\n';
+    return writeOutput(options, heads, "the log heads");
 }
 
 int runDefine(Options options) {
@@ -540,6 +594,8 @@ int main(int argc, char** argv) {
         return runDefine(options);
     if (command == "publish")
         return runPublish(options);
+    if (command == "log-heads")
+        return runLogHeads(options);
     if (command == "fido") {
         const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
         if (words.empty() || (words[0] != "enroll" && words[0] != "list" && words[0] != "remove" &&

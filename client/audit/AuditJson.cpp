@@ -33,8 +33,8 @@ Error malformed(const std::string& why) {
     return makeError(ErrorCode::Corrupted, "malformed line: " + why);
 }
 
-Result<QJsonObject> parseObject(std::string_view line) {
-    if (line.size() > kMaxLineBytes)
+Result<QJsonObject> parseObject(std::string_view line, std::size_t maxBytes = kMaxLineBytes) {
+    if (line.size() > maxBytes)
         return malformed("longer than any line Cloison writes");
     QJsonParseError error{};
     const QJsonDocument document = QJsonDocument::fromJson(
@@ -88,11 +88,14 @@ Result<LogHead> parseHead(const QJsonObject& o) {
 
 } // namespace
 
-std::string headerLine(const Bytes& logKey, const LogHead& head) {
-    return compact({{"cloison_audit_log", 1},
-                    {"log_key", base64(logKey)},
-                    {"log_key_fingerprint", text(keyFingerprint(logKey))},
-                    {"head", headObject(head)}});
+std::string headerLine(const Bytes& logKey, const LogHead& head, std::string_view certificate) {
+    QJsonObject o{{"cloison_audit_log", 1},
+                  {"log_key", base64(logKey)},
+                  {"log_key_fingerprint", text(keyFingerprint(logKey))},
+                  {"head", headObject(head)}};
+    if (!certificate.empty())
+        o.insert("log_key_certificate", text(certificate));
+    return compact(o);
 }
 
 std::string headLine(const Bytes& logKey, const LogHead& head) {
@@ -116,7 +119,7 @@ std::string eventLine(const KeyEvent& e) {
 }
 
 Result<ParsedHeader> parseHeaderLine(std::string_view line) {
-    auto o = parseObject(line);
+    auto o = parseObject(line, kMaxHeaderLineBytes);
     if (!o)
         return o.error();
     if (o.value().value("cloison_audit_log").toInt() != 1)
@@ -129,7 +132,16 @@ Result<ParsedHeader> parseHeaderLine(std::string_view line) {
     auto head = parseHead(o.value().value("head").toObject());
     if (!head)
         return head.error();
-    return ParsedHeader{key.value(), head.value()};
+    std::string certificate;
+    if (o.value().contains("log_key_certificate")) {
+        const QJsonValue v = o.value().value("log_key_certificate");
+        if (!v.isString())
+            return malformed("\"log_key_certificate\" is not a string");
+        certificate = v.toString().toStdString();
+        if (certificate.empty() || certificate.size() > kMaxCertificateBytes)
+            return malformed("\"log_key_certificate\" is empty or too long");
+    }
+    return ParsedHeader{key.value(), head.value(), std::move(certificate)};
 }
 
 Result<ParsedHeader> parseHeadLine(std::string_view line) {
@@ -144,7 +156,7 @@ Result<ParsedHeader> parseHeadLine(std::string_view line) {
     auto head = parseHead(o.value());
     if (!head)
         return head.error();
-    return ParsedHeader{key.value(), head.value()};
+    return ParsedHeader{key.value(), head.value(), {}};
 }
 
 Result<KeyEvent> parseEventLine(std::string_view line) {

@@ -10,14 +10,21 @@
 namespace cloison::audit {
 
 constexpr std::size_t kMaxLineBytes = 64 * 1024;
+// The header line may carry the log key's certificate (a signed device roster, at most 1 MiB,
+// JSON-escaped).
+constexpr std::size_t kMaxCertificateBytes = 1u << 20;
+constexpr std::size_t kMaxHeaderLineBytes = 2 * kMaxCertificateBytes + kMaxLineBytes;
 
-std::string headerLine(const Bytes& logKey, const LogHead& head);
+// `certificate`: the organisation's certificate of the log key (provisioning's signed device
+// roster), or empty when the compartment holds none.
+std::string headerLine(const Bytes& logKey, const LogHead& head, std::string_view certificate = {});
 std::string eventLine(const KeyEvent& event);
 std::string headLine(const Bytes& logKey, const LogHead& head);
 
 struct ParsedHeader {
     Bytes logKey;
     LogHead head;
+    std::string certificate; // empty when the export carries none
 };
 
 [[nodiscard]] Result<ParsedHeader> parseHeaderLine(std::string_view line);

@@ -80,6 +80,23 @@ const char* colourOf(const std::string& type) {
     return "#2c3e80";
 }
 
+// A failed unlock is logged when the profile is next unlocked; the attempt's own time is in
+// the details ("at-ms=..."), which is what a burst is measured by.
+std::int64_t failureTime(const KeyEvent& e) {
+    const auto at = e.details.find("at-ms=");
+    if (at == std::string::npos)
+        return e.timeMs;
+    std::int64_t t = 0;
+    std::size_t digits = 0;
+    for (std::size_t i = at + 6; i < e.details.size() && digits < 16; ++i, ++digits) {
+        const char c = e.details[i];
+        if (c < '0' || c > '9')
+            break;
+        t = t * 10 + (c - '0');
+    }
+    return digits == 0 ? e.timeMs : t;
+}
+
 } // namespace
 
 std::string escapeHtml(std::string_view s, bool markup) {
@@ -144,9 +161,10 @@ std::vector<Anomaly> findAnomalies(const std::vector<KeyEvent>& events) {
             out.push_back({e.seq, "server key changed",
                            "the server presented a key other than the pinned one"});
         else if (e.type == event::kUnlockFailed) {
-            failures.push_back(e.timeMs);
+            const std::int64_t at = failureTime(e);
+            failures.push_back(at);
             const auto recent = std::count_if(failures.begin(), failures.end(), [&](auto t) {
-                return e.timeMs - t <= kBurstWindowMs;
+                return at - t <= kBurstWindowMs && t - at <= kBurstWindowMs;
             });
             if (recent == kBurstCount)
                 out.push_back(
@@ -191,7 +209,10 @@ std::string renderHtmlReport(const VerifyReport& report, const std::string& sour
              std::to_string(report.firstBadSeq.value_or(0)) + ": " + escapeHtml(report.problem) +
              ". Only the entries before it are shown.</p>\n";
     h += "<p>Log key: <span class=\"mono\">" + escapeHtml(keyFingerprint(report.logKey)) +
-         "</span></p>\n";
+         "</span>" +
+         (report.certification.empty() ? std::string()
+                                       : " &mdash; " + escapeHtml(report.certification)) +
+         "</p>\n";
 
     h += "<h2>Anomalies (" + std::to_string(anomalies.size()) + ")</h2>\n";
     if (anomalies.empty()) {

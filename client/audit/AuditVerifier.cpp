@@ -43,6 +43,18 @@ VerifyReport verifyAuditLog(std::string_view jsonLines, const VerifyOptions& opt
         return fail(report, 1,
                     "the log is signed by key " + keyFingerprint(report.logKey) +
                         ", not by the expected key " + keyFingerprint(*options.expectedLogKey));
+    if (options.checkCertificate) {
+        if (header.value().certificate.empty())
+            return fail(report, 1,
+                        "the log key " + keyFingerprint(report.logKey) +
+                            " carries no certificate from the organisation (the device was not "
+                            "certified, or its roster not fetched, before the export)");
+        auto certified = options.checkCertificate(header.value().certificate, report.logKey);
+        if (!certified)
+            return fail(report, 1,
+                        "the log key's certificate does not hold: " + certified.error().message);
+        report.certification = certified.value();
+    }
 
     Bytes previous = genesisHash();
     for (std::size_t i = 1; i < lines.size(); ++i) {

@@ -90,14 +90,14 @@ Result<LogHead> KeyEventLog::head(std::int64_t timeMs) {
     return out;
 }
 
-Result<std::string> KeyEventLog::exportJsonLines() {
+Result<std::string> KeyEventLog::exportJsonLines(std::string_view certificate) {
     auto rows = storage::KeyEventRepository(*m_vault).all();
     if (!rows)
         return rows.error();
     auto logHead = head(nowMs());
     if (!logHead)
         return logHead.error();
-    std::string out = headerLine(m_key.publicKey(), logHead.value()) + "\n";
+    std::string out = headerLine(m_key.publicKey(), logHead.value(), certificate) + "\n";
     for (const auto& row : rows.value())
         out += eventLine(fromRow(row)) + "\n";
     return out;

@@ -21,8 +21,10 @@ public:
                                           const std::string& fingerprint = {},
                                           const std::string& details = {});
     [[nodiscard]] Result<LogHead> head(std::int64_t timeMs);
-    // The whole log: a header line with the log key and a signed head, then one line per entry.
-    [[nodiscard]] Result<std::string> exportJsonLines();
+    // The whole log: a header line with the log key, a signed head and, when the compartment
+    // holds one, `certificate` (the org-signed roster that certifies the log key), then one
+    // line per entry.
+    [[nodiscard]] Result<std::string> exportJsonLines(std::string_view certificate = {});
 
     static std::int64_t nowMs();
 

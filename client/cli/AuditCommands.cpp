@@ -3,6 +3,8 @@
 #include "client/audit/AuditJson.h"
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/ProfileHeader.h"
+#include "client/provisioning/MemberImport.h"
+#include "storage/SettingsRepository.h"
 
 #include <iostream>
 
@@ -35,7 +37,17 @@ Result<void> exportAudit(Profile& profile, const std::string& compartment,
                                            output.empty() ? "to standard output" : "to a file");
         !recorded)
         return recorded.error();
-    auto lines = log.value().exportJsonLines();
+    // The roster the organisation signed certifies the log key; a compartment not provisioned
+    // from an invite, or whose roster was never fetched, has none and exports without.
+    auto vault = profile.compartmentVault(compartment);
+    if (!vault)
+        return vault.error();
+    auto roster = storage::SettingsRepository(*vault.value()).get(provisioning::kRosterKey);
+    if (!roster)
+        return roster.error();
+    const std::string certificate =
+        roster.value() ? std::string(roster.value()->begin(), roster.value()->end()) : "";
+    auto lines = log.value().exportJsonLines(certificate);
     if (!lines)
         return lines.error();
     if (output.empty()) {

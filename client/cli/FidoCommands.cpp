@@ -167,8 +167,10 @@ Result<void> softInit(const FidoOptions& options) {
 
 } // namespace
 
-Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
-                                               const SecretBytes& passphrase) {
+namespace {
+
+Result<std::unique_ptr<Profile>> unlockOnce(const FidoOptions& options,
+                                            const SecretBytes& passphrase) {
     auto slots = Profile::fidoSlots(options.profileDir);
     if (!slots)
         return slots.error();
@@ -185,6 +187,17 @@ Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
     FidoAccess access = accessFor(options, *authenticator.value());
     std::cerr << "cloison-cli: touch your security key when it blinks\n";
     return Profile::unlock(options.profileDir, passphrase, access);
+}
+
+} // namespace
+
+Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
+                                               const SecretBytes& passphrase) {
+    auto profile = unlockOnce(options, passphrase);
+    // Logged by every compartment once the profile is next unlocked (issue 6).
+    if (!profile && profile.error().code == ErrorCode::WrongPassphrase)
+        Profile::noteUnlockFailure(options.profileDir);
+    return profile;
 }
 
 Result<void> changePassphrase(const FidoOptions& options, Profile& profile,

@@ -2,6 +2,7 @@
 
 #include "client/cli/PassphraseSource.h"
 #include "client/linkguard/Json.h"
+#include "client/provisioning/MemberImport.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/TlsPin.h"
 
@@ -62,6 +63,10 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
         if (info.name == compartment)
             compartmentId = info.id;
     xmpp::ServiceOptions options{compartmentId, account.value().trust, account.value().room};
+    auto headsNode = provisioning::logHeadsNode(*vault.value());
+    if (!headsNode)
+        return headsNode.error();
+    options.logHeadsNode = headsNode.value();
     auto service = xmpp::CompartmentService::start(*vault.value(), account.value().settings,
                                                    std::move(account.value().password), options);
     if (!service)

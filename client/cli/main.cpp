@@ -69,9 +69,12 @@ Commands:
                            change the profile passphrase
   export-audit --compartment NAME [--output FILE]
                            write the compartment's key-event log as JSON Lines (no message
-                           content) for cloison-audit; the export is itself logged
+                           content) for cloison-audit, with the org-signed roster that
+                           certifies its log key when the compartment holds one (for
+                           'cloison-audit verify --org-key'); the export is itself logged
   log-head --compartment NAME
-                           print the compartment's signed log head (one JSON line)
+                           print the compartment's signed log head (one JSON line); a running
+                           compartment publishes these itself (cloison-admin log-heads)
   fido enroll [--with-pin] [--keep-passphrase-slot] [--new-authenticator SPEC]
                            add a FIDO2 security key (hmac-secret) to the profile: from then on
                            it opens with the passphrase AND a touch of that key (and its PIN

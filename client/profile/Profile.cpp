@@ -5,6 +5,7 @@
 #include "client/profile/ProfileHeader.h"
 #include "client/provisioning/Retention.h"
 #include "crypto/Aead.h"
+#include "crypto/AtomicFile.h"
 #include "crypto/Hash.h"
 #include "storage/KeyEventRepository.h"
 #include "storage/ProfileRepository.h"
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <optional>
 
 namespace cloison {
 namespace {
@@ -87,7 +89,181 @@ Bytes encodeLogHead(std::int64_t seq, ByteView hash) {
     return out;
 }
 
+// Failed unlocks: at most this many are kept, in the unauthenticated file and in the profile
+// vault; older ones are counted, not itemised.
+constexpr std::size_t kMaxUnlockFailures = 256;
+constexpr const char* kUnlockFailuresSetting = "audit.unlock-failures"; // lines "INDEX TIME_MS"
+
+std::string unlockFailuresSeenSetting(const std::string& id) {
+    return "compartment." + id + ".unlock-failures-seen";
+}
+
+std::optional<std::int64_t> parseDecimal(std::string_view text) {
+    if (text.empty() || text.size() > 18)
+        return std::nullopt;
+    std::int64_t out = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        out = out * 10 + (c - '0');
+    }
+    return out;
+}
+
+// Lines of decimal numbers separated by spaces; lines out of form are passed over (the
+// unauthenticated file is only ever a hint).
+std::vector<std::vector<std::int64_t>> parseNumberLines(std::string_view text) {
+    std::vector<std::vector<std::int64_t>> lines;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        std::vector<std::int64_t> numbers;
+        bool valid = !line.empty();
+        while (valid && !line.empty()) {
+            const auto space = line.find(' ');
+            auto number = parseDecimal(line.substr(0, space));
+            valid = number.has_value();
+            if (valid)
+                numbers.push_back(*number);
+            line = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+        }
+        if (valid)
+            lines.push_back(std::move(numbers));
+        if (end == std::string_view::npos)
+            break;
+        text.remove_prefix(end + 1);
+    }
+    return lines;
+}
+
+// The failures held in the profile vault: (index, time) pairs, oldest first.
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>>
+storedUnlockFailures(storage::Vault& profileVault) {
+    auto stored = storage::SettingsRepository(profileVault).get(kUnlockFailuresSetting);
+    if (!stored)
+        return stored.error();
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    if (!stored.value())
+        return out;
+    const std::string text(stored.value()->begin(), stored.value()->end());
+    for (const auto& numbers : parseNumberLines(text))
+        if (numbers.size() == 2)
+            out.emplace_back(numbers[0], numbers[1]);
+    return out;
+}
+
 } // namespace
+
+void Profile::noteUnlockFailure(const std::filesystem::path& dir) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(dir / kHeaderFile, error))
+        return; // not a profile: nothing to note
+    const auto path = dir / kUnlockFailuresFile;
+    auto previous = readFileLimited(path, 64 * 1024);
+    std::vector<std::int64_t> times;
+    if (previous)
+        for (const auto& numbers : parseNumberLines(previous.value()))
+            if (numbers.size() == 1)
+                times.push_back(numbers[0]);
+    times.push_back(audit::KeyEventLog::nowMs());
+    if (times.size() > kMaxUnlockFailures)
+        times.erase(times.begin(), times.end() - kMaxUnlockFailures);
+    std::string text;
+    for (std::int64_t t : times)
+        text += std::to_string(t) + "\n";
+    (void)writeFileAtomically(path, asBytes(text));
+}
+
+Result<void> Profile::collectUnlockFailures() {
+    const auto path = m_dir / kUnlockFailuresFile;
+    std::error_code error;
+    if (!std::filesystem::exists(path, error))
+        return {};
+    auto noted = readFileLimited(path, 64 * 1024);
+    std::vector<std::int64_t> times;
+    if (noted) {
+        for (const auto& numbers : parseNumberLines(noted.value()))
+            if (numbers.size() == 1)
+                times.push_back(numbers[0]);
+    } else {
+        times.push_back(audit::KeyEventLog::nowMs()); // unreadable: at least one failure
+    }
+    auto held = storedUnlockFailures(*m_profileVault);
+    if (!held)
+        return held.error();
+    auto all = held.value();
+    std::int64_t next = all.empty() ? 1 : all.back().first + 1;
+    for (std::int64_t t : times)
+        all.emplace_back(next++, t);
+    if (all.size() > kMaxUnlockFailures)
+        all.erase(all.begin(), all.end() - kMaxUnlockFailures);
+    std::string text;
+    for (const auto& [index, t] : all)
+        text += std::to_string(index) + " " + std::to_string(t) + "\n";
+    if (auto put =
+            storage::SettingsRepository(*m_profileVault).put(kUnlockFailuresSetting, asBytes(text));
+        !put)
+        return put;
+    // Only once they are in the vault: a crash in between notes them twice, never not at all.
+    std::filesystem::remove(path, error);
+    return {};
+}
+
+Result<void> Profile::markUnlockFailuresSeen(const std::string& id) {
+    auto held = storedUnlockFailures(*m_profileVault);
+    if (!held)
+        return held.error();
+    const std::int64_t last = held.value().empty() ? 0 : held.value().back().first;
+    return storage::SettingsRepository(*m_profileVault)
+        .put(unlockFailuresSeenSetting(id), asBytes(std::to_string(last)));
+}
+
+Result<void> Profile::recordUnlockFailures(const std::string& id, storage::Vault& vault) {
+    auto held = storedUnlockFailures(*m_profileVault);
+    if (!held)
+        return held.error();
+    if (held.value().empty())
+        return {};
+    storage::SettingsRepository settings(*m_profileVault);
+    auto seenText = settings.get(unlockFailuresSeenSetting(id));
+    if (!seenText)
+        return seenText.error();
+    std::int64_t seen = 0;
+    if (seenText.value())
+        seen = parseDecimal(std::string(seenText.value()->begin(), seenText.value()->end()))
+                   .value_or(0);
+    const auto& failures = held.value();
+    if (failures.back().first <= seen)
+        return {};
+    auto log = audit::KeyEventLog::open(vault, id);
+    if (!log)
+        return log.error();
+    auto recorded = vault.transaction([&]() -> Result<void> {
+        if (failures.front().first > seen + 1) {
+            const std::int64_t lost = failures.front().first - seen - 1;
+            if (auto r = log.value().record(audit::event::kUnlockFailed, "profile", {},
+                                            std::to_string(lost) +
+                                                " earlier failed unlocks, no longer itemised");
+                !r)
+                return r.error();
+        }
+        for (const auto& [index, timeMs] : failures) {
+            if (index <= seen)
+                continue;
+            // The entry is written now; when the attempt was made is in its details.
+            if (auto r = log.value().record(audit::event::kUnlockFailed, "profile", {},
+                                            "wrong passphrase at-ms=" + std::to_string(timeMs) +
+                                                " (" + audit::formatUtc(timeMs) + ")");
+                !r)
+                return r.error();
+        }
+        return {};
+    });
+    if (!recorded)
+        return recorded;
+    return settings.put(unlockFailuresSeenSetting(id),
+                        asBytes(std::to_string(failures.back().first)));
+}
 
 Profile::Profile(std::filesystem::path dir, SecretBytes profileKey)
     : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)) {}
@@ -191,6 +367,8 @@ Result<std::unique_ptr<Profile>> Profile::unlockWith(const std::filesystem::path
                          "match); restore it from a backup or ask your admin for recovery");
     if (auto vault = profile->openProfileVault(false); !vault)
         return vault.error();
+    // Best effort: notes not collected now stay in their file for the next unlock.
+    (void)profile->collectUnlockFailures();
     profile->rememberPassphrase(passphrase);
     return profile;
 }
@@ -337,6 +515,8 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
     }
     if (auto remembered = rememberLogHead(record.id, *vault.value()); !remembered)
         return remembered.error();
+    if (auto seen = markUnlockFailuresSeen(record.id); !seen)
+        return seen.error();
     m_openCompartments[record.id] = std::move(vault.value());
     return CompartmentInfo{record.id, record.name, record.createdAt, false};
 }
@@ -408,6 +588,8 @@ Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
     if (auto purged = provisioning::applyRetention(*vault.value(), id, audit::KeyEventLog::nowMs());
         !purged)
         return purged.error();
+    if (auto failures = recordUnlockFailures(id, *vault.value()); !failures)
+        return failures.error();
     if (auto remembered = rememberLogHead(id, *vault.value()); !remembered)
         return remembered.error();
     storage::Vault* raw = vault.value().get();

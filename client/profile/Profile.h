@@ -54,6 +54,16 @@ public:
                                                    const SecretBytes& passphrase, FidoAccess& fido);
     // The FIDO slots, read from the header alone (no unlock needed, nothing secret).
     static Result<std::vector<FidoSlotInfo>> fidoSlots(const std::filesystem::path& dir);
+    // Notes a failed unlock (a wrong passphrase) for the key-event logs, as the unlock itself
+    // writes nothing: one line with the time, appended to the file kUnlockFailuresFile beside
+    // the header. Nothing can be authenticated without the key, so the file is not: it can be
+    // deleted (hiding attempts made through Cloison, though never an offline attack on a
+    // copied header, which no counter sees) or padded (false alarms), never used to read
+    // anything. The next successful unlock moves the notes into the profile vault, and each
+    // compartment logs them (unlock-failed) when it next opens. Best effort, bounded; callers
+    // (cloison-cli, the app) call it on WrongPassphrase.
+    static void noteUnlockFailure(const std::filesystem::path& dir);
+    static constexpr const char* kUnlockFailuresFile = "unlock-failures";
     ~Profile();
     Profile(const Profile&) = delete;
     Profile& operator=(const Profile&) = delete;
@@ -123,6 +133,12 @@ private:
     Result<void> checkLogNotRolledBack(const std::string& id, const std::string& name,
                                        storage::Vault& vault);
     Result<void> rememberLogHead(const std::string& id, storage::Vault& vault);
+    // At unlock: the failures noted since the last one, moved into the profile vault.
+    Result<void> collectUnlockFailures();
+    // At a compartment's open: the failures its log has not recorded yet, recorded.
+    Result<void> recordUnlockFailures(const std::string& id, storage::Vault& vault);
+    // At a compartment's creation: the failures before it are not its own.
+    Result<void> markUnlockFailuresSeen(const std::string& id);
     Result<void> openProfileVault(bool create);
     Result<void> requireUnlocked() const;
     SecretBytes subkey(std::uint64_t id) const;

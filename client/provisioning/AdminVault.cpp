@@ -287,7 +287,7 @@ Result<std::string> AdminVault::certify(const std::string& compartmentName,
     auto roster = currentRoster(definition.value());
     if (!roster)
         return roster.error();
-    const RosterDevice device{r.account, r.deviceId, r.identityKey};
+    const RosterDevice device{r.account, r.deviceId, r.identityKey, r.logKey};
     for (const auto* list : {&roster.value().devices, &roster.value().revoked}) {
         for (const RosterDevice& known : *list) {
             if (known.account == device.account && known.deviceId == device.deviceId)
@@ -296,6 +296,11 @@ Result<std::string> AdminVault::certify(const std::string& compartmentName,
                                  list == &roster.value().devices
                                      ? "this device is already in the roster"
                                      : "this device was revoked");
+            // One log, one device: a request naming another device's log key would make that
+            // device's log look certified for this one.
+            if (!device.logKey.empty() && known.logKey == device.logKey)
+                return makeError(ErrorCode::PolicyRefused,
+                                 "this log key is already certified for another device");
         }
     }
     roster.value().devices.push_back(device);

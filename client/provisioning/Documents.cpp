@@ -123,9 +123,13 @@ std::string_view asText(const SecretBytes& bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
+// "JID ID IDENTITY" or, with the device's log key, "JID ID IDENTITY LOG-KEY".
 std::string deviceValue(const RosterDevice& device) {
-    return device.account + " " + std::to_string(device.deviceId) + " " +
-           toBase64(device.identityKey);
+    std::string out =
+        device.account + " " + std::to_string(device.deviceId) + " " + toBase64(device.identityKey);
+    if (!device.logKey.empty())
+        out += " " + toBase64(device.logKey);
+    return out;
 }
 
 Result<RosterDevice> readDevice(FieldReader& reader, std::string_view key) {
@@ -139,20 +143,32 @@ Result<RosterDevice> readDevice(FieldReader& reader, std::string_view key) {
     if (second == std::string_view::npos || !isBareJid(value.substr(0, first)) ||
         !parseCanonicalDecimal(value.substr(first + 1, second - first - 1), 0x7fffffff, id) ||
         id == 0)
-        return reader.malformed("a device must be 'JID ID IDENTITY'");
-    auto identity = decodeKey(value.substr(second + 1), kOmemoIdentityKeyBytes);
+        return reader.malformed("a device must be 'JID ID IDENTITY [LOG-KEY]'");
+    const std::size_t third = value.find(' ', second + 1);
+    auto identity =
+        decodeKey(value.substr(second + 1, third == std::string_view::npos ? std::string_view::npos
+                                                                           : third - second - 1),
+                  kOmemoIdentityKeyBytes);
     if (!identity)
         return reader.malformed("a device's identity key: " + identity.error().message);
+    Bytes logKey;
+    if (third != std::string_view::npos) {
+        auto decoded = decodeKey(value.substr(third + 1), kSigningPublicKeyBytes);
+        if (!decoded)
+            return reader.malformed("a device's log key: " + decoded.error().message);
+        logKey = std::move(decoded.value());
+    }
     return RosterDevice{std::string(value.substr(0, first)), static_cast<std::uint32_t>(id),
-                        std::move(identity.value())};
+                        std::move(identity.value()), std::move(logKey)};
 }
 
 Result<void> validateDevice(const RosterDevice& device) {
     if (!isBareJid(device.account) || device.deviceId == 0 || device.deviceId > 0x7fffffff ||
-        device.identityKey.size() != kOmemoIdentityKeyBytes)
+        device.identityKey.size() != kOmemoIdentityKeyBytes ||
+        (!device.logKey.empty() && device.logKey.size() != kSigningPublicKeyBytes))
         return makeError(ErrorCode::InvalidArgument,
-                         "a device needs a bare JID, an id from 1 to 2^31-1 and a 33-byte "
-                         "identity key");
+                         "a device needs a bare JID, an id from 1 to 2^31-1, a 33-byte "
+                         "identity key and, if any, a 32-byte log key");
     return {};
 }
 
@@ -511,17 +527,20 @@ Result<std::string> makeCertificationRequest(const CertificationRequest& r,
                                              const SigningKey& memberKey) {
     if (!isRandomId(r.inviteId) || !isRandomId(r.compartmentId) || !isBareJid(r.account) ||
         r.deviceId == 0 || r.deviceId > 0x7fffffff ||
-        r.identityKey.size() != kOmemoIdentityKeyBytes)
+        r.identityKey.size() != kOmemoIdentityKeyBytes ||
+        (!r.logKey.empty() && r.logKey.size() != kSigningPublicKeyBytes))
         return makeError(ErrorCode::InvalidArgument, "the certification request is incomplete");
-    auto body = SignedTextWriter("certification-request")
-                    .add("member-key", toBase64(memberKey.publicKey()))
-                    .add("invite-id", r.inviteId)
-                    .add("compartment-id", r.compartmentId)
-                    .add("compartment", r.compartment)
-                    .add("account", r.account)
-                    .add("device", std::to_string(r.deviceId))
-                    .add("identity", toBase64(r.identityKey))
-                    .body();
+    SignedTextWriter writer("certification-request");
+    writer.add("member-key", toBase64(memberKey.publicKey()))
+        .add("invite-id", r.inviteId)
+        .add("compartment-id", r.compartmentId)
+        .add("compartment", r.compartment)
+        .add("account", r.account)
+        .add("device", std::to_string(r.deviceId))
+        .add("identity", toBase64(r.identityKey));
+    if (!r.logKey.empty())
+        writer.add("log-key", toBase64(r.logKey));
+    auto body = writer.body();
     if (!body)
         return body.error();
     return appendSignature(body.value(), memberKey);
@@ -566,6 +585,12 @@ Result<CertificationRequest> parseCertificationRequest(std::string_view document
     if (!identity)
         return identity.error();
     out.identityKey = std::move(identity.value());
+    if (reader.at("log-key")) {
+        auto logKey = readKey(reader, "log-key", kSigningPublicKeyBytes);
+        if (!logKey)
+            return logKey.error();
+        out.logKey = std::move(logKey.value());
+    }
     if (auto done = reader.finish(); !done)
         return done.error();
     return out;
@@ -580,6 +605,16 @@ bool DeviceRoster::isCertified(const std::string& account, std::uint32_t deviceI
                std::equal(d.identityKey.begin(), d.identityKey.end(), identityKey.begin(),
                           identityKey.end());
     });
+}
+
+const RosterDevice* DeviceRoster::deviceWithLogKey(ByteView logKey) const {
+    for (const auto* list : {&devices, &revoked}) {
+        for (const RosterDevice& device : *list) {
+            if (!device.logKey.empty() && equalConstantTime(device.logKey, logKey))
+                return &device;
+        }
+    }
+    return nullptr;
 }
 
 Result<std::string> signRoster(DeviceRoster roster, const SigningKey& orgKey) {
@@ -618,6 +653,14 @@ Result<std::string> signRoster(DeviceRoster roster, const SigningKey& orgKey) {
     if (!body)
         return body.error();
     return appendSignature(body.value(), orgKey);
+}
+
+Result<Bytes> rosterSigner(std::string_view document) {
+    auto text = splitSignedText(document, "device-roster");
+    if (!text)
+        return text.error();
+    FieldReader reader(text.value(), "device roster");
+    return readKey(reader, "org-key", kSigningPublicKeyBytes);
 }
 
 Result<DeviceRoster> parseRoster(std::string_view document, ByteView orgKey) {
@@ -674,6 +717,38 @@ Result<DeviceRoster> parseRoster(std::string_view document, ByteView orgKey) {
         }
     }
     return out;
+}
+
+Result<std::string> checkLogKeyCertificate(std::string_view roster, ByteView logKey,
+                                           const ExpectedOrgKey& org) {
+    auto signer = rosterSigner(roster);
+    if (!signer)
+        return makeError(ErrorCode::Corrupted,
+                         "it is not a device roster: " + signer.error().message);
+    const std::string signerPrint = keyFingerprint(signer.value());
+    const bool expected = org.publicKey.empty()
+                              ? fingerprintMatches(org.fingerprint, signer.value())
+                              : equalConstantTime(org.publicKey, signer.value());
+    if (!expected)
+        return makeError(
+            ErrorCode::PolicyRefused,
+            "it is signed by organisation key " + signerPrint + ", not by " +
+                (org.publicKey.empty() ? org.fingerprint : keyFingerprint(org.publicKey)));
+    auto parsed = parseRoster(roster, signer.value());
+    if (!parsed)
+        return makeError(ErrorCode::Corrupted, parsed.error().message);
+    const DeviceRoster& r = parsed.value();
+    const RosterDevice* device = r.deviceWithLogKey(logKey);
+    if (device == nullptr)
+        return makeError(ErrorCode::NotFound, "the organisation's roster (version " +
+                                                  std::to_string(r.version) + " of compartment " +
+                                                  r.compartment + ") does not list this log key");
+    const bool revoked = std::any_of(r.revoked.begin(), r.revoked.end(),
+                                     [&](const RosterDevice& gone) { return &gone == device; });
+    return "certified by organisation key " + signerPrint + " for compartment " + r.compartment +
+           ", device " + device->account + "/" + std::to_string(device->deviceId) +
+           " (roster version " + std::to_string(r.version) +
+           (revoked ? "; the device has since been revoked)" : ")");
 }
 
 } // namespace cloison::provisioning

@@ -7,10 +7,13 @@
 //                                            credentials, signed by the organisation key,
 //                                            naming the recipient's box key, then sealed to
 //                                            that key (crypto_box_seal) as a sealed-invite
-//   certification-request  member -> admin   the compartment's new OMEMO device, signed with
-//                                            the member's signing key from the enrolment
+//   certification-request  member -> admin   the compartment's new OMEMO device and the public
+//                                            key of its key-event log, signed with the
+//                                            member's signing key from the enrolment
 //   device-roster          admin -> members  the certified and revoked devices of one
-//                                            compartment, versioned, signed by the org key
+//                                            compartment (each with its log key, which the
+//                                            roster thereby certifies for auditors),
+//                                            versioned, signed by the org key
 //
 // Signing before sealing, with the recipient's key and the format version inside what is
 // signed, means an invite cannot be re-sealed to another member unnoticed, and the sealing
@@ -119,6 +122,9 @@ struct CertificationRequest {
     std::string account;
     std::uint32_t deviceId = 0;
     Bytes identityKey; // OMEMO identity, 33 bytes
+    // The public key of the compartment's key-event log (Ed25519). Requests made before logs
+    // were certified have none; their device is certified without a log key.
+    Bytes logKey;
 };
 
 [[nodiscard]] Result<std::string> makeCertificationRequest(const CertificationRequest& request,
@@ -131,6 +137,9 @@ struct RosterDevice {
     std::string account;
     std::uint32_t deviceId = 0;
     Bytes identityKey; // 33 bytes
+    // The device's key-event log key (Ed25519, 32 bytes), or empty: the org's signature on the
+    // roster is the certificate an auditor checks an exported log against.
+    Bytes logKey;
     auto operator<=>(const RosterDevice&) const = default;
 };
 
@@ -145,12 +154,30 @@ struct DeviceRoster {
 
     bool isCertified(const std::string& account, std::uint32_t deviceId,
                      ByteView identityKey) const;
+    // The device, certified or revoked, whose log key is `logKey`; null when none.
+    const RosterDevice* deviceWithLogKey(ByteView logKey) const;
 };
 
 // Sorts both lists; InvalidArgument on duplicates or a device both certified and revoked.
 [[nodiscard]] Result<std::string> signRoster(DeviceRoster roster, const SigningKey& orgKey);
 // Verifies the signature with `orgKey` (and that the roster names that key) before reading.
 [[nodiscard]] Result<DeviceRoster> parseRoster(std::string_view document, ByteView orgKey);
+// The org key a roster names as its signer, read before any signature is checked: only for
+// comparing with a fingerprint the reader was given, before parseRoster() with that key.
+[[nodiscard]] Result<Bytes> rosterSigner(std::string_view document);
+
+// The organisation key an auditor was given: the key itself, or only its fingerprint.
+struct ExpectedOrgKey {
+    Bytes publicKey;         // 32 bytes, or empty
+    std::string fingerprint; // keyFingerprint() form, when publicKey is empty
+};
+
+// The certificate of a compartment's key-event log key (issue 6) is the signed device roster
+// that lists a device with that log key: checks the roster's signature with the expected org
+// key and finds the device. Returns what it certifies, for a person. PolicyRefused: signed by
+// another organisation key; Corrupted: not a valid roster; NotFound: it does not list the key.
+[[nodiscard]] Result<std::string> checkLogKeyCertificate(std::string_view roster, ByteView logKey,
+                                                         const ExpectedOrgKey& org);
 
 // Lowercase or not, with or without spaces: the same fingerprint (keyFingerprint format).
 [[nodiscard]] bool fingerprintMatches(std::string_view given, ByteView publicKey);

@@ -5,6 +5,7 @@
 #include "client/omemo/OmemoEngine.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
+#include "client/xmpp/ServerAdmin.h"
 #include "storage/CertifiedDeviceRepository.h"
 #include "storage/SettingsRepository.h"
 
@@ -82,6 +83,7 @@ Result<ImportResult> provision(Profile& profile, const CompartmentInfo& info, co
     request.account = invite.account;
     request.deviceId = engine.value()->deviceId();
     request.identityKey = engine.value()->identityKey();
+    request.logKey = log.value().publicKey();
     auto document = makeCertificationRequest(request, keys.signingKey());
     if (!document)
         return document.error();
@@ -184,6 +186,15 @@ Result<std::optional<DeviceRoster>> currentRoster(storage::Vault& vault) {
     if (!roster)
         return roster.error();
     return std::optional<DeviceRoster>{std::move(roster.value())};
+}
+
+Result<std::string> logHeadsNode(storage::Vault& vault) {
+    auto id = storage::SettingsRepository(vault).get(kCompartmentIdKey);
+    if (!id)
+        return id.error();
+    if (!id.value())
+        return std::string();
+    return xmpp::kLogHeadsNodePrefix + std::string(asText(*id.value()));
 }
 
 Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartment,

@@ -60,4 +60,9 @@ struct ImportResult {
 // The roster held, if any.
 [[nodiscard]] Result<std::optional<DeviceRoster>> currentRoster(storage::Vault& vault);
 
+// Where a running compartment publishes its key-event log's heads (issue 6):
+// xmpp::kLogHeadsNodePrefix + the organisation's compartment id. Empty for a compartment not
+// provisioned from an invite: no organisation audits it.
+[[nodiscard]] Result<std::string> logHeadsNode(storage::Vault& vault);
+
 } // namespace cloison::provisioning

@@ -1,5 +1,6 @@
 #include "client/xmpp/CompartmentService.h"
 
+#include "client/audit/AuditJson.h"
 #include "client/audit/KeyEventLog.h"
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/OmemoEngine.h"
@@ -93,8 +94,12 @@ struct CompartmentService::Worker {
     bool announced = false;
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
-    std::string ackInFlight; // id of the acknowledging IQ we wait for
-    std::string rosterFetch; // id of the roster fetch we wait for
+    std::string ackInFlight;          // id of the acknowledging IQ we wait for
+    std::string rosterFetch;          // id of the roster fetch we wait for
+    std::string headPublish;          // id of the log-head publication we wait for
+    std::int64_t headPublishing = -1; // the sequence number it publishes
+    std::int64_t headPublished = -1;  // the last one the server took on this connection
+    Clock::time_point headCheckedAt = Clock::now();
     Clock::time_point ackSentAt;
     std::uint64_t counter = 0;
 
@@ -293,6 +298,9 @@ struct CompartmentService::Worker {
         // What arrived while we were away, from our archive and the room's; duplicates of what
         // the server also delivers live are dropped by their ids.
         handleOutput(engine->catchUp());
+        headPublish.clear();
+        headPublished = -1;
+        publishHead();
         // What the outbox still holds: the same stanza again where one was made (the receiver
         // drops a duplicate by its id), else encrypted now.
         auto pending = outbox.pending();
@@ -327,6 +335,11 @@ struct CompartmentService::Worker {
                 onRoster(iq);
                 return;
             }
+            if (!headPublish.empty() && id == headPublish) {
+                headPublish.clear();
+                onHeadPublished(iq);
+                return;
+            }
             if (!ackInFlight.empty() && id == ackInFlight) {
                 onAck(); // an error answer (ping unsupported) acknowledges just as well
                 return;
@@ -356,6 +369,41 @@ struct CompartmentService::Worker {
                                    : ServiceEvent::Type::RosterRefused};
         if (!applied)
             event.error = applied.error();
+        emit(std::move(event));
+    }
+
+    // The log's signed head, as item "SEQ" of our own node, when the server does not have it
+    // yet: a later truncation or rewrite of the log handed to an auditor shows against it.
+    void publishHead() {
+        headCheckedAt = Clock::now();
+        if (!log || options.logHeadsNode.empty() || !headPublish.empty() || !connection->online())
+            return;
+        auto head = log->head(nowMs());
+        if (!head) {
+            ServiceEvent event{ServiceEvent::Type::LogHeadRefused};
+            event.error = head.error();
+            emit(std::move(event));
+            return;
+        }
+        if (head.value().seq == headPublished)
+            return;
+        headPublishing = head.value().seq;
+        headPublish = "cloison-log-head-" + std::to_string(++counter);
+        transmit(xml::serialize(
+            blobPublishRequest(options.logHeadsNode, std::to_string(head.value().seq),
+                               asBytes(audit::headLine(log->publicKey(), head.value())),
+                               kMaxPublishedHeads, headPublish)));
+    }
+
+    void onHeadPublished(const xml::Element& answer) {
+        const bool taken = answer.attribute("type") == std::optional<std::string_view>("result");
+        ServiceEvent event{taken ? ServiceEvent::Type::LogHeadPublished
+                                 : ServiceEvent::Type::LogHeadRefused};
+        event.conversation = options.logHeadsNode;
+        if (taken)
+            headPublished = headPublishing;
+        else
+            event.error = {ErrorCode::PolicyRefused, "the server refused the log head"};
         emit(std::move(event));
     }
 
@@ -412,6 +460,9 @@ struct CompartmentService::Worker {
             connection->runOnce(50);
             drainCommands();
             keepAlive();
+            if (Clock::now() - headCheckedAt >=
+                std::chrono::seconds(options.logHeadsIntervalSeconds))
+                publishHead();
         }
         connection->disconnect();
         for (int i = 0; i < 20 && connection->online(); ++i)

@@ -39,6 +39,12 @@ struct ServiceOptions {
     std::string rosterOwner = {};
     std::string rosterNode = {};
     std::function<Result<void>(storage::Vault& vault, ByteView roster)> applyRoster = {};
+    // The key-event log's signed heads (issue 6) are published on our own PEP node
+    // `logHeadsNode` (kLogHeadsNodePrefix + the organisation's compartment id) at every
+    // connection and then, when the log has grown, at most once per `logHeadsIntervalSeconds`;
+    // an auditor compares them with the log handed over later. Empty: not published.
+    std::string logHeadsNode = {};
+    int logHeadsIntervalSeconds = 60;
     int keepaliveSeconds = 60;
     int maxBackoffSeconds = 60;
     int ackTimeoutSeconds = 30; // a server that leaves our ping unanswered this long is dropped
@@ -57,6 +63,8 @@ struct ServiceEvent {
         CaughtUp,      // conversation's archive read up to now; device = messages stored
         RosterApplied, // the device roster fetched at connection was applied
         RosterRefused, // it was not (none published, unreadable, or refused): error
+        LogHeadPublished, // the log's signed head is on the server (ServiceOptions::logHeadsNode)
+        LogHeadRefused,   // the server refused it: error (tried again at the next interval)
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;

@@ -457,31 +457,38 @@ Result<std::vector<std::string>> ServerAdmin::roomFeatures(const std::string& ro
     return features;
 }
 
+Element blobPublishRequest(const std::string& node, const std::string& itemId, ByteView blob,
+                           int maxItems, const std::string& id) {
+    Element iq("iq");
+    iq.set("type", "set");
+    if (!id.empty())
+        iq.set("id", id);
+    Element& pubsub = iq.add(Element("pubsub", omemo::kPubsubNs));
+    pubsub.add(Element("publish"))
+        .set("node", node)
+        .add(Element("item"))
+        .set("id", itemId)
+        .add(Element("blob", kBlobNs))
+        .withText(toBase64(blob));
+    // Open access, as for OMEMO bundles: every account reads it without being our contact.
+    // No fallback without publish-options: a node only contacts can read would leave its
+    // readers silently without updates.
+    Element& options = pubsub.add(Element("publish-options")).add(Element("x", kDataFormsNs));
+    options.set("type", "submit");
+    options.add(formField("FORM_TYPE", kPublishOptionsNs, "hidden"));
+    options.add(formField("pubsub#access_model", "open"));
+    options.add(formField("pubsub#persist_items", "true"));
+    options.add(formField("pubsub#max_items", std::to_string(maxItems)));
+    return iq;
+}
+
 Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
     if (node.empty() || node.size() > 256)
         return makeError(ErrorCode::InvalidArgument, "a node name is 1 to 256 characters");
     if (blob.size() > kMaxBlobBytes)
         return makeError(ErrorCode::InvalidArgument,
                          "the blob is larger than " + std::to_string(kMaxBlobBytes) + " bytes");
-    Element iq("iq");
-    iq.set("type", "set");
-    Element& pubsub = iq.add(Element("pubsub", omemo::kPubsubNs));
-    pubsub.add(Element("publish"))
-        .set("node", node)
-        .add(Element("item"))
-        .set("id", "current")
-        .add(Element("blob", kBlobNs))
-        .withText(toBase64(blob));
-    // Open access, as for OMEMO bundles: every member account reads it without being the
-    // admin's contact. No fallback without publish-options: a roster only contacts can read
-    // would leave members silently without updates.
-    Element& options = pubsub.add(Element("publish-options")).add(Element("x", kDataFormsNs));
-    options.set("type", "submit");
-    options.add(formField("FORM_TYPE", kPublishOptionsNs, "hidden"));
-    options.add(formField("pubsub#access_model", "open"));
-    options.add(formField("pubsub#persist_items", "true"));
-    options.add(formField("pubsub#max_items", "1"));
-    auto answer = m_session->request(std::move(iq));
+    auto answer = m_session->request(blobPublishRequest(node, "current", blob, 1, {}));
     if (!answer)
         return answer.error();
     if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
@@ -490,18 +497,26 @@ Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
     return {};
 }
 
+Result<std::vector<Bytes>> ServerAdmin::fetchBlobs(const std::string& owner,
+                                                   const std::string& node) {
+    auto answer = m_session->request(publishedBlobRequest(owner, node, m_session->nextId(), true));
+    if (!answer)
+        return answer.error();
+    return parsePublishedBlobs(answer.value());
+}
+
 Element publishedBlobRequest(const std::string& owner, const std::string& node,
-                             const std::string& id) {
+                             const std::string& id, bool all) {
     Element iq("iq");
     iq.set("type", "get").set("to", omemo::bareJid(owner)).set("id", id);
-    iq.add(Element("pubsub", omemo::kPubsubNs))
-        .add(Element("items"))
-        .set("node", node)
-        .set("max_items", "1");
+    Element& items = iq.add(Element("pubsub", omemo::kPubsubNs)).add(Element("items"));
+    items.set("node", node);
+    if (!all)
+        items.set("max_items", "1");
     return iq;
 }
 
-Result<Bytes> parsePublishedBlob(const Element& answer) {
+Result<std::vector<Bytes>> parsePublishedBlobs(const Element& answer) {
     if (answer.attribute("type") == std::optional<std::string_view>("error")) {
         if (hasCondition(answer, "item-not-found"))
             return makeError(ErrorCode::NotFound, "nothing is published there");
@@ -520,17 +535,30 @@ Result<Bytes> parsePublishedBlob(const Element& answer) {
         return makeError(ErrorCode::InvalidArgument, "the answer holds no items");
     if (found.empty())
         return makeError(ErrorCode::NotFound, "nothing is published there");
-    if (found.size() != 1)
+    std::vector<Bytes> out;
+    std::size_t total = 0;
+    for (const Element* item : found) {
+        const Element* blob = item->child("blob", kBlobNs);
+        if (blob == nullptr)
+            return makeError(ErrorCode::InvalidArgument, "an item holds no Cloison blob");
+        total += blob->text.size();
+        if (total > (kMaxBlobBytes + 2) / 3 * 4)
+            return makeError(ErrorCode::InvalidArgument, "the blob is too large");
+        auto bytes = fromBase64(blob->text);
+        if (!bytes)
+            return makeError(ErrorCode::InvalidArgument, "the blob is not base64");
+        out.push_back(std::move(bytes.value()));
+    }
+    return out;
+}
+
+Result<Bytes> parsePublishedBlob(const Element& answer) {
+    auto blobs = parsePublishedBlobs(answer);
+    if (!blobs)
+        return blobs.error();
+    if (blobs.value().size() != 1)
         return makeError(ErrorCode::InvalidArgument, "the node holds more than one item");
-    const Element* blob = found.front()->child("blob", kBlobNs);
-    if (blob == nullptr)
-        return makeError(ErrorCode::InvalidArgument, "the item holds no Cloison blob");
-    if (blob->text.size() > (kMaxBlobBytes + 2) / 3 * 4)
-        return makeError(ErrorCode::InvalidArgument, "the blob is too large");
-    auto bytes = fromBase64(blob->text);
-    if (!bytes)
-        return makeError(ErrorCode::InvalidArgument, "the blob is not base64");
-    return bytes;
+    return std::move(blobs.value().front());
 }
 
 Result<Bytes> fetchPublishedBlob(AccountSettings account, SecretBytes password,

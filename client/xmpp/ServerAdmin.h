@@ -23,6 +23,11 @@ namespace cloison::xmpp {
 inline constexpr const char* kBlobNs = "urn:cloison:blob:0";
 // Where the admin publishes a compartment's device roster: this prefix and the compartment id.
 inline constexpr const char* kRosterNodePrefix = "urn:cloison:device-roster:";
+// Where a member's compartment publishes the signed heads of its key-event log (issue 6): this
+// prefix and the organisation's compartment id, on the member's own account, one item per head
+// (item id: the head's sequence number), the most recent kMaxPublishedHeads kept.
+inline constexpr const char* kLogHeadsNodePrefix = "urn:cloison:log-heads:";
+inline constexpr int kMaxPublishedHeads = 64;
 inline constexpr std::size_t kMaxBlobBytes = 256 * 1024;
 
 struct ProvisionedAccount {
@@ -70,6 +75,10 @@ public:
     // Publishes `blob` (at most kMaxBlobBytes) as the one item of the admin's PEP node `node`,
     // readable by every account (pubsub#access_model=open), replacing what was there.
     [[nodiscard]] Result<void> publishBlob(const std::string& node, ByteView blob);
+    // Every item of `owner`'s node `node` (oldest first, as the server keeps them). NotFound
+    // when nothing is published there.
+    [[nodiscard]] Result<std::vector<Bytes>> fetchBlobs(const std::string& owner,
+                                                        const std::string& node);
 
     struct Session;
 
@@ -81,12 +90,19 @@ private:
     std::map<std::string, std::string> m_occupying; // room -> our occupant JID there
 };
 
-// The request for the item of `owner`'s node `node`, with IQ id `id`.
+// The request publishing `blob` as item `itemId` of our own PEP node `node`, readable by every
+// account (pubsub#access_model=open), the node keeping at most `maxItems` items.
+xml::Element blobPublishRequest(const std::string& node, const std::string& itemId, ByteView blob,
+                                int maxItems, const std::string& id);
+// The request for the item of `owner`'s node `node`, with IQ id `id`; with `all`, for every
+// item it holds.
 xml::Element publishedBlobRequest(const std::string& owner, const std::string& node,
-                                  const std::string& id);
+                                  const std::string& id, bool all = false);
 // The blob in the answer to that request. NotFound when the node or item does not exist;
 // InvalidArgument when the answer is malformed or the blob too large.
 [[nodiscard]] Result<Bytes> parsePublishedBlob(const xml::Element& answer);
+// Every blob in the answer, in the order the server gave them; the same errors.
+[[nodiscard]] Result<std::vector<Bytes>> parsePublishedBlobs(const xml::Element& answer);
 // Logs in as `account`, fetches the blob of `owner`'s node `node`, and logs out.
 [[nodiscard]] Result<Bytes>
 fetchPublishedBlob(AccountSettings account, SecretBytes password, const std::string& owner,

@@ -53,9 +53,11 @@ void roundTrips(std::string_view text) {
             FUZZ_CHECK(sameEvent(event.value(), again.value()));
         }
         if (auto header = parseHeaderLine(line)) {
-            auto again = parseHeaderLine(headerLine(header.value().logKey, header.value().head));
+            auto again = parseHeaderLine(
+                headerLine(header.value().logKey, header.value().head, header.value().certificate));
             FUZZ_CHECK(again.ok());
             FUZZ_CHECK(again.value().logKey == header.value().logKey);
+            FUZZ_CHECK(again.value().certificate == header.value().certificate);
             FUZZ_CHECK(sameHead(again.value().head, header.value().head));
         }
         if (auto head = parseHeadLine(line)) {

@@ -8,6 +8,7 @@
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/Xml.h"
 #include "client/profile/Profile.h"
+#include "client/provisioning/Documents.h"
 #include "crypto/Hash.h"
 #include "storage/MessageRepository.h"
 #include "tests/support/Files.h"
@@ -196,6 +197,38 @@ TEST_CASE("every kind of tampering is detected and the first bad entry named") {
         }
         CHECK_FALSE(verifyAuditLog("", pinned).ok);
         CHECK_FALSE(verifyAuditLog("{}\n", pinned).ok);
+    }
+}
+
+TEST_CASE("cloison-audit exits 1 for every kind of tampering and names the first bad entry") {
+    LogFixture f;
+    f.recordScenario();
+    const auto lines = f.exportLines(); // header + entries 1..7
+    test::TempDir dir;
+    auto verify = [&](const std::vector<std::string>& damaged) {
+        test::writeFile(dir / "log.jsonl", asBytes(join(damaged)));
+        return test::runProcess({CLOISON_AUDIT, "verify", (dir / "log.jsonl").string()});
+    };
+    CHECK(verify(lines).exitCode == 0);
+    auto flipped = lines;
+    flipped[3][flipped[3].find("bob@")] = 'B';
+    auto deleted = lines;
+    deleted.erase(deleted.begin() + 4);
+    auto reordered = lines;
+    std::swap(reordered[2], reordered[3]);
+    auto truncated = lines;
+    truncated.resize(truncated.size() - 2);
+    const std::pair<std::vector<std::string>, int> cases[] = {
+        {flipped, 3},
+        {deleted, 4},
+        {reordered, 2},
+        {truncated, 6},
+        {resignFrom(lines, 5, SigningKey::generate()), 5}};
+    for (const auto& [damaged, firstBad] : cases) {
+        const auto result = verify(damaged);
+        CHECK(result.exitCode == 1);
+        CHECK_THAT(result.out,
+                   Catch::StartsWith("FAILED at entry " + std::to_string(firstBad) + ": "));
     }
 }
 
@@ -392,4 +425,140 @@ TEST_CASE("the log of a real OMEMO exchange verifies and records what the audito
     CHECK_THAT(aliceExport,
                Catch::Contains("bob@example.org/" + std::to_string(bob.engine->deviceId())));
     CHECK(aliceExport.find(secret) == std::string::npos);
+}
+
+namespace {
+
+CertificateCheck certificateCheck(provisioning::ExpectedOrgKey org) {
+    return [org](std::string_view certificate, ByteView logKey) {
+        return provisioning::checkLogKeyCertificate(certificate, logKey, org);
+    };
+}
+
+provisioning::DeviceRoster rosterListing(const Bytes& logKey) {
+    provisioning::DeviceRoster roster;
+    roster.compartmentId = randomId();
+    roster.compartment = "finance";
+    roster.version = 3;
+    roster.issuedAt = 1;
+    roster.devices.push_back({"alice@example.org", 1001, Bytes(33, 5), logKey});
+    roster.devices.push_back({"bob@example.org", 2002, Bytes(33, 6), Bytes(32, 7)});
+    return roster;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
+} // namespace
+
+TEST_CASE("the log key's certificate is the org-signed roster that lists it") {
+    LogFixture f;
+    f.recordScenario();
+    const SigningKey org = SigningKey::generate();
+    const std::string orgPrint = keyFingerprint(org.publicKey());
+    const std::string certificate =
+        provisioning::signRoster(rosterListing(f.log->publicKey()), org).value();
+    const std::string exported = f.log->exportJsonLines(certificate).value();
+    VerifyOptions options;
+
+    SECTION("it holds, given the org key or only its fingerprint, in any case and spacing") {
+        std::string compact = orgPrint;
+        compact.erase(std::remove(compact.begin(), compact.end(), ' '), compact.end());
+        std::transform(compact.begin(), compact.end(), compact.begin(),
+                       [](char c) { return static_cast<char>(std::toupper(c)); });
+        for (const auto& expected : {provisioning::ExpectedOrgKey{org.publicKey(), {}},
+                                     provisioning::ExpectedOrgKey{{}, orgPrint},
+                                     provisioning::ExpectedOrgKey{{}, compact}}) {
+            options.checkCertificate = certificateCheck(expected);
+            const auto report = verifyAuditLog(exported, options);
+            INFO(report.problem);
+            CHECK(report.ok);
+            CHECK_THAT(report.certification,
+                       Catch::Contains("certified by organisation key " + orgPrint) &&
+                           Catch::Contains("alice@example.org/1001") &&
+                           Catch::Contains("roster version 3"));
+        }
+    }
+    SECTION("another organisation's key") {
+        options.checkCertificate = certificateCheck({SigningKey::generate().publicKey(), {}});
+        const auto report = verifyAuditLog(exported, options);
+        CHECK_FALSE(report.ok);
+        CHECK(report.firstBadSeq == 1);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold") &&
+                                       Catch::Contains("signed by organisation key " + orgPrint));
+    }
+    SECTION("no certificate in the export") {
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        const auto report = verifyAuditLog(f.log->exportJsonLines().value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("carries no certificate"));
+        CHECK(verifyAuditLog(f.log->exportJsonLines().value()).ok); // fine when not asked for
+    }
+    SECTION("a roster that does not list this log key") {
+        auto roster = rosterListing(SigningKey::generate().publicKey());
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        const auto report = verifyAuditLog(
+            f.log->exportJsonLines(provisioning::signRoster(roster, org).value()).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("does not list this log key"));
+    }
+    SECTION("a certificate altered, or forged by a key naming the org") {
+        std::string altered = certificate;
+        altered.replace(altered.find("example.org 1001") + 12, 4, "1002");
+        options.checkCertificate = certificateCheck({{}, orgPrint});
+        auto report = verifyAuditLog(f.log->exportJsonLines(altered).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold"));
+        // A forger's roster that names the org key is still signed by the forger.
+        const SigningKey forger = SigningKey::generate();
+        std::string forged =
+            provisioning::signRoster(rosterListing(f.log->publicKey()), forger).value();
+        forged.replace(forged.find(toBase64(forger.publicKey())), 44, toBase64(org.publicKey()));
+        report = verifyAuditLog(f.log->exportJsonLines(forged).value(), options);
+        CHECK_FALSE(report.ok);
+        CHECK_THAT(report.problem, Catch::Contains("certificate does not hold"));
+    }
+}
+
+TEST_CASE("failed unlocks are logged by each compartment when it next opens, a burst flagged") {
+    test::TempDir dir;
+    const std::string profile = (dir / "p").string();
+    auto cli = [&](std::vector<std::string> args, const std::string& passphrase = "pw") {
+        test::ProcessOptions env;
+        env.environment["CLOISON_PASSPHRASE"] = passphrase;
+        args.insert(args.begin(), {CLOISON_CLI, "--profile", profile});
+        return test::runProcess(args, env);
+    };
+    REQUIRE(cli({"init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}).exitCode == 0);
+    REQUIRE(cli({"compartment", "add", "finance"}).exitCode == 0);
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(cli({"compartments"}, "guess " + std::to_string(i)).exitCode == 3);
+    // A compartment made after the failures does not inherit them.
+    REQUIRE(cli({"compartment", "add", "speeches"}).exitCode == 0);
+    const std::string file = (dir / "finance.jsonl").string();
+    REQUIRE(cli({"export-audit", "--compartment", "finance", "--output", file}).exitCode == 0);
+    const Bytes bytes = test::readFile(file);
+    const std::string text(bytes.begin(), bytes.end());
+    CHECK(occurrences(text, "\"type\":\"unlock-failed\"") == 3);
+    CHECK(occurrences(text, "wrong passphrase at-ms=") == 3);
+    CHECK(text.find("guess") == std::string::npos); // what was typed is never kept
+
+    // Logged once: a later open does not log them again.
+    REQUIRE(cli({"export-audit", "--compartment", "finance", "--output", file}).exitCode == 0);
+    const Bytes again = test::readFile(file);
+    CHECK(occurrences(std::string(again.begin(), again.end()), "\"unlock-failed\"") == 3);
+    auto speeches = cli({"export-audit", "--compartment", "speeches"});
+    REQUIRE(speeches.exitCode == 0);
+    CHECK(speeches.out.find("unlock-failed") == std::string::npos);
+
+    const std::string html = (dir / "report.html").string();
+    auto report = test::runProcess({CLOISON_AUDIT, "report", file, "--html", html});
+    CHECK(report.exitCode == 0);
+    const Bytes page = test::readFile(html);
+    CHECK_THAT(std::string(page.begin(), page.end()),
+               Catch::Contains("<strong>unlock-failure burst</strong>"));
 }

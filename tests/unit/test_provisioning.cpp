@@ -81,6 +81,13 @@ ImportOptions trusting(const AdminVault& admin) {
     return options;
 }
 
+// The member imports its invite for `account`: the certification request it hands back.
+std::string certificationRequestOf(AdminVault& admin, Profile& member, const std::string& account) {
+    auto imported = importInvite(member, inviteFor(admin, member, account), trusting(admin));
+    REQUIRE(imported);
+    return imported.value().certificationRequest;
+}
+
 std::vector<std::string> names(Profile& profile) {
     std::vector<std::string> out;
     for (const auto& info : profile.compartments().value())
@@ -368,10 +375,8 @@ TEST_CASE("the admin checks a certification request against its invite") {
     auto admin = makeAdmin(dir / "admin");
     auto alice = makeMember(dir / "alice");
     auto mallory = makeMember(dir / "mallory");
-    auto imported =
-        importInvite(*alice, inviteFor(*admin, *alice, "u1@localhost"), trusting(*admin));
-    REQUIRE(imported);
-    auto request = parseCertificationRequest(imported.value().certificationRequest);
+    const std::string document = certificationRequestOf(*admin, *alice, "u1@localhost");
+    auto request = parseCertificationRequest(document);
     REQUIRE(request);
 
     // Mallory signs a request naming Alice's invite with her own key.
@@ -390,7 +395,7 @@ TEST_CASE("the admin checks a certification request against its invite") {
               .error()
               .code == ErrorCode::Corrupted);
     // Tampered in transit.
-    std::string tampered = imported.value().certificationRequest;
+    std::string tampered = document;
     tampered[tampered.find("device ") + 8] ^= 1;
     CHECK(admin->certify("finance", tampered).error().code == ErrorCode::Corrupted);
     CHECK(admin->roster("finance").value() == admin->roster("finance").value());
@@ -398,9 +403,8 @@ TEST_CASE("the admin checks a certification request against its invite") {
               .value()
               .version == 1);
 
-    REQUIRE(admin->certify("finance", imported.value().certificationRequest));
-    CHECK(admin->certify("finance", imported.value().certificationRequest).error().code ==
-          ErrorCode::AlreadyExists);
+    REQUIRE(admin->certify("finance", document));
+    CHECK(admin->certify("finance", document).error().code == ErrorCode::AlreadyExists);
     auto revoked = admin->revokeMember("finance", "u1@localhost");
     REQUIRE(revoked);
     auto roster = parseRoster(revoked.value(), admin->orgKey().publicKey());
@@ -408,10 +412,50 @@ TEST_CASE("the admin checks a certification request against its invite") {
     CHECK(roster.value().version == 3);
     CHECK(roster.value().devices.empty());
     CHECK(roster.value().revoked.size() == 1);
-    CHECK(admin->certify("finance", imported.value().certificationRequest).error().code ==
-          ErrorCode::PolicyRefused);
-    CHECK(admin->certify("nope", imported.value().certificationRequest).error().code ==
+    CHECK(admin->certify("finance", document).error().code == ErrorCode::PolicyRefused);
+    CHECK(admin->certify("nope", document).error().code == ErrorCode::NotFound);
+}
+
+TEST_CASE("the certification request names the log key, and the roster certifies it once") {
+    test::TempDir dir;
+    auto admin = makeAdmin(dir / "admin");
+    auto alice = makeMember(dir / "alice");
+    auto bob = makeMember(dir / "bob");
+    const std::string document = certificationRequestOf(*admin, *alice, "u1@localhost");
+    auto request = parseCertificationRequest(document);
+    REQUIRE(request);
+    storage::Vault& vault = *alice->compartmentVault("finance").value();
+    const Bytes logKey = audit::KeyEventLog::open(vault, "x").value().publicKey();
+    CHECK(request.value().logKey == logKey);
+
+    auto roster = admin->certify("finance", document);
+    REQUIRE(roster);
+    CHECK_THAT(roster.value(), Catch::Contains(" " + toBase64(logKey) + "\n"));
+    const auto parsed = parseRoster(roster.value(), admin->orgKey().publicKey()).value();
+    REQUIRE(parsed.deviceWithLogKey(logKey) != nullptr);
+    CHECK(parsed.deviceWithLogKey(logKey)->account == "u1@localhost");
+    CHECK(parsed.deviceWithLogKey(Bytes(32, 1)) == nullptr);
+    const provisioning::ExpectedOrgKey org{{}, admin->fingerprint()};
+    CHECK_THAT(checkLogKeyCertificate(roster.value(), logKey, org).value(),
+               Catch::Contains("device u1@localhost/"));
+    CHECK(checkLogKeyCertificate(roster.value(), Bytes(32, 1), org).error().code ==
           ErrorCode::NotFound);
+
+    // Bob's request naming Alice's log key is refused: one log, one device.
+    const std::string bobDocument = certificationRequestOf(*admin, *bob, "u2@localhost");
+    CertificationRequest stolen = parseCertificationRequest(bobDocument).value();
+    stolen.logKey = logKey;
+    auto refused = admin->certify(
+        "finance", makeCertificationRequest(stolen, keysOf(*bob).signingKey()).value());
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::PolicyRefused);
+    // A request without a log key (made before logs were certified) is still accepted.
+    CertificationRequest older = parseCertificationRequest(bobDocument).value();
+    older.logKey.clear();
+    auto accepted = admin->certify(
+        "finance", makeCertificationRequest(older, keysOf(*bob).signingKey()).value());
+    REQUIRE(accepted);
+    CHECK(parseRoster(accepted.value(), admin->orgKey().publicKey()).value().devices.size() == 2);
 }
 
 TEST_CASE("oversized and malformed documents and fields are refused") {
@@ -482,7 +526,7 @@ TEST_CASE("oversized and malformed documents and fields are refused") {
     // A signed roster with duplicate or unsorted devices is refused however well signed.
     auto roster = parseRoster(admin->roster("finance").value(), admin->orgKey().publicKey());
     REQUIRE(roster);
-    const RosterDevice device{"u1@localhost", 7, Bytes(33, 5)};
+    const RosterDevice device{"u1@localhost", 7, Bytes(33, 5), {}};
     DeviceRoster twice = roster.value();
     twice.devices = {device, device};
     CHECK(signRoster(twice, admin->orgKey()).error().code == ErrorCode::InvalidArgument);

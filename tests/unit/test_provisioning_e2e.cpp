@@ -8,6 +8,7 @@
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/ProsodyServer.h"
+#include "tests/support/StaffTools.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -15,34 +16,15 @@
 #include <set>
 
 using namespace cloison;
-using test::ProcessOptions;
+using test::admin;
+using test::member;
 using test::ProcessResult;
+using test::require;
 using Type = xmpp::ServiceEvent::Type;
 
 namespace {
 
 const std::vector<std::string> kStaff = {"alice", "bob", "carol"};
-
-ProcessResult admin(const test::TempDir& dir, std::vector<std::string> args) {
-    args.insert(args.begin(), {CLOISON_ADMIN, "--admin", (dir / "admin").string()});
-    ProcessOptions options;
-    options.environment.emplace("CLOISON_ADMIN_PASSPHRASE", "admin passphrase");
-    options.environment.emplace("CLOISON_SERVER_ADMIN_PASSWORD", "admin-password");
-    return test::runProcess(args, options);
-}
-
-ProcessResult member(const test::TempDir& dir, const std::string& who,
-                     std::vector<std::string> args) {
-    args.insert(args.begin(), {CLOISON_CLI, "--profile", (dir / who).string()});
-    ProcessOptions options;
-    options.environment.emplace("CLOISON_PASSPHRASE", who + " passphrase");
-    return test::runProcess(args, options);
-}
-
-void require(const ProcessResult& result) {
-    INFO(result.err);
-    REQUIRE(result.exitCode == 0);
-}
 
 // One member's provisioned compartment, running in this process.
 struct Running {
@@ -107,39 +89,15 @@ TEST_CASE("org init, enrolment, compartment create, import: three staff talk in 
     auto server = test::ProsodyServer::start(serverOptions);
     test::TempDir dir;
 
-    auto init = admin(dir, {"org", "init", "--kdf-memory-mib", "8", "--kdf-passes", "1"});
-    require(init);
-    const std::string fingerprint = admin(dir, {"org", "fingerprint"}).out.substr(0, 79);
-    std::string requests;
-    for (const std::string& who : kStaff) {
-        require(member(dir, who, {"init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}));
-        const std::string request = (dir / (who + ".req")).string();
-        require(member(dir, who, {"enroll-request", "--name", who, "-o", request}));
-        requests += (requests.empty() ? "" : ",") + request;
-    }
-
-    auto created = admin(dir, {"compartment", "create", "finance", "--server",
-                               server->host() + ":" + std::to_string(server->port()), "--pin",
-                               server->spkiSha256Hex(), "--members", requests, "--rooms-domain",
-                               server->roomsDomain(), "--server-admin", "admin@localhost",
-                               "--out-dir", (dir / "invites").string(), "--label", "Finance"});
-    require(created);
+    const auto organisation = test::createFinance(dir, *server, kStaff, {"--label", "Finance"});
+    const std::string& fingerprint = organisation.fingerprint;
+    const ProcessResult& created = organisation.created;
     CHECK_THAT(created.out, Catch::Contains("created compartment finance"));
     // Account names are random: none names the person it belongs to.
     for (const std::string& who : kStaff)
         CHECK(created.out.find("account " + who) == std::string::npos);
 
-    for (std::size_t i = 0; i < kStaff.size(); ++i) {
-        const std::string& who = kStaff[i];
-        const std::string invite =
-            (dir / "invites" / ("finance-" + std::to_string(i + 1) + ".invite")).string();
-        const std::string cert = (dir / (who + ".cert")).string();
-        require(member(dir, who, {"import", invite, "--org-fingerprint", fingerprint, "-o", cert}));
-        require(admin(
-            dir, {"certify", "--compartment", "finance", cert, "-o", (dir / "roster").string()}));
-    }
-    require(
-        admin(dir, {"publish", "--compartment", "finance", "--server-admin", "admin@localhost"}));
+    test::importAndCertify(dir, fingerprint, kStaff);
     for (const std::string& who : kStaff) {
         auto fetched = member(
             dir, who, {"roster", "fetch", "--compartment", "finance", "--from", "admin@localhost"});
