@@ -684,6 +684,9 @@ Result<DeviceRoster> parseRoster(std::string_view document, ByteView orgKey) {
     auto compartment = reader.next("compartment");
     if (!compartment)
         return compartment.error();
+    // Read as strictly as signRoster writes: a name no admin could sign is not a roster's.
+    if (auto name = Profile::validateCompartmentName(std::string(compartment.value())); !name)
+        return reader.malformed("its compartment name is invalid: " + name.error().message);
     out.compartment = std::string(compartment.value());
     auto version = readNumber(reader, "version", INT64_MAX);
     if (!version)

@@ -534,6 +534,17 @@ TEST_CASE("oversized and malformed documents and fields are refused") {
     both.devices = {device};
     both.revoked = {device};
     CHECK(signRoster(both, admin->orgKey()).error().code == ErrorCode::InvalidArgument);
+    // Found by fuzz_provisioning: a well-signed roster naming a compartment no admin could
+    // define (over 64 bytes) was read; it is refused as the writer refuses it.
+    std::string strangeName = admin->roster("finance").value();
+    strangeName = strangeName.substr(0, strangeName.rfind("signature "));
+    strangeName.replace(strangeName.find("compartment finance"), 19,
+                        "compartment " + std::string(65, 'f'));
+    auto strange =
+        parseRoster(appendSignature(strangeName, admin->orgKey()), admin->orgKey().publicKey());
+    REQUIRE_FALSE(strange);
+    CHECK(strange.error().code == ErrorCode::Corrupted);
+    CHECK_THAT(strange.error().message, Catch::Contains("compartment name"));
 }
 
 TEST_CASE("the admin vault keeps the org key and refuses a wrong passphrase") {
