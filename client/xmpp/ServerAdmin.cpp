@@ -231,10 +231,15 @@ Result<Element> runCommand(ServerAdmin::Session& session, const char* node,
         if (hasCondition(answer, "forbidden") || hasCondition(answer, "not-authorized"))
             return {ErrorCode::PolicyRefused, session.jid + " is not an administrator of " +
                                                   domain + ": " + describeError(answer)};
+        // ejabberd (mod_configure) answers an existing account with an error; Prosody with a
+        // note in the completed command (see createAccount).
+        if (hasCondition(answer, "conflict"))
+            return {ErrorCode::AlreadyExists, "already exists: " + describeError(answer)};
         if (hasCondition(answer, "item-not-found") || hasCondition(answer, "service-unavailable"))
             return {ErrorCode::NotFound, domain +
                                              " does not offer XEP-0133 service administration "
-                                             "(Prosody: load mod_admin_adhoc): " +
+                                             "(Prosody: load mod_admin_adhoc; ejabberd: "
+                                             "mod_adhoc and mod_configure): " +
                                              describeError(answer)};
         return {ErrorCode::InvalidArgument,
                 std::string("the server refused ") + node + ": " + describeError(answer)};
@@ -316,6 +321,8 @@ Result<void> ServerAdmin::createAccount(const std::string& jid, const SecretByte
     fields.push_back(formField("password-verify", secret, "text-private"));
     wipe(secret);
     auto done = runCommand(*m_session, kAddUserNode, std::move(fields));
+    if (!done && done.error().code == ErrorCode::AlreadyExists)
+        return makeError(ErrorCode::AlreadyExists, "the account " + jid + " already exists");
     if (!done)
         return done.error();
     const std::string error = noteText(done.value(), "error");
@@ -474,13 +481,14 @@ Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
         .withText(toBase64(blob));
     // Open access, as for OMEMO bundles: every member account reads it without being the
     // admin's contact. No fallback without publish-options: a roster only contacts can read
-    // would leave members silently without updates.
+    // would leave members silently without updates. No pubsub#max_items: the one item id
+    // ("current") already keeps one item, and ejabberd 23.01 refuses publish-options fields
+    // other than these two (resource-constraint, "Unknown field").
     Element& options = pubsub.add(Element("publish-options")).add(Element("x", kDataFormsNs));
     options.set("type", "submit");
     options.add(formField("FORM_TYPE", kPublishOptionsNs, "hidden"));
     options.add(formField("pubsub#access_model", "open"));
     options.add(formField("pubsub#persist_items", "true"));
-    options.add(formField("pubsub#max_items", "1"));
     auto answer = m_session->request(std::move(iq));
     if (!answer)
         return answer.error();
