@@ -231,10 +231,15 @@ Result<Element> runCommand(ServerAdmin::Session& session, const char* node,
         if (hasCondition(answer, "forbidden") || hasCondition(answer, "not-authorized"))
             return {ErrorCode::PolicyRefused, session.jid + " is not an administrator of " +
                                                   domain + ": " + describeError(answer)};
+        // ejabberd (mod_configure) answers an existing account with an error; Prosody with a
+        // note in the completed command (see createAccount).
+        if (hasCondition(answer, "conflict"))
+            return {ErrorCode::AlreadyExists, "already exists: " + describeError(answer)};
         if (hasCondition(answer, "item-not-found") || hasCondition(answer, "service-unavailable"))
             return {ErrorCode::NotFound, domain +
                                              " does not offer XEP-0133 service administration "
-                                             "(Prosody: load mod_admin_adhoc): " +
+                                             "(Prosody: load mod_admin_adhoc; ejabberd: "
+                                             "mod_adhoc and mod_configure): " +
                                              describeError(answer)};
         return {ErrorCode::InvalidArgument,
                 std::string("the server refused ") + node + ": " + describeError(answer)};
@@ -316,6 +321,8 @@ Result<void> ServerAdmin::createAccount(const std::string& jid, const SecretByte
     fields.push_back(formField("password-verify", secret, "text-private"));
     wipe(secret);
     auto done = runCommand(*m_session, kAddUserNode, std::move(fields));
+    if (!done && done.error().code == ErrorCode::AlreadyExists)
+        return makeError(ErrorCode::AlreadyExists, "the account " + jid + " already exists");
     if (!done)
         return done.error();
     const std::string error = noteText(done.value(), "error");
@@ -472,13 +479,16 @@ Element blobPublishRequest(const std::string& node, const std::string& itemId, B
         .withText(toBase64(blob));
     // Open access, as for OMEMO bundles: every account reads it without being our contact.
     // No fallback without publish-options: a node only contacts can read would leave its
-    // readers silently without updates.
+    // readers silently without updates. pubsub#max_items only where more than one item is
+    // kept: a fixed item id already keeps one, and ejabberd 23.01 refuses publish-options
+    // fields other than these (resource-constraint, "Unknown field").
     Element& options = pubsub.add(Element("publish-options")).add(Element("x", kDataFormsNs));
     options.set("type", "submit");
     options.add(formField("FORM_TYPE", kPublishOptionsNs, "hidden"));
     options.add(formField("pubsub#access_model", "open"));
     options.add(formField("pubsub#persist_items", "true"));
-    options.add(formField("pubsub#max_items", std::to_string(maxItems)));
+    if (maxItems > 1)
+        options.add(formField("pubsub#max_items", std::to_string(maxItems)));
     return iq;
 }
 

@@ -119,7 +119,8 @@ TEST_CASE("Prosody fixture: TLS login with the pinned key, restart, stop") {
     server->createAccount("carol", "carol-pw");
     CHECK(logIn(*server, "carol", "carol-pw").outcome == Outcome::LoggedIn);
 
-    // Only SCRAM-SHA-256 is offered (as in production.cfg.lua); the debug log shows it.
+    // Only SCRAM-SHA-256 is offered (as in packaging/server/prosody.cfg.lua); the debug log shows
+    // it.
     const auto log = server->logTail(std::size_t{1} << 24);
     CHECK(log.find("SCRAM-SHA-256") != std::string::npos);
     CHECK(log.find("mechanism='PLAIN'") == std::string::npos);

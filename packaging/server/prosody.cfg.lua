@@ -1,5 +1,7 @@
 -- Prosody 0.12 (Debian 12) for a Cloison organisation. Copy to /etc/prosody/prosody.cfg.lua,
--- replace example.org, and check with `prosodyctl check`. Every choice below says why.
+-- replace example.org, and check with `prosodyctl check` (this file, as it is here, passes
+-- `prosodyctl --config $PWD/packaging/server/prosody.cfg.lua check config`). Every choice
+-- below says why. packaging/server/ejabberd.yml is the same for ejabberd, which clusters.
 
 -- Prosody drops root after binding; never set run_as_root in production.
 pidfile = "/run/prosody/prosody.pid"
