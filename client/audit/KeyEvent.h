@@ -32,6 +32,9 @@ inline constexpr const char* kRetentionPurge = "retention-purge";
 inline constexpr const char* kInviteImported = "invite-imported";
 inline constexpr const char* kExport = "export";
 inline constexpr const char* kLinkWarned = "link-warned";
+// Something a peer or the server sent went over one of the engine's resource limits (devices
+// per contact, prekeys per bundle) and was refused whole: a sign of a hostile server.
+inline constexpr const char* kLimitExceeded = "limit-exceeded";
 } // namespace event
 
 constexpr std::size_t kEventHashBytes = 32;

@@ -31,6 +31,10 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
                     : log.record(audit::event::kMessageRefused, deviceOf(event), {},
                                  event.reason.substr(0, kMaxReasonBytes));
             break;
+        case EventType::LimitExceeded:
+            recorded = log.record(audit::event::kLimitExceeded, deviceOf(event), {},
+                                  event.reason.substr(0, kMaxReasonBytes));
+            break;
         case EventType::DeviceIdChanged:
             recorded = log.record(audit::event::kIdentityCreated, deviceOf(event), {},
                                   "device id replaced after a collision");

@@ -339,7 +339,18 @@ Result<Output> OmemoEngine::handleIq(const xml::Element& iq) {
     case IqKind::DeviceList:
     case IqKind::OwnDeviceList: {
         std::vector<std::uint32_t> devices;
-        if (const xml::Element* list = ok ? itemPayload(iq, "list") : nullptr) {
+        const xml::Element* list = ok ? itemPayload(iq, "list") : nullptr;
+        if (list != nullptr && pending.kind == IqKind::DeviceList &&
+            overDeviceLimit(out, pending.jid, *list)) {
+            // Refused whole: the devices known before stay, and waiting messages go to them.
+            auto known = m_store.activeDevices(pending.jid);
+            if (!known)
+                return known.error();
+            if (auto updated = onDeviceList(out, pending.jid, known.value(), true); !updated)
+                return updated.error();
+            break;
+        }
+        if (list != nullptr) {
             auto parsed = parseDeviceList(*list);
             if (!parsed)
                 return parsed.error();
@@ -502,9 +513,31 @@ Result<void> OmemoEngine::onDeviceList(Output& out, const std::string& jid,
     return {};
 }
 
+bool OmemoEngine::overDeviceLimit(Output& out, const std::string& jid, const xml::Element& list) {
+    if (list.childrenNamed("device", kOmemoNs).size() <= kMaxDevices)
+        return false;
+    out.events.push_back(
+        {EventType::LimitExceeded,
+         jid,
+         0,
+         {},
+         "a device list of more than " + std::to_string(kMaxDevices) + " devices was refused"});
+    return true;
+}
+
 Result<void> OmemoEngine::onBundle(Output& out, const std::string& jid, std::uint32_t deviceId,
                                    const xml::Element* element) {
     m_fetching.erase({jid, deviceId});
+    const xml::Element* preKeys = element ? element->child("prekeys", kOmemoNs) : nullptr;
+    if (preKeys != nullptr &&
+        preKeys->childrenNamed("preKeyPublic", kOmemoNs).size() > kMaxPreKeys) {
+        const std::string why =
+            "a bundle of more than " + std::to_string(kMaxPreKeys) + " prekeys was refused";
+        out.events.push_back({EventType::LimitExceeded, jid, deviceId, {}, why});
+        out.events.push_back({EventType::DeviceUnreachable, jid, deviceId, {}, why});
+        resolve(out, jid, deviceId);
+        return {};
+    }
     if (element != nullptr) {
         auto parsed = parseBundle(*element);
         Result<void> started = parsed ? Result<void>() : Result<void>(parsed.error());
@@ -782,6 +815,8 @@ Result<Output> OmemoEngine::handleMessage(const xml::Element& message) {
             items->attribute("node") == std::optional<std::string_view>(kDeviceListNode)) {
             const xml::Element* item = items->child("item");
             const xml::Element* list = item ? item->child("list", kOmemoNs) : nullptr;
+            if (list != nullptr && from != m_jid && overDeviceLimit(out, from, *list))
+                return out;
             std::vector<std::uint32_t> devices;
             if (list != nullptr) {
                 auto parsed = parseDeviceList(*list);

@@ -39,6 +39,9 @@ enum class EventType {
     // After start(): the server has answered every publish of our device list and bundle
     // (PublishFailed says when one failed), so peers can now find this device.
     Announced,
+    // A device list or bundle from peer went over a resource limit (reason names it) and was
+    // refused whole: the devices known before stay, the device gets no session.
+    LimitExceeded,
 };
 
 struct Event {
@@ -182,6 +185,8 @@ private:
     void finishArchive(Output& out, const std::string& queryId, std::string reason);
     Result<void> onDeviceList(Output& out, const std::string& jid,
                               std::vector<std::uint32_t> devices, bool fromFetch);
+    // A peer's device list longer than kMaxDevices: LimitExceeded, and true (refused whole).
+    bool overDeviceLimit(Output& out, const std::string& jid, const xml::Element& list);
     Result<void> onBundle(Output& out, const std::string& jid, std::uint32_t deviceId,
                           const xml::Element* bundle);
     void onOwnBundle(Output& out, const xml::Element* bundle);

@@ -1,6 +1,8 @@
 // The OMEMO wire format against real stanzas captured from profanity (../shared/samples), the
 // cross-implementation vector (bob's saved state decrypts alice's first message), and the
 // XML layer's refusal of malformed or hostile input.
+#include "client/audit/KeyEventLog.h"
+#include "client/omemo/OmemoAudit.h"
 #include "client/omemo/OmemoEngine.h"
 #include "client/omemo/Stanzas.h"
 #include "client/omemo/Xml.h"
@@ -379,4 +381,113 @@ TEST_CASE("malformed, oversized and hostile XML is refused with a clear error") 
     auto out = bob.engine->handleStanza("<message><encrypted>");
     REQUIRE_FALSE(out);
     CHECK(out.error().message.find("malformed XML stanza") != std::string::npos);
+}
+
+namespace {
+
+std::string deviceListEvent(const std::string& from, int devices) {
+    std::string list;
+    for (int i = 1; i <= devices; ++i)
+        list += "<device id='" + std::to_string(i) + "'/>";
+    return "<message from='" + from +
+           "' to='alice@localhost'><event "
+           "xmlns='http://jabber.org/protocol/pubsub#event'><items "
+           "node='eu.siacs.conversations.axolotl.devicelist'><item id='current'><list "
+           "xmlns='eu.siacs.conversations.axolotl'>" +
+           list + "</list></item></items></event></message>";
+}
+
+} // namespace
+
+TEST_CASE("a device list over the engine's limit is refused whole and logged as limit-exceeded") {
+    OmemoPeer alice("alice@localhost");
+    auto log = audit::KeyEventLog::open(*alice.vault, "chat");
+    REQUIRE(log);
+    auto known = alice.engine->handleStanza(deviceListEvent("bob@localhost", 2));
+    REQUIRE(known);
+    REQUIRE(omemo::recordKeyEvents(log.value(), known.value().events));
+
+    // A server inflating bob's device list past any real account's.
+    auto flooded = alice.engine->handleStanza(
+        deviceListEvent("bob@localhost", static_cast<int>(omemo::kMaxDevices) + 1));
+    REQUIRE(flooded);
+    const auto& events = flooded.value().events;
+    auto limit = std::find_if(events.begin(), events.end(), [](const omemo::Event& event) {
+        return event.type == omemo::EventType::LimitExceeded;
+    });
+    REQUIRE(limit != events.end());
+    CHECK(limit->peer == "bob@localhost");
+    CHECK_THAT(limit->reason, Catch::Contains("more than 1000 devices"));
+    CHECK(std::none_of(events.begin(), events.end(), [](const omemo::Event& event) {
+        return event.type == omemo::EventType::DeviceListUpdated;
+    }));
+    // The devices known before stay; nothing of the flood was kept.
+    CHECK(storage::OmemoStore(*alice.vault).activeDevices("bob@localhost").value() ==
+          std::vector<std::uint32_t>{1, 2});
+    REQUIRE(omemo::recordKeyEvents(log.value(), events));
+    const std::string exported = log.value().exportJsonLines().value();
+    CHECK_THAT(exported, Catch::Contains("\"limit-exceeded\""));
+    CHECK_THAT(exported, Catch::Contains("more than 1000 devices"));
+
+    // At the limit it is still a device list.
+    auto full = alice.engine->handleStanza(
+        deviceListEvent("bob@localhost", static_cast<int>(omemo::kMaxDevices)));
+    REQUIRE(full);
+    CHECK(storage::OmemoStore(*alice.vault).activeDevices("bob@localhost").value().size() ==
+          omemo::kMaxDevices);
+}
+
+TEST_CASE(
+    "a bundle over the engine's prekey limit gets no session and is logged as limit-exceeded") {
+    OmemoPeer alice("alice@localhost");
+    // The IQ the engine sent last of the given kind, found by the node it asks for.
+    auto idOfFetch = [](const omemo::Output& out, const std::string& node) {
+        for (const std::string& stanza : out.stanzas) {
+            if (stanza.find(node) != std::string::npos && stanza.starts_with("<iq"))
+                return std::string(xml::parse(stanza).value().attribute("id").value_or(""));
+        }
+        return std::string();
+    };
+    auto sent = alice.engine->sendMessage("bob@localhost", "hello", "m1");
+    REQUIRE(sent);
+    const std::string listFetch = idOfFetch(sent.value(), omemo::kDeviceListNode);
+    REQUIRE_FALSE(listFetch.empty());
+    auto listed = alice.engine->handleStanza(
+        "<iq type='result' from='bob@localhost' to='alice@localhost/cloison' id='" + listFetch +
+        "'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='" +
+        omemo::kDeviceListNode +
+        "'><item id='current'><list xmlns='eu.siacs.conversations.axolotl'><device "
+        "id='2114127410'/></list></item></items></pubsub></iq>");
+    REQUIRE(listed);
+    const std::string bundleFetch =
+        idOfFetch(listed.value(), std::string(omemo::kBundleNodePrefix) + "2114127410");
+    REQUIRE_FALSE(bundleFetch.empty());
+
+    // profanity's real bundle, its 100 prekeys repeated past the limit.
+    std::string bundle = readFile(kSamples / "bundle-fetch-result.xml");
+    const auto open = bundle.find("<prekeys>") + 9;
+    const auto close = bundle.find("</prekeys>");
+    const std::string preKeys = bundle.substr(open, close - open);
+    std::string many;
+    for (std::size_t i = 0; i <= omemo::kMaxPreKeys / 100; ++i)
+        many += preKeys;
+    bundle.replace(open, close - open, many);
+    const auto idAt = bundle.find("id='") + 4;
+    bundle.replace(idAt, bundle.find('\'', idAt) - idAt, bundleFetch);
+    auto answered = alice.engine->handleStanza(bundle);
+    REQUIRE(answered);
+    const auto& events = answered.value().events;
+    auto limit = std::find_if(events.begin(), events.end(), [](const omemo::Event& event) {
+        return event.type == omemo::EventType::LimitExceeded;
+    });
+    REQUIRE(limit != events.end());
+    CHECK(limit->deviceId == 2114127410u);
+    CHECK_THAT(limit->reason, Catch::Contains("more than 1000 prekeys"));
+    CHECK(std::none_of(events.begin(), events.end(), [](const omemo::Event& event) {
+        return event.type == omemo::EventType::SessionStarted;
+    }));
+    // With its only device refused, the message reaches no one and the sender is told.
+    CHECK(std::any_of(events.begin(), events.end(), [](const omemo::Event& event) {
+        return event.type == omemo::EventType::MessageRejected && event.stanzaId == "m1";
+    }));
 }
