@@ -1,21 +1,27 @@
 // cloison-admin: the organisation's provisioning tool. Scripts (and `compartment create`)
 // depend on its commands, output and exit codes.
 #include "client/audit/AuditJson.h"
+#include "client/audit/KeyEventLog.h"
 #include "client/cli/CommandLine.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
+#include "client/linkguard/Json.h"
 #include "client/provisioning/AdminVault.h"
+#include "client/provisioning/Canaries.h"
 #include "client/xmpp/ServerAdmin.h"
 #include "crypto/AtomicFile.h"
 #include "crypto/Hash.h"
 #include "crypto/TlsPin.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -77,6 +83,21 @@ Commands:
   roster --compartment NAME [-o FILE]
                            write the current signed roster
 
+  canary create --server HOST[:PORT] --pin SHA256 --server-admin JID [--count N]
+      [--note TEXT] [--server-admin-password-fd N]
+                           create N (default 1) canary accounts on the server: plausible names
+                           and passwords that no one ever uses, kept in the admin vault; prints
+                           "JID PASSWORD" per line, to plant where a thief would find them
+  canary list [--show-passwords]
+                           the canaries: "JID created=TIME [note=TEXT]" (and their passwords)
+  canary watch --server HOST[:PORT] --pin SHA256 --server-admin JID [--interval SECONDS]
+      [--once] [--server-admin-password-fd N]
+                           ask the server every SECONDS (default 60) which canaries are logged
+                           in (XEP-0133 user-stats); at the first one in use print
+                           {"event":"canary-used","jid":...,"resources":[...],"addresses":[...],
+                           "time":...} and exit 19. --once: one round; when none is in use print
+                           {"event":"canaries-quiet","checked":N} and exit 0
+
   fido enroll [--with-pin] [--keep-passphrase-slot]
                            put the admin vault (and so the organisation key) behind the security
                            key named by --authenticator (or --new-authenticator): from then on it
@@ -109,12 +130,16 @@ Exit codes:
   13 refused by policy (a revoked member or device)
   8 no security key       9 wrong security key     10 wrong PIN, PIN required or blocked
   11 not touched in time  12 the key lacks a needed feature (hmac-secret, PIN)
+  15 the server could not be reached   16 the server's key does not match --pin
+  17 the server refused the admin's login
+  19 (canary watch) a canary account is in use
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
 enum Exit {
     kOk = 0,
     kUsageError = 2,
+    kCanaryUsed = 19,
 };
 
 int exitFor(const Error& error) {
@@ -146,6 +171,11 @@ struct Options {
     std::string serverAdmin; // the server's admin account (XEP-0133, roster publication)
     std::optional<int> serverAdminPasswordFd;
     std::string outDir;
+    std::optional<long> count;    // canary create
+    std::string note;             // canary create
+    std::optional<long> interval; // canary watch, seconds
+    bool once = false;            // canary watch
+    bool showPasswords = false;   // canary list
     cli::FidoOptions fido; // --authenticator etc.: the organisation key behind a security key
     std::vector<std::string> words;
 };
@@ -242,12 +272,16 @@ std::optional<std::string> completeDefinition(Options& options) {
     return std::nullopt;
 }
 
+Result<SecretBytes> serverAdminPassword(const Options& options) {
+    return cli::obtainPassphrase({options.serverAdminPasswordFd, "CLOISON_SERVER_ADMIN_PASSWORD",
+                                  "Server admin password (" + options.serverAdmin + ")", false});
+}
+
 // The server's admin account, logged in over TLS with the compartment's pinned server key.
 Result<std::unique_ptr<xmpp::ServerAdmin>>
-connectServerAdmin(const Options& options, const provisioning::CompartmentDefinition& d) {
-    auto password =
-        cli::obtainPassphrase({options.serverAdminPasswordFd, "CLOISON_SERVER_ADMIN_PASSWORD",
-                               "Server admin password (" + options.serverAdmin + ")", false});
+connectServerAdmin(const Options& options, const provisioning::CompartmentDefinition& d,
+                   std::optional<SecretBytes> given = std::nullopt) {
+    auto password = given ? Result<SecretBytes>(std::move(*given)) : serverAdminPassword(options);
     if (!password)
         return password.error();
     xmpp::AccountSettings account;
@@ -486,6 +520,121 @@ int runRosterCommand(const Options& options, const std::string& command) {
     return writeOutput(options, roster.value(), "the roster");
 }
 
+// Canaries (issue 14): accounts no one uses, so that any login with one is a theft made visible.
+
+std::string jsonList(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (const std::string& item : items)
+        out += (out.size() > 1 ? "," : "") + linkguard::jsonString(item);
+    return out + "]";
+}
+
+int runCanary(Options options) {
+    const std::string verb = options.words.size() == 2 ? options.words[1] : std::string();
+    if (verb != "create" && verb != "list" && verb != "watch")
+        return usageError("expected 'canary create', 'canary list' or 'canary watch'");
+    if (verb == "list") {
+        auto vault = unlock(options);
+        if (!vault)
+            return exitFor(vault.error());
+        auto canaries = provisioning::loadCanaries(vault.value()->vault());
+        if (!canaries)
+            return exitFor(canaries.error());
+        for (const provisioning::Canary& canary : canaries.value()) {
+            std::cout << canary.jid << " created=" << cli::isoTime(canary.createdAtMs);
+            if (!canary.note.empty())
+                std::cout << " note=" << canary.note;
+            if (options.showPasswords)
+                std::cout << " password="
+                          << std::string_view(reinterpret_cast<const char*>(canary.password.data()),
+                                              canary.password.size());
+            std::cout << '\n';
+        }
+        return kOk;
+    }
+    if (options.serverAdmin.empty() || options.server.empty())
+        return usageError("'canary " + verb +
+                          "' needs --server HOST[:PORT], --pin SHA256 and "
+                          "--server-admin JID");
+    options.words.push_back("canaries"); // completeDefinition reads a name at words[2]
+    if (auto wrong = completeDefinition(options))
+        return usageError(*wrong);
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    auto password = serverAdminPassword(options);
+    if (!password)
+        return exitFor(password.error());
+    auto server = connectServerAdmin(options, options.definition, password.value().copy());
+    if (!server)
+        return exitFor(server.error());
+    if (verb == "create") {
+        const std::string domain = options.serverAdmin.substr(options.serverAdmin.find('@') + 1);
+        for (long i = 0; i < options.count.value_or(1); ++i) {
+            provisioning::Canary canary;
+            Result<void> created = makeError(ErrorCode::AlreadyExists, "");
+            // A plausible name may be taken (by a person, or an earlier canary): draw again.
+            for (int attempt = 0;
+                 attempt < 8 && !created && created.error().code == ErrorCode::AlreadyExists;
+                 ++attempt) {
+                canary.jid = provisioning::plausibleAccountName() + "@" + domain;
+                canary.password = provisioning::plausiblePassword();
+                created = server.value()->createAccount(canary.jid, canary.password);
+            }
+            if (!created)
+                return exitFor(created.error());
+            canary.createdAtMs = audit::KeyEventLog::nowMs();
+            canary.note = options.note;
+            if (auto kept = provisioning::addCanary(vault.value()->vault(), canary); !kept) {
+                // An account the vault does not know would never be watched: take it back.
+                (void)server.value()->deleteAccount(canary.jid);
+                return exitFor(kept.error());
+            }
+            std::cout << canary.jid << ' '
+                      << std::string_view(reinterpret_cast<const char*>(canary.password.data()),
+                                          canary.password.size())
+                      << std::endl;
+        }
+        return kOk;
+    }
+    auto canaries = provisioning::loadCanaries(vault.value()->vault());
+    if (!canaries)
+        return exitFor(canaries.error());
+    if (canaries.value().empty())
+        return exitFor(Error{ErrorCode::NotFound, "the admin vault holds no canaries"});
+    const auto interval = std::chrono::seconds(options.interval.value_or(60));
+    for (bool first = true;; first = false) {
+        if (!first) {
+            // A fresh login each round: an idle admin connection may have been dropped.
+            server.value().reset();
+            std::this_thread::sleep_for(interval);
+            server = connectServerAdmin(options, options.definition, password.value().copy());
+            if (!server)
+                return exitFor(server.error());
+        }
+        for (const provisioning::Canary& canary : canaries.value()) {
+            auto sessions = server.value()->sessionsOf(canary.jid);
+            if (!sessions)
+                return exitFor(sessions.error());
+            if (sessions.value().resources.empty())
+                continue;
+            std::cout << "{\"event\":\"canary-used\",\"jid\":" << linkguard::jsonString(canary.jid)
+                      << ",\"resources\":" << jsonList(sessions.value().resources)
+                      << ",\"addresses\":" << jsonList(sessions.value().addresses) << ",\"time\":"
+                      << linkguard::jsonString(cli::isoTime(audit::KeyEventLog::nowMs())) << "}"
+                      << std::endl;
+            std::cerr << "cloison-admin: canary " << canary.jid
+                      << " is logged in: where it was planted has been read\n";
+            return kCanaryUsed;
+        }
+        if (options.once) {
+            std::cout << "{\"event\":\"canaries-quiet\",\"checked\":" << canaries.value().size()
+                      << "}" << std::endl;
+            return kOk;
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -511,6 +660,10 @@ int main(int argc, char** argv) {
             options.definition.sealed = true;
             continue;
         }
+        if (arg == "--once" || arg == "--show-passwords") {
+            (arg == "--once" ? options.once : options.showPasswords) = true;
+            continue;
+        }
         if (arg == "--with-pin" || arg == "--keep-passphrase-slot") {
             (arg == "--with-pin" ? options.fido.withPin : options.fido.keepPassphrase) = true;
             continue;
@@ -534,6 +687,12 @@ int main(int argc, char** argv) {
             if (!number)
                 return usageError(arg + (memory ? " takes 1 to 8192" : " takes 1 to 64"));
             (memory ? options.kdfMemoryMib : options.kdfPasses) = number;
+        } else if (arg == "--count" || arg == "--interval") {
+            const bool count = arg == "--count";
+            auto number = cli::parseNumber(*text, 1, count ? 100 : 86400);
+            if (!number)
+                return usageError(arg + (count ? " takes 1 to 100" : " takes 1 to 86400"));
+            (count ? options.count : options.interval) = number;
         } else if (arg == "--retention-days") {
             auto days = cli::parseNumber(*text, 0, provisioning::kMaxRetentionDays);
             if (!days)
@@ -577,6 +736,7 @@ int main(int argc, char** argv) {
                                   : arg == "--rooms-domain"          ? &options.roomsDomain
                                   : arg == "--server-admin"          ? &options.serverAdmin
                                   : arg == "--out-dir"               ? &options.outDir
+                                  : arg == "--note"                  ? &options.note
                                                                      : nullptr;
             if (target == nullptr)
                 return usageError("unknown option " + arg);
@@ -607,6 +767,8 @@ int main(int argc, char** argv) {
     }
     if (command == "invite")
         return runInvite(options);
+    if (command == "canary")
+        return runCanary(options);
     if (command == "certify" || command == "revoke" || command == "roster")
         return runRosterCommand(options, command);
     return usageError("unknown command '" + command + "'");

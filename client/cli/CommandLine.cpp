@@ -3,7 +3,9 @@
 #include "client/cli/MessagingCommands.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace cloison::cli {
 
@@ -14,6 +16,17 @@ std::optional<long> parseNumber(const std::string& text, long min, long max) {
     if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max)
         return std::nullopt;
     return value;
+}
+
+std::string isoTime(std::int64_t ms) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
+    return std::string(text) + millis;
 }
 
 std::vector<std::string> splitCommas(const std::string& text) {

@@ -4,6 +4,7 @@
 
 #include "crypto/Result.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@ namespace cloison::cli {
 // A decimal argument in [min, max], or nothing.
 std::optional<long> parseNumber(const std::string& text, long min, long max);
 // "a,b,,c" -> {"a", "b", "c"}: a comma-separated list argument, empty items dropped.
+// Milliseconds since the epoch as ISO 8601 UTC with milliseconds: 2026-12-01T07:30:00.123Z.
+std::string isoTime(std::int64_t ms);
 std::vector<std::string> splitCommas(const std::string& text);
 // $VARIABLE, else $XDG_DATA_HOME/cloison/LEAF, else ~/.local/share/cloison/LEAF.
 std::string defaultDataDir(const char* variable, const char* leaf);

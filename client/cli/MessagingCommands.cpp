@@ -1,5 +1,7 @@
 #include "client/cli/MessagingCommands.h"
 
+#include "client/cli/CommandLine.h"
+
 #include "client/cli/PassphraseSource.h"
 #include "client/linkguard/Json.h"
 #include "client/provisioning/MemberImport.h"
@@ -30,17 +32,6 @@ Result<std::pair<std::string, std::uint16_t>> parseServer(const std::string& ser
     if (host.empty())
         return makeError(ErrorCode::InvalidArgument, "--server takes HOST[:PORT]");
     return std::pair{host, static_cast<std::uint16_t>(port)};
-}
-
-std::string isoTime(std::int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    char millis[8];
-    std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms % 1000));
-    return std::string(text) + millis;
 }
 
 struct Running {
@@ -208,7 +199,7 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
                 << ",\"conversation\":" << linkguard::jsonString(event->conversation)
                 << ",\"device\":" << event->device
                 << ",\"trusted\":" << (event->trusted ? "true" : "false")
-                << ",\"time\":" << linkguard::jsonString(isoTime(event->timeMs))
+                << ",\"time\":" << linkguard::jsonString(cli::isoTime(event->timeMs))
                 << ",\"text\":" << linkguard::jsonString(event->text) << "}\n";
             out.flush();
             ++received;

@@ -44,6 +44,8 @@ public:
     static Result<std::unique_ptr<AdminVault>> open(std::unique_ptr<Profile> profile);
 
     const SigningKey& orgKey() const { return m_orgKey; }
+    // The admin vault itself, for records kept beside the organisation's (canaries).
+    storage::Vault& vault() { return m_vault; }
     std::string fingerprint() const { return keyFingerprint(m_orgKey.publicKey()); }
 
     // Stores a new compartment (definition.id is assigned here) and its empty roster, version

@@ -18,6 +18,7 @@ constexpr const char* kCommandsNs = "http://jabber.org/protocol/commands";
 constexpr const char* kAdminNs = "http://jabber.org/protocol/admin";
 constexpr const char* kAddUserNode = "http://jabber.org/protocol/admin#add-user";
 constexpr const char* kDeleteUserNode = "http://jabber.org/protocol/admin#delete-user";
+constexpr const char* kUserStatsNode = "http://jabber.org/protocol/admin#user-stats";
 constexpr const char* kDataFormsNs = "jabber:x:data";
 constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
 constexpr const char* kMucOwnerNs = "http://jabber.org/protocol/muc#owner";
@@ -350,6 +351,44 @@ Result<void> ServerAdmin::deleteAccount(const std::string& jid) {
         return makeError(ErrorCode::NotFound,
                          "the server did not delete " + jid + " (no such account?)");
     return {};
+}
+
+Result<ServerAdmin::Sessions> ServerAdmin::sessionsOf(const std::string& jid) {
+    if (!plausibleJid(jid))
+        return makeError(ErrorCode::InvalidArgument, "not an account JID: " + jid);
+    std::vector<Element> fields;
+    fields.push_back(formField("accountjid", jid, "jid-single"));
+    auto done = runCommand(*m_session, kUserStatsNode, std::move(fields));
+    if (!done)
+        return done.error();
+    if (const std::string error = noteText(done.value(), "error"); !error.empty())
+        return makeError(ErrorCode::NotFound,
+                         "the server has no statistics for " + jid + ": " + error);
+    // Values are lines: one <value> each, or (as some servers send) one value with newlines.
+    auto lines = [&](std::string_view var) {
+        std::vector<std::string> out;
+        const Element* form = done.value().child("x", kDataFormsNs);
+        if (form == nullptr)
+            return out;
+        for (const Element* field : form->childrenNamed("field", kDataFormsNs)) {
+            if (field->attribute("var") != std::optional<std::string_view>(var))
+                continue;
+            for (const Element* value : field->childrenNamed("value", kDataFormsNs)) {
+                std::string_view text = value->text;
+                while (!text.empty()) {
+                    const auto end = text.find('\n');
+                    const std::string_view line = text.substr(0, end);
+                    if (!line.empty())
+                        out.emplace_back(line.substr(0, 256));
+                    if (end == std::string_view::npos || out.size() >= 64)
+                        break;
+                    text.remove_prefix(end + 1);
+                }
+            }
+        }
+        return out;
+    };
+    return Sessions{lines("onlineresources"), lines("ipaddresses")};
 }
 
 Result<void> ServerAdmin::createRoom(const std::string& roomJid,

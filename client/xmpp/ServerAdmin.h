@@ -57,6 +57,13 @@ public:
     // revoked member can no longer log in. NotFound when there is no such account.
     [[nodiscard]] Result<void> deleteAccount(const std::string& jid);
 
+    // The account's sessions on the server right now (XEP-0133 user-stats): each online
+    // resource and the address it connected from. Empty when nobody is logged in with it.
+    struct Sessions {
+        std::vector<std::string> resources;
+        std::vector<std::string> addresses;
+    };
+    [[nodiscard]] Result<Sessions> sessionsOf(const std::string& jid);
     // Creates (or reconfigures) a persistent, members-only, non-anonymous, unlisted room owned
     // by the admin, and makes each of `members` a member. The admin leaves the room after.
     [[nodiscard]] Result<void> createRoom(const std::string& roomJid,
