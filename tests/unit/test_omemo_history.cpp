@@ -41,7 +41,7 @@ struct Pair {
 
 } // namespace
 
-TEST_CASE("a caller-chosen stanza id is the message's id, and a resend is stored once on each side") {
+TEST_CASE("a caller-chosen stanza id is the message id, a resend is stored once on each side") {
     Pair p;
     auto first = must(p.alice.engine->sendMessage("bob@example.org", "hello", "outbox-1"));
     p.server.submit(p.a, std::move(first));
