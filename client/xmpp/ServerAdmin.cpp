@@ -1,10 +1,13 @@
 #include "client/xmpp/ServerAdmin.h"
 
+#include "client/xmpp/CompartmentService.h"
+
 #include "client/omemo/Stanzas.h"
 #include "crypto/Hash.h"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <deque>
 
 namespace cloison::xmpp {
@@ -20,6 +23,7 @@ constexpr const char* kAddUserNode = "http://jabber.org/protocol/admin#add-user"
 constexpr const char* kDeleteUserNode = "http://jabber.org/protocol/admin#delete-user";
 constexpr const char* kDataFormsNs = "jabber:x:data";
 constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
+constexpr const char* kMucUserNs = "http://jabber.org/protocol/muc#user";
 constexpr const char* kMucOwnerNs = "http://jabber.org/protocol/muc#owner";
 constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 constexpr const char* kRoomConfigNs = "http://jabber.org/protocol/muc#roomconfig";
@@ -396,6 +400,73 @@ Result<void> ServerAdmin::enterRoom(const std::string& roomJid) {
         return makeError(ErrorCode::PolicyRefused,
                          "cannot enter the room " + room + ": " + describeError(joined.value()));
     m_occupying[room] = occupant;
+    // Status 201: the room did not exist, our entering created it.
+    if (const Element* x = joined.value().child("x", kMucUserNs)) {
+        for (const Element* status : x->childrenNamed("status", kMucUserNs))
+            if (status->attribute("code") == std::optional<std::string_view>("201") &&
+                !createdRoom(room))
+                m_created.push_back(room);
+    }
+    return {};
+}
+
+bool ServerAdmin::createdRoom(const std::string& roomJid) const {
+    return std::find(m_created.begin(), m_created.end(), omemo::bareJid(roomJid)) !=
+           m_created.end();
+}
+
+Result<void> ServerAdmin::destroyRoom(const std::string& roomJid) {
+    const std::string room = omemo::bareJid(roomJid);
+    if (!plausibleJid(room))
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
+    Element iq("iq");
+    iq.set("type", "set").set("to", room);
+    iq.add(Element("query", kMucOwnerNs)).add(Element("destroy"));
+    auto answer = m_session->request(std::move(iq));
+    if (!answer)
+        return answer.error();
+    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+        return makeError(ErrorCode::PolicyRefused, "the room " + room + " was not destroyed: " +
+                                                       describeError(answer.value()));
+    m_occupying.erase(room);
+    m_created.erase(std::remove(m_created.begin(), m_created.end(), room), m_created.end());
+    return {};
+}
+
+Result<std::vector<std::string>> ServerAdmin::roomMembers(const std::string& roomJid) {
+    Element iq("iq");
+    iq.set("type", "get").set("to", omemo::bareJid(roomJid));
+    iq.add(Element("query", kMucAdminNs)).add(Element("item")).set("affiliation", "member");
+    auto answer = m_session->request(std::move(iq));
+    if (!answer)
+        return answer.error();
+    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+        return makeError(ErrorCode::PolicyRefused, "the room " + omemo::bareJid(roomJid) +
+                                                       " did not list its members: " +
+                                                       describeError(answer.value()));
+    std::vector<std::string> members;
+    if (const Element* query = answer.value().child("query", kMucAdminNs))
+        for (const Element* item : query->childrenNamed("item", kMucAdminNs))
+            if (auto jid = item->attribute("jid"))
+                members.push_back(omemo::bareJid(*jid));
+    return members;
+}
+
+Result<void> ServerAdmin::sendRosterNotices(const std::vector<std::string>& members,
+                                            const std::string& node) {
+    for (const std::string& member : members) {
+        if (!plausibleJid(member))
+            return makeError(ErrorCode::InvalidArgument, "not an account JID: " + member);
+        if (auto sent = m_session->connection->send(rosterNoticeMessage(member, node)); !sent)
+            return sent;
+    }
+    // The server handles a session's stanzas in order: its answer covers the notices.
+    Element ping("iq");
+    ping.set("type", "get").set("to", domainOf(m_session->jid));
+    ping.add(Element("ping", "urn:xmpp:ping"));
+    auto answer = m_session->request(std::move(ping));
+    if (!answer)
+        return answer.error();
     return {};
 }
 
