@@ -398,13 +398,12 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         break;
     }
     case Type::RosterApplied:
-        m_status->setText(tr("The organisation's device list is up to date (%1)")
-                              .arg(fromStd(event.text)));
+        m_status->setText(
+            tr("The organisation's device list is up to date (%1)").arg(fromStd(event.text)));
         break;
     case Type::RetentionPurged:
-        m_status->setText(
-            tr("Retention policy: older messages deleted from this compartment: %1")
-                .arg(event.count));
+        m_status->setText(tr("Retention policy: older messages deleted from this compartment: %1")
+                              .arg(event.count));
         break;
     case Type::RetentionFailed:
         m_status->setText(tr("The retention purge failed: %1").arg(fromStd(event.error.message)));

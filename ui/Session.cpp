@@ -81,7 +81,8 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
         return account.error();
-    auto options = provisioning::serviceOptions(*vault.value(), snap.value().info.id, account.value());
+    auto options =
+        provisioning::serviceOptions(*vault.value(), snap.value().info.id, account.value());
     if (!options)
         return options.error();
     auto service =

@@ -4,8 +4,8 @@
 #include "client/cli/CommandLine.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
-#include "client/provisioning/AdminVault.h"
 #include "client/omemo/Stanzas.h"
+#include "client/provisioning/AdminVault.h"
 #include "client/xmpp/ServerAdmin.h"
 #include "crypto/AtomicFile.h"
 #include "crypto/Hash.h"
@@ -313,8 +313,9 @@ Result<void> publishRoster(xmpp::ServerAdmin& server, const AdminVault& vault,
         return {};
     // A failure here leaves the roster published: members fetch it at their next connection.
     if (auto told = server.sendRosterNotices(accounts, node); !told)
-        return Error{told.error().code, "the roster is published, but telling the members failed: " +
-                                            told.error().message};
+        return Error{told.error().code,
+                     "the roster is published, but telling the members failed: " +
+                         told.error().message};
     return {};
 }
 
@@ -428,7 +429,8 @@ int runCreate(Options options) {
     auto roster = vault.value()->roster(d.name);
     if (!roster)
         return failed(roster.error());
-    if (auto published = publishRoster(*server.value(), *vault.value(), d, roster.value(), std::cout);
+    if (auto published =
+            publishRoster(*server.value(), *vault.value(), d, roster.value(), std::cout);
         !published)
         return failed(published.error());
     std::cout << "created compartment " << d.name << " (id " << d.id << ")\n";
@@ -467,8 +469,8 @@ int runPublish(const Options& options) {
     auto roster = on.value().vault->roster(options.compartment);
     if (!roster)
         return exitFor(roster.error());
-    if (auto published = publishRoster(*on.value().server, *on.value().vault,
-                                       on.value().definition, roster.value(), std::cout);
+    if (auto published = publishRoster(*on.value().server, *on.value().vault, on.value().definition,
+                                       roster.value(), std::cout);
         !published)
         return exitFor(published.error());
     return kOk;
@@ -561,21 +563,20 @@ int revokeOnServer(xmpp::ServerAdmin& server, const AdminVault& vault,
     if (!member.empty()) {
         auto deleted = server.deleteAccount(member);
         if (!deleted && deleted.error().code != ErrorCode::NotFound)
-            return exitFor(Error{deleted.error().code,
-                                 "revoked in the roster, but the account " + member +
-                                     " was not deleted: " + deleted.error().message});
+            return exitFor(
+                Error{deleted.error().code, "revoked in the roster, but the account " + member +
+                                                " was not deleted: " + deleted.error().message});
         std::cerr << "cloison-admin: "
                   << (deleted ? "deleted the account " + member + " on the server"
                               : "the server has no account " + member + " (already deleted)")
                   << '\n';
         if (!d.room.empty()) {
             if (auto removed = server.removeMember(d.room, member); !removed)
-                return exitFor(Error{removed.error().code,
-                                     "revoked in the roster, account deleted, but " + member +
-                                         " is still a member of " + d.room + ": " +
-                                         removed.error().message});
-            std::cerr << "cloison-admin: removed " << member << " from the room " << d.room
-                      << '\n';
+                return exitFor(
+                    Error{removed.error().code, "revoked in the roster, account deleted, but " +
+                                                    member + " is still a member of " + d.room +
+                                                    ": " + removed.error().message});
+            std::cerr << "cloison-admin: removed " << member << " from the room " << d.room << '\n';
         }
     }
     std::ostringstream said;
@@ -742,13 +743,13 @@ int main(int argc, char** argv) {
                                   : arg == "--pin"                   ? &options.definition.pin
                                   : arg == "--room"                  ? &options.definition.room
                                   : arg == "--roster-owner" ? &options.definition.rosterOwner
-                                  : arg == "--colour"                ? &options.definition.colour
-                                  : arg == "--label"                 ? &options.definition.label
-                                  : arg == "--members"               ? &options.members
-                                  : arg == "--rooms-domain"          ? &options.roomsDomain
-                                  : arg == "--server-admin"          ? &options.serverAdmin
-                                  : arg == "--out-dir"               ? &options.outDir
-                                                                     : nullptr;
+                                  : arg == "--colour"       ? &options.definition.colour
+                                  : arg == "--label"        ? &options.definition.label
+                                  : arg == "--members"      ? &options.members
+                                  : arg == "--rooms-domain" ? &options.roomsDomain
+                                  : arg == "--server-admin" ? &options.serverAdmin
+                                  : arg == "--out-dir"      ? &options.outDir
+                                                            : nullptr;
             if (target == nullptr)
                 return usageError("unknown option " + arg);
             *target = *text;

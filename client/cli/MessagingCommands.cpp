@@ -55,14 +55,11 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
         return account.error();
-    std::string compartmentId;
-    auto list = profile.compartments();
-    if (!list)
-        return list.error();
-    for (const auto& info : list.value())
-        if (info.name == compartment)
-            compartmentId = info.id;
-    auto options = provisioning::serviceOptions(*vault.value(), compartmentId, account.value());
+    auto compartmentId = profile.compartmentId(compartment);
+    if (!compartmentId)
+        return compartmentId.error();
+    auto options =
+        provisioning::serviceOptions(*vault.value(), compartmentId.value(), account.value());
     if (!options)
         return options.error();
     auto service =
@@ -235,8 +232,7 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
                       << event->error.message << '\n';
             break;
         case ServiceEvent::Type::RetentionPurged:
-            std::cerr << "cloison-cli: retention policy: purged " << event->count
-                      << " messages\n";
+            std::cerr << "cloison-cli: retention policy: purged " << event->count << " messages\n";
             break;
         case ServiceEvent::Type::RetentionFailed:
             std::cerr << "cloison-cli: retention purge failed: " << event->error.message << '\n';

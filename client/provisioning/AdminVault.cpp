@@ -163,7 +163,7 @@ Result<CompartmentDefinition> AdminVault::compartment(const std::string& name) {
 }
 
 Result<void> AdminVault::forgetCompartment(const std::string& name,
-                                          const std::vector<std::string>& inviteIds) {
+                                           const std::vector<std::string>& inviteIds) {
     if (auto defined = compartment(name); !defined)
         return defined.error();
     storage::SettingsRepository settings(m_vault);
@@ -179,9 +179,8 @@ Result<void> AdminVault::forgetCompartment(const std::string& name,
 
 Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
                                             std::string_view enrollRequest,
-                                            const std::string& account,
-                                            const SecretBytes& password, std::uint32_t validDays,
-                                            std::string* inviteId) {
+                                            const std::string& account, const SecretBytes& password,
+                                            std::uint32_t validDays, std::string* inviteId) {
     if (validDays > kMaxInviteDays)
         return makeError(ErrorCode::InvalidArgument, "an invite is valid for at most 3650 days");
     auto definition = compartment(compartmentName);

@@ -64,12 +64,10 @@ public:
     // and password, valid for `validDays` days (0: no expiry); the enrolment is recorded so
     // that the certification request can be checked against it. `inviteId`, when given,
     // receives the new invite's id.
-    [[nodiscard]] Result<std::string> writeInvite(const std::string& compartment,
-                                                  std::string_view enrollRequest,
-                                                  const std::string& account,
-                                                  const SecretBytes& password,
-                                                  std::uint32_t validDays = kDefaultInviteDays,
-                                                  std::string* inviteId = nullptr);
+    [[nodiscard]] Result<std::string>
+    writeInvite(const std::string& compartment, std::string_view enrollRequest,
+                const std::string& account, const SecretBytes& password,
+                std::uint32_t validDays = kDefaultInviteDays, std::string* inviteId = nullptr);
 
     // Checks a certification request against its enrolment (member key, compartment, account,
     // not revoked) and publishes the next roster version with the device added. Returns it.

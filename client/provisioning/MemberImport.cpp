@@ -226,14 +226,10 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     auto vault = profile.compartmentVault(compartment);
     if (!vault)
         return vault.error();
-    auto list = profile.compartments();
-    if (!list)
-        return list.error();
-    std::string localId;
-    for (const CompartmentInfo& info : list.value())
-        if (info.name == compartment)
-            localId = info.id;
-    auto applied = applyRoster(*vault.value(), localId, document);
+    auto localId = profile.compartmentId(compartment);
+    if (!localId)
+        return localId.error();
+    auto applied = applyRoster(*vault.value(), localId.value(), document);
     if (!applied && applied.error().code == ErrorCode::NotFound)
         return makeError(ErrorCode::NotFound,
                          "compartment \"" + compartment + "\" was not provisioned from an invite");
@@ -254,7 +250,8 @@ Result<DeviceRoster> applyRoster(storage::Vault& vault, const std::string& local
     if (!compartmentId)
         return compartmentId.error();
     if (!orgKey.value() || !compartmentId.value())
-        return makeError(ErrorCode::NotFound, "this compartment was not provisioned from an invite");
+        return makeError(ErrorCode::NotFound,
+                         "this compartment was not provisioned from an invite");
     auto roster = parseRoster(document, *orgKey.value());
     if (!roster)
         return roster.error();
@@ -276,8 +273,8 @@ Result<DeviceRoster> applyRoster(storage::Vault& vault, const std::string& local
     std::vector<storage::CertifiedDevice> certified;
     for (const RosterDevice& device : roster.value().devices)
         certified.push_back({device.account, device.deviceId, device.identityKey});
-    if (auto replaced = storage::CertifiedDeviceRepository(vault)
-                            .replaceAll(roster.value().version, certified);
+    if (auto replaced =
+            storage::CertifiedDeviceRepository(vault).replaceAll(roster.value().version, certified);
         !replaced)
         return replaced.error();
     if (auto stored = settings.put(kRosterKey, asBytes(document)); !stored)

@@ -65,9 +65,8 @@ struct ImportResult {
                                                std::string_view document);
 // The same on an open compartment vault whose key-event log is `compartmentId`'s (the
 // profile's local id), for a running CompartmentService on its own thread.
-[[nodiscard]] Result<DeviceRoster> applyRoster(storage::Vault& vault,
-                                               const std::string& compartmentId,
-                                               std::string_view document);
+[[nodiscard]] Result<DeviceRoster>
+applyRoster(storage::Vault& vault, const std::string& compartmentId, std::string_view document);
 // "roster version N: C certified, R revoked".
 [[nodiscard]] std::string describeRoster(const DeviceRoster& roster);
 // The roster held, if any.

@@ -7,8 +7,7 @@
 
 namespace cloison::provisioning {
 
-Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault,
-                                            const std::string& compartmentId,
+Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault, const std::string& compartmentId,
                                             const xmpp::StoredAccount& account) {
     xmpp::ServiceOptions options{compartmentId, account.trust, account.room};
     auto headsNode = logHeadsNode(vault);
@@ -23,8 +22,8 @@ Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault,
         return orgId.error();
     if (owner.value() && orgId.value()) {
         options.rosterOwner.assign(owner.value()->begin(), owner.value()->end());
-        options.rosterNode = xmpp::kRosterNodePrefix +
-                             std::string(orgId.value()->begin(), orgId.value()->end());
+        options.rosterNode =
+            xmpp::kRosterNodePrefix + std::string(orgId.value()->begin(), orgId.value()->end());
         options.applyRoster = [compartmentId](storage::Vault& v,
                                               ByteView blob) -> Result<xmpp::RosterUpdate> {
             const std::string_view document(reinterpret_cast<const char*>(blob.data()),
@@ -40,8 +39,7 @@ Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault,
                 auto current = currentRoster(v);
                 if (!current)
                     return current.error();
-                return xmpp::RosterUpdate{false, describeRoster(*current.value()) +
-                                                     " (current)"};
+                return xmpp::RosterUpdate{false, describeRoster(*current.value()) + " (current)"};
             }
             auto applied = applyRoster(v, compartmentId, document);
             if (!applied)

@@ -13,8 +13,8 @@
 namespace cloison::provisioning {
 
 // `compartmentId`: the profile's local id of the compartment (it names the key-event log).
-[[nodiscard]] Result<xmpp::ServiceOptions>
-serviceOptions(storage::Vault& vault, const std::string& compartmentId,
-               const xmpp::StoredAccount& account);
+[[nodiscard]] Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault,
+                                                          const std::string& compartmentId,
+                                                          const xmpp::StoredAccount& account);
 
 } // namespace cloison::provisioning

@@ -95,11 +95,11 @@ struct CompartmentService::Worker {
     bool announced = false;
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
-    std::string ackInFlight;          // id of the acknowledging IQ we wait for
-    std::string rosterFetch;          // id of the roster fetch we wait for
-    bool rosterReport = false;        // it is the connection's first: report it whatever it says
-    bool rosterAgain = false;         // a notice came while it was in flight: fetch once more
-    std::string rosterLastError;      // the last refusal reported (a timer repeats none)
+    std::string ackInFlight;     // id of the acknowledging IQ we wait for
+    std::string rosterFetch;     // id of the roster fetch we wait for
+    bool rosterReport = false;   // it is the connection's first: report it whatever it says
+    bool rosterAgain = false;    // a notice came while it was in flight: fetch once more
+    std::string rosterLastError; // the last refusal reported (a timer repeats none)
     Clock::time_point rosterFetchedAt = Clock::now();
     Clock::time_point purgedAt = Clock::now();
     std::string headPublish;          // id of the log-head publication we wait for
@@ -537,7 +537,8 @@ struct CompartmentService::Worker {
                 std::chrono::seconds(options.logHeadsIntervalSeconds))
                 publishHead();
             if (options.rosterRefreshSeconds > 0 &&
-                Clock::now() - rosterFetchedAt >= std::chrono::seconds(options.rosterRefreshSeconds))
+                Clock::now() - rosterFetchedAt >=
+                    std::chrono::seconds(options.rosterRefreshSeconds))
                 fetchRoster(false);
             if (options.purgeIntervalSeconds > 0 &&
                 Clock::now() - purgedAt >= std::chrono::seconds(options.purgeIntervalSeconds))

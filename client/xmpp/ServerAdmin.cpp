@@ -191,6 +191,18 @@ struct ServerAdmin::Session {
         return std::move(*found);
     }
 
+    // Sends an IQ and returns its result; PolicyRefused with `refusal` and the server's reason
+    // when the answer is an error.
+    Result<Element> expectResult(Element iq, const std::string& refusal) {
+        auto answer = request(std::move(iq));
+        if (!answer)
+            return answer.error();
+        if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+            return makeError(ErrorCode::PolicyRefused,
+                             refusal + ": " + describeError(answer.value()));
+        return answer;
+    }
+
     // Sends an IQ and returns the answer, result or error, from the entity it was sent to.
     Result<Element> request(Element iq) {
         std::string id(iq.attribute("id").value_or(""));
@@ -367,12 +379,10 @@ Result<void> ServerAdmin::createRoom(const std::string& roomJid,
     // Non-anonymous: OMEMO in a room encrypts to the occupants' real JIDs.
     form.add(formField("muc#roomconfig_whois", "anyone"));
     form.add(formField("muc#roomconfig_publicroom", "0"));
-    auto configured = m_session->request(std::move(configure));
+    auto configured =
+        m_session->expectResult(std::move(configure), "the room " + room + " refused its settings");
     if (!configured)
         return configured.error();
-    if (configured.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the room " + room + " refused its settings: " +
-                                                       describeError(configured.value()));
     for (const std::string& member : members) {
         if (auto added = addMember(room, member); !added)
             return added;
@@ -422,12 +432,10 @@ Result<void> ServerAdmin::destroyRoom(const std::string& roomJid) {
     Element iq("iq");
     iq.set("type", "set").set("to", room);
     iq.add(Element("query", kMucOwnerNs)).add(Element("destroy"));
-    auto answer = m_session->request(std::move(iq));
-    if (!answer)
-        return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the room " + room + " was not destroyed: " +
-                                                       describeError(answer.value()));
+    if (auto destroyed =
+            m_session->expectResult(std::move(iq), "the room " + room + " was not destroyed");
+        !destroyed)
+        return destroyed.error();
     m_occupying.erase(room);
     m_created.erase(std::remove(m_created.begin(), m_created.end(), room), m_created.end());
     return {};
@@ -437,13 +445,10 @@ Result<std::vector<std::string>> ServerAdmin::roomMembers(const std::string& roo
     Element iq("iq");
     iq.set("type", "get").set("to", omemo::bareJid(roomJid));
     iq.add(Element("query", kMucAdminNs)).add(Element("item")).set("affiliation", "member");
-    auto answer = m_session->request(std::move(iq));
+    auto answer = m_session->expectResult(std::move(iq), "the room " + omemo::bareJid(roomJid) +
+                                                             " did not list its members");
     if (!answer)
         return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the room " + omemo::bareJid(roomJid) +
-                                                       " did not list its members: " +
-                                                       describeError(answer.value()));
     std::vector<std::string> members;
     if (const Element* query = answer.value().child("query", kMucAdminNs))
         for (const Element* item : query->childrenNamed("item", kMucAdminNs))
@@ -501,13 +506,10 @@ Result<void> ServerAdmin::affiliate(const std::string& roomJid, const std::strin
         .add(Element("item"))
         .set("affiliation", affiliation)
         .set("jid", member);
-    auto answer = m_session->request(std::move(iq));
-    if (!answer)
+    if (auto answer = m_session->expectResult(std::move(iq), "the room refused to make " + member +
+                                                                 " " + affiliation);
+        !answer)
         return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, std::string("the room refused to make ") +
-                                                       member + " " + affiliation + ": " +
-                                                       describeError(answer.value()));
     return {};
 }
 
@@ -559,12 +561,10 @@ Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
     if (blob.size() > kMaxBlobBytes)
         return makeError(ErrorCode::InvalidArgument,
                          "the blob is larger than " + std::to_string(kMaxBlobBytes) + " bytes");
-    auto answer = m_session->request(blobPublishRequest(node, "current", blob, 1, {}));
-    if (!answer)
+    if (auto answer = m_session->expectResult(blobPublishRequest(node, "current", blob, 1, {}),
+                                              "the server refused the publication on " + node);
+        !answer)
         return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the server refused the publication on " + node +
-                                                       ": " + describeError(answer.value()));
     return {};
 }
 

@@ -668,13 +668,14 @@ TEST_CASE("the invite names the roster owner, and the member's compartment keeps
     CHECK(admin.value()->compartment("finance").value().rosterOwner == "admin@localhost");
     auto member = makeMember(dir / "alice");
     const std::string invite = inviteFor(*admin.value(), *member, "u1@localhost");
-    CHECK_THAT(openedText(invite, keysOf(*member)),
-               Catch::Contains("\nsealed no\nroster-owner admin@localhost\naccount u1@localhost\n"));
+    CHECK_THAT(
+        openedText(invite, keysOf(*member)),
+        Catch::Contains("\nsealed no\nroster-owner admin@localhost\naccount u1@localhost\n"));
     REQUIRE(importInvite(*member, invite, trusting(*admin.value())));
     storage::Vault& vault = *member->compartmentVault("finance").value();
     CHECK(storage::SettingsRepository(vault).get(kRosterOwnerKey).value() ==
-          std::optional<Bytes>(Bytes{asBytes("admin@localhost").begin(),
-                                     asBytes("admin@localhost").end()}));
+          std::optional<Bytes>(
+              Bytes{asBytes("admin@localhost").begin(), asBytes("admin@localhost").end()}));
 
     // A definition without one is written as before the field existed, and reads back empty.
     SignedTextWriter writer("compartment-definition");
