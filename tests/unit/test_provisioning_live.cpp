@@ -7,6 +7,7 @@
 #include "client/provisioning/Retention.h"
 #include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/ServerAdmin.h"
+#include "crypto/Hash.h"
 #include "storage/KeyEventRepository.h"
 #include "storage/MessageRepository.h"
 #include "tests/support/Files.h"
@@ -294,4 +295,51 @@ TEST_CASE("an open compartment purges messages as they age past its retention po
     REQUIRE(events);
     CHECK(std::any_of(events.value().begin(), events.value().end(),
                       [](const auto& event) { return event.type == "retention-purge"; }));
+}
+
+TEST_CASE("a roster notice makes a running compartment fetch at once, only from the roster owner "
+          "and for its node") {
+    auto server = test::ProsodyServer::start(
+        {{{"admin", "admin-password"}, {"alice", "alice-password"}, {"mallory", "mallory-pw"}}});
+    test::Party alice("alice");
+    const std::string node = std::string(xmpp::kRosterNodePrefix) + randomId();
+    auto owner = serverAdmin(*server);
+    REQUIRE(owner->publishBlob(node, asBytes("roster 1")));
+
+    auto fetches = std::make_shared<std::atomic<int>>(0);
+    xmpp::ServiceOptions options{alice.compartmentId, alice.trust};
+    options.rosterOwner = "admin@localhost";
+    options.rosterNode = node;
+    options.rosterRefreshSeconds = 0; // only the connection and notices fetch
+    options.applyRoster = [fetches](storage::Vault&, ByteView) -> Result<xmpp::RosterUpdate> {
+        const int n = ++*fetches;
+        return xmpp::RosterUpdate{true, "fetch " + std::to_string(n)};
+    };
+    auto started = xmpp::CompartmentService::start(
+        *alice.vault,
+        {alice.jid, server->host(), server->port(), server->spkiSha256Hex(), false, "cloison"},
+        SecretBytes::fromString(alice.password), options);
+    REQUIRE(started);
+    alice.service = std::move(started).value();
+    REQUIRE(alice.await(Type::RosterApplied));
+    REQUIRE(alice.await(Type::Ready));
+    CHECK(fetches->load() == 1);
+
+    // Anyone else's notice, and the owner's for another node, are ignored (and not taken for
+    // messages).
+    auto mallory = xmpp::ServerAdmin::connect(
+        {"mallory@localhost", server->host(), server->port(), server->spkiSha256Hex(), false, "x"},
+        SecretBytes::fromString("mallory-pw"));
+    REQUIRE(mallory);
+    REQUIRE(mallory.value()->sendRosterNotices({alice.jid}, node));
+    REQUIRE(owner->sendRosterNotices({alice.jid}, node + "0"));
+    CHECK_FALSE(alice.await(Type::RosterApplied, std::chrono::milliseconds(1500)));
+    CHECK(fetches->load() == 1);
+    for (const auto& event : alice.seen)
+        CHECK(event.type != Type::MessageRejected);
+
+    REQUIRE(owner->sendRosterNotices({alice.jid}, node));
+    auto applied = alice.await(Type::RosterApplied);
+    REQUIRE(applied);
+    CHECK(applied->text == "fetch 2");
 }
