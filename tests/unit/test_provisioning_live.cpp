@@ -272,12 +272,7 @@ TEST_CASE("an open compartment purges messages as they age past its retention po
     options.value().clock = [offset] {
         return audit::KeyEventLog::nowMs() + offset->load();
     };
-    auto started = xmpp::CompartmentService::start(
-        *bob.vault,
-        {bob.jid, server->host(), server->port(), server->spkiSha256Hex(), false, "cloison"},
-        SecretBytes::fromString(bob.password), options.value());
-    REQUIRE(started);
-    bob.service = std::move(started).value();
+    bob.connectWith(*server, options.value());
     REQUIRE(bob.await(Type::Ready));
     REQUIRE(alice.await(Type::Ready));
     REQUIRE(test::sendUntilDelivered(alice, bob.jid, "short-lived"));
@@ -315,12 +310,7 @@ TEST_CASE("a roster notice makes a running compartment fetch at once, only from 
         const int n = ++*fetches;
         return xmpp::RosterUpdate{true, "fetch " + std::to_string(n)};
     };
-    auto started = xmpp::CompartmentService::start(
-        *alice.vault,
-        {alice.jid, server->host(), server->port(), server->spkiSha256Hex(), false, "cloison"},
-        SecretBytes::fromString(alice.password), options);
-    REQUIRE(started);
-    alice.service = std::move(started).value();
+    alice.connectWith(*server, options);
     REQUIRE(alice.await(Type::RosterApplied));
     REQUIRE(alice.await(Type::Ready));
     CHECK(fetches->load() == 1);
