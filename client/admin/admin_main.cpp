@@ -123,10 +123,10 @@ Exit codes:
   2 usage error       6 already exists (vault, compartment, certified device)
   3 wrong passphrase  7 written by a newer Cloison
   13 refused by policy (a revoked member or device)
-  15 the server could not be reached   16 the server's key does not match the pin
-  17 the server refused the admin's login
   8 no security key       9 wrong security key     10 wrong PIN, PIN required or blocked
   11 not touched in time  12 the key lacks a needed feature (hmac-secret, PIN)
+  15 the server could not be reached   16 the server's key does not match the pin
+  17 the server refused the admin's login
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
