@@ -3,7 +3,8 @@
 //
 // Profile vault settings:    provisioning.org-key            the pinned org key (32 bytes)
 // Compartment vault settings: provisioning.org-key, provisioning.compartment-id,
-//   provisioning.invite-id, provisioning.roster (the current signed roster document, whose
+//   provisioning.invite-id, provisioning.roster-owner (when the invite named one),
+//   provisioning.roster (the current signed roster document, whose
 //   devices are also the vault's CertifiedDeviceRepository), policy.retention-days, policy.colour,
 //   policy.label, policy.sealed ("yes"/"no"); trusted domains in the link guard's key; the
 //   account in the AccountStore's keys.
