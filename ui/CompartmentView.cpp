@@ -402,6 +402,11 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
             tr("The organisation's device list is up to date (%1)").arg(fromStd(event.text)));
         break;
     case Type::RetentionPurged:
+        // Gone from the vault: gone from the screen too.
+        for (auto& [conversation, messages] : m_history)
+            std::erase_if(messages,
+                          [&](const Message& message) { return message.timeMs < event.timeMs; });
+        render();
         m_status->setText(tr("Retention policy: older messages deleted from this compartment: %1")
                               .arg(event.count));
         break;

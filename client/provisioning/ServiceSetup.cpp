@@ -48,8 +48,8 @@ Result<xmpp::ServiceOptions> serviceOptions(storage::Vault& vault, const std::st
         };
     }
 
-    options.purge = [compartmentId](storage::Vault& v, std::int64_t nowMs) {
-        return applyRetention(v, compartmentId, nowMs);
+    options.purge = [compartmentId](storage::Vault& v, std::int64_t nowMs, std::int64_t& cutoffMs) {
+        return applyRetention(v, compartmentId, nowMs, &cutoffMs);
     };
     return options;
 }

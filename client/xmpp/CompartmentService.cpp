@@ -433,14 +433,16 @@ struct CompartmentService::Worker {
         if (!options.purge)
             return;
         const std::int64_t now = options.clock ? options.clock() : nowMs();
-        auto purged = options.purge(vault, now);
+        std::int64_t cutoff = 0;
+        auto purged = options.purge(vault, now, cutoff);
         if (purged && purged.value() == 0)
             return;
         ServiceEvent event{purged ? ServiceEvent::Type::RetentionPurged
                                   : ServiceEvent::Type::RetentionFailed};
-        if (purged)
+        if (purged) {
             event.count = purged.value();
-        else
+            event.timeMs = cutoff;
+        } else
             event.error = purged.error();
         emit(std::move(event));
     }

@@ -52,9 +52,11 @@ struct ServiceOptions {
     int rosterRefreshSeconds = 300;
     // The retention policy (issue 5): `purge` runs on the network thread at every connection
     // and then every `purgeIntervalSeconds`, with the time from `clock` (milliseconds since the
-    // epoch; the system clock when unset); it returns how many messages it removed. None: no
-    // scheduled purge.
-    std::function<Result<std::int64_t>(storage::Vault& vault, std::int64_t nowMs)> purge = {};
+    // epoch; the system clock when unset); it returns how many messages it removed, and sets
+    // `cutoffMs` to the time before which it removed them. None: no scheduled purge.
+    std::function<Result<std::int64_t>(storage::Vault& vault, std::int64_t nowMs,
+                                       std::int64_t& cutoffMs)>
+        purge = {};
     int purgeIntervalSeconds = 3600;
     std::function<std::int64_t()> clock = {};
     // The key-event log's signed heads (issue 6) are published on our own PEP node
@@ -83,7 +85,7 @@ struct ServiceEvent {
         RosterRefused, // it was not (none published, unreadable, or refused): error
         LogHeadPublished, // the log's signed head is on the server (ServiceOptions::logHeadsNode)
         LogHeadRefused,   // the server refused it: error (tried again at the next interval)
-        RetentionPurged,  // the retention policy removed `count` messages from the vault
+        RetentionPurged,  // the retention policy removed `count` messages stored before timeMs
         RetentionFailed,  // the scheduled purge failed: error (tried again at the next interval)
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}

@@ -284,6 +284,7 @@ TEST_CASE("an open compartment purges messages as they age past its retention po
     auto purged = bob.await(Type::RetentionPurged, std::chrono::seconds(10));
     REQUIRE(purged);
     CHECK(purged->count == 1);
+    CHECK(purged->timeMs > audit::KeyEventLog::nowMs()); // the injected clock, less one day
     bob.service.reset();
     CHECK(storage::MessageRepository(*bob.vault).count().value() == 0);
     auto events = storage::KeyEventRepository(*bob.vault).all();
