@@ -48,6 +48,8 @@ const char* errorCodeName(ErrorCode code) {
         return "login-refused";
     case ErrorCode::TimedOut:
         return "timed-out";
+    case ErrorCode::Expired:
+        return "expired";
     }
     return "unknown";
 }

@@ -33,6 +33,7 @@ enum class ErrorCode {
     ServerKeyMismatch, // the server's key is not the pinned one: never retried
     LoginRefused,      // the server refused the account's credentials
     TimedOut,          // the server did not answer in time
+    Expired,           // a document past its validity (an invite)
 };
 
 const char* errorCodeName(ErrorCode code);

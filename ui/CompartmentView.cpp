@@ -398,7 +398,20 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         break;
     }
     case Type::RosterApplied:
-        m_status->setText(tr("The organisation's device list is up to date"));
+        m_status->setText(
+            tr("The organisation's device list is up to date (%1)").arg(fromStd(event.text)));
+        break;
+    case Type::RetentionPurged:
+        // Gone from the vault: gone from the screen too.
+        for (auto& [conversation, messages] : m_history)
+            std::erase_if(messages,
+                          [&](const Message& message) { return message.timeMs < event.timeMs; });
+        render();
+        m_status->setText(tr("Retention policy: older messages deleted from this compartment: %1")
+                              .arg(event.count));
+        break;
+    case Type::RetentionFailed:
+        m_status->setText(tr("The retention purge failed: %1").arg(fromStd(event.error.message)));
         break;
     case Type::RosterRefused:
         m_status->setText(

@@ -2,7 +2,7 @@
 
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
-#include "client/provisioning/MemberImport.h"
+#include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "storage/OmemoStore.h"
 
@@ -81,13 +81,13 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
         return account.error();
-    xmpp::ServiceOptions options{snap.value().info.id, account.value().trust, account.value().room};
-    auto headsNode = provisioning::logHeadsNode(*vault.value());
-    if (!headsNode)
-        return headsNode.error();
-    options.logHeadsNode = headsNode.value();
-    auto service = xmpp::CompartmentService::start(*vault.value(), account.value().settings,
-                                                   std::move(account.value().password), options);
+    auto options =
+        provisioning::serviceOptions(*vault.value(), snap.value().info.id, account.value());
+    if (!options)
+        return options.error();
+    auto service =
+        xmpp::CompartmentService::start(*vault.value(), account.value().settings,
+                                        std::move(account.value().password), options.value());
     if (!service)
         return service.error();
     m_bridges[name] = std::make_unique<ServiceBridge>(std::move(service).value());

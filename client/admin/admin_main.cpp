@@ -6,6 +6,7 @@
 #include "client/cli/FidoCommands.h"
 #include "client/cli/PassphraseSource.h"
 #include "client/linkguard/Json.h"
+#include "client/omemo/Stanzas.h"
 #include "client/provisioning/AdminVault.h"
 #include "client/provisioning/Canaries.h"
 #include "client/xmpp/ServerAdmin.h"
@@ -13,6 +14,7 @@
 #include "crypto/Hash.h"
 #include "crypto/TlsPin.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,46 +43,59 @@ Commands:
   org public-key           print the organisation key (base64)
   compartment define NAME --server HOST[:PORT] --pin SHA256 [--room JID]
       [--trust strict|manual|blind] [--retention-days N] [--colour #rrggbb]
-      [--label TEXT] [--trusted-domains DOMAIN,...] [--sealed]
+      [--label TEXT] [--trusted-domains DOMAIN,...] [--sealed] [--roster-owner JID]
                            store a compartment's definition and policy in the admin vault,
                            with an empty device roster (version 1); trust defaults to strict,
-                           retention to 0 (messages kept)
+                           retention to 0 (messages kept). --roster-owner names the admin
+                           account that will publish the roster (invites carry it, and the
+                           members' clients fetch the roster from it at every connection)
   compartment create NAME --server HOST[:PORT] --pin SHA256 --members REQ[,REQ...]
       (--room JID | --rooms-domain DOMAIN) --server-admin JID [--server-admin-password-fd N]
-      --out-dir DIR [policy options as for define]
+      --out-dir DIR [--valid-days N] [policy options as for define]
                            provision a compartment on the server: define it, create one
                            account per member (random name and password, XEP-0133 on the
                            server-admin account), the members-only non-anonymous room with
                            them as members (a random name on DOMAIN unless --room), publish
                            the roster, and write one invite per enrolment request REQ into
-                           DIR (NAME-N.invite, mode 0600). The server-admin password comes
+                           DIR (NAME-N.invite, mode 0600). The server-admin account is the
+                           roster owner the invites name. The server-admin password comes
                            from --server-admin-password-fd N (else the terminal, else
-                           $CLOISON_SERVER_ADMIN_PASSWORD)
+                           $CLOISON_SERVER_ADMIN_PASSWORD). On a failure, what it made is
+                           rolled back (accounts, room, invite files, definition) and listed
   publish --compartment NAME --server-admin JID [--server-admin-password-fd N]
                            publish the current signed roster on the server (PEP node
                            urn:cloison:device-roster:ID of the server-admin account, readable
-                           by every account), where members fetch it with
-                           'cloison-cli roster fetch --from JID'; run it after certify/revoke
+                           by every account), and tell each member account with a certified
+                           device, so that their running clients fetch it at once (others
+                           fetch it at their next connection, or every 5 minutes); run it
+                           after certify/revoke. JID must be the compartment's roster owner
   log-heads --compartment NAME --member JID --server-admin JID [--server-admin-password-fd N]
       [-o FILE]
                            fetch the signed key-event log heads that member account JID's
                            client published for the compartment (PEP node
                            urn:cloison:log-heads:ID, the most recent 64), one per line, for
                            'cloison-audit verify EXPORT --heads FILE'
-  invite --compartment NAME --request FILE --account JID [--password-fd N] -o FILE
+  invite --compartment NAME --request FILE --account JID [--password-fd N]
+      [--valid-days N] -o FILE
                            write the invite for the member whose enrolment request is FILE:
                            the definition and the account's credentials, signed with the
                            organisation key and sealed to the member's key. The password
                            comes from --password-fd N (else the terminal, else
-                           $CLOISON_ACCOUNT_PASSWORD): 8 to 256 printable ASCII characters
+                           $CLOISON_ACCOUNT_PASSWORD): 8 to 256 printable ASCII characters.
+                           The invite can be imported for N days (default 14, 0: no expiry;
+                           'cloison-cli import' refuses it after that with exit code 19)
   certify --compartment NAME REQUEST [-o FILE]
                            check a member's certification request against its invite and
                            add the device to the roster (next version); writes the signed
                            roster to FILE (else standard output)
   revoke --compartment NAME (--device JID:ID | --member JID) [-o FILE]
+      [--server-admin JID [--server-admin-password-fd N]]
                            move a device, or every device of a member's account, to the
                            roster's revoked list (next version); a revoked member's later
-                           certification requests are refused
+                           certification requests are refused. With --server-admin, also on
+                           the server: --member's account is deleted and its room
+                           membership removed, then the new roster is published (as
+                           'publish'); progress goes to standard error
   roster --compartment NAME [-o FILE]
                            write the current signed roster
 
@@ -95,7 +111,7 @@ Commands:
                            ask the server every SECONDS (default 60) which canaries are logged
                            in (XEP-0133 user-stats); at the first one in use print
                            {"event":"canary-used","jid":...,"resources":[...],"addresses":[...],
-                           "time":...} and exit 19. --once: one round; when none is in use print
+                           "time":...} and exit 20. --once: one round; when none is in use print
                            {"event":"canaries-quiet","checked":N} and exit 0
 
   fido enroll [--with-pin] [--keep-passphrase-slot]
@@ -132,14 +148,14 @@ Exit codes:
   11 not touched in time  12 the key lacks a needed feature (hmac-secret, PIN)
   15 the server could not be reached   16 the server's key does not match --pin
   17 the server refused the admin's login
-  19 (canary watch) a canary account is in use
+  20 (canary watch) a canary account is in use
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
 enum Exit {
     kOk = 0,
     kUsageError = 2,
-    kCanaryUsed = 19,
+    kCanaryUsed = 20,
 };
 
 int exitFor(const Error& error) {
@@ -176,6 +192,7 @@ struct Options {
     std::optional<long> interval; // canary watch, seconds
     bool once = false;            // canary watch
     bool showPasswords = false;   // canary list
+    std::uint32_t validDays = provisioning::kDefaultInviteDays; // invite, compartment create
     cli::FidoOptions fido; // --authenticator etc.: the organisation key behind a security key
     std::vector<std::string> words;
 };
@@ -269,6 +286,8 @@ std::optional<std::string> completeDefinition(Options& options) {
     if (!pin)
         return "--pin takes the SHA-256 of the server's public key (64 hex digits)";
     d.pin = pin.value();
+    if (!d.rosterOwner.empty() && !provisioning::isBareJid(d.rosterOwner))
+        return "--roster-owner takes the admin account's bare JID";
     return std::nullopt;
 }
 
@@ -293,14 +312,80 @@ connectServerAdmin(const Options& options, const provisioning::CompartmentDefini
     return xmpp::ServerAdmin::connect(account, std::move(password).value());
 }
 
-int publishRoster(xmpp::ServerAdmin& server, const provisioning::CompartmentDefinition& d,
-                  const std::string& roster) {
-    if (auto published = server.publishBlob(xmpp::kRosterNodePrefix + d.id, asBytes(roster));
-        !published)
-        return exitFor(published.error());
-    std::cout << "published the roster of " << d.name << " as " << server.jid() << " node "
-              << xmpp::kRosterNodePrefix << d.id << '\n';
-    return kOk;
+// The members' clients fetch the roster from the account the definition names; one published
+// elsewhere would never be seen.
+Result<void> checkRosterOwner(const provisioning::CompartmentDefinition& d,
+                              const std::string& serverAdmin) {
+    if (!d.rosterOwner.empty() && omemo::bareJid(serverAdmin) != d.rosterOwner)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the roster of " + d.name + " is published by its roster owner " +
+                             d.rosterOwner + " (the account its invites name), not by " +
+                             serverAdmin);
+    return {};
+}
+
+// Publishes the roster and tells each account with a certified device, so that their running
+// clients fetch it now. Says what it did on `out`.
+Result<void> publishRoster(xmpp::ServerAdmin& server, const AdminVault& vault,
+                           const provisioning::CompartmentDefinition& d, const std::string& roster,
+                           std::ostream& out) {
+    auto parsed = provisioning::parseRoster(roster, vault.orgKey().publicKey());
+    if (!parsed)
+        return parsed.error();
+    const std::string node = xmpp::kRosterNodePrefix + d.id;
+    if (auto published = server.publishBlob(node, asBytes(roster)); !published)
+        return published;
+    out << "published the roster of " << d.name << " as " << server.jid() << " node " << node
+        << '\n';
+    std::vector<std::string> accounts;
+    for (const auto& device : parsed.value().devices)
+        if (std::find(accounts.begin(), accounts.end(), device.account) == accounts.end())
+            accounts.push_back(device.account);
+    if (accounts.empty())
+        return {};
+    // A failure here leaves the roster published: members fetch it at their next connection.
+    if (auto told = server.sendRosterNotices(accounts, node); !told)
+        return Error{told.error().code,
+                     "the roster is published, but telling the members failed: " +
+                         told.error().message};
+    return {};
+}
+
+// What `compartment create` has made so far, undone when a later step fails: accounts, the
+// room when this run created it, invite files, the definition (with its enrolments).
+struct Provisioned {
+    std::vector<std::string> accounts;
+    std::vector<std::string> inviteIds;
+    std::vector<std::string> files;
+    bool defined = false;
+};
+
+int rollBack(const Error& error, const std::string& name, const std::string& room,
+             Provisioned& made, AdminVault& vault, xmpp::ServerAdmin& server) {
+    std::cerr << "cloison-admin: " << error.message << '\n'
+              << "cloison-admin: compartment create failed; rolling back what it made:\n";
+    auto report = [](const std::string& what, const Result<void>& done) {
+        if (done)
+            std::cerr << "  rolled back: " << what << '\n';
+        else
+            std::cerr << "  NOT rolled back: " << what << " (" << done.error().message
+                      << "): remove it by hand\n";
+    };
+    for (const std::string& account : made.accounts)
+        report("account " + account + " deleted on the server", server.deleteAccount(account));
+    if (server.createdRoom(room))
+        report("room " + room + " destroyed", server.destroyRoom(room));
+    for (const std::string& file : made.files) {
+        std::error_code ignored;
+        report("invite file " + file + " removed",
+               std::filesystem::remove(file, ignored)
+                   ? Result<void>()
+                   : Result<void>(makeError(ErrorCode::Io, "could not remove it")));
+    }
+    if (made.defined)
+        report("definition of " + name + " removed from the admin vault",
+               vault.forgetCompartment(name, made.inviteIds));
+    return cli::exitCodeFor(error.code);
 }
 
 int runCreate(Options options) {
@@ -311,6 +396,12 @@ int runCreate(Options options) {
         options.definition.room.empty() == options.roomsDomain.empty())
         return usageError("'compartment create' needs --members REQ[,REQ...], --server-admin "
                           "JID, --out-dir DIR and one of --room JID and --rooms-domain DOMAIN");
+    // The invites name the account that publishes the roster: this one.
+    if (!options.definition.rosterOwner.empty() &&
+        options.definition.rosterOwner != omemo::bareJid(options.serverAdmin))
+        return usageError("'compartment create' publishes the roster as --server-admin: "
+                          "--roster-owner must be the same account, or left out");
+    options.definition.rosterOwner = omemo::bareJid(options.serverAdmin);
     std::vector<std::string> requests;
     for (const std::string& file : requestFiles) {
         auto request = readFileLimited(file, 16 * 1024);
@@ -334,33 +425,46 @@ int runCreate(Options options) {
     if (!defined)
         return exitFor(defined.error());
     const provisioning::CompartmentDefinition& d = defined.value();
-    std::filesystem::create_directories(options.outDir);
-    std::vector<std::string> accounts;
+    Provisioned made;
+    made.defined = true;
+    auto failed = [&](const Error& error) {
+        return rollBack(error, d.name, d.room, made, *vault.value(), *server.value());
+    };
+    std::error_code dirError;
+    std::filesystem::create_directories(options.outDir, dirError);
+    if (dirError)
+        return failed(makeError(ErrorCode::Io, options.outDir + ": " + dirError.message()));
     for (std::size_t i = 0; i < requests.size(); ++i) {
         auto account = server.value()->createAccount();
         if (!account)
-            return exitFor(account.error());
-        auto invite = vault.value()->writeInvite(d.name, requests[i], account.value().jid,
-                                                 account.value().password);
+            return failed(account.error());
+        made.accounts.push_back(account.value().jid);
+        std::string inviteId;
+        auto invite =
+            vault.value()->writeInvite(d.name, requests[i], account.value().jid,
+                                       account.value().password, options.validDays, &inviteId);
         if (!invite)
-            return exitFor(invite.error());
+            return failed(invite.error());
+        made.inviteIds.push_back(inviteId);
         const std::string file = (std::filesystem::path(options.outDir) /
                                   (d.name + "-" + std::to_string(i + 1) + ".invite"))
                                      .string();
         if (auto written = writeFileAtomically(file, asBytes(invite.value())); !written)
-            return exitFor(written.error());
+            return failed(Error{written.error().code, file + ": " + written.error().message});
+        made.files.push_back(file);
         std::cout << "invite for " << requestFiles[i] << ": " << file << " (account "
                   << account.value().jid << ")\n";
-        accounts.push_back(account.value().jid);
     }
-    if (auto room = server.value()->createRoom(d.room, accounts); !room)
-        return exitFor(room.error());
-    std::cout << "room " << d.room << " with " << accounts.size() << " members\n";
+    if (auto room = server.value()->createRoom(d.room, made.accounts); !room)
+        return failed(room.error());
+    std::cout << "room " << d.room << " with " << made.accounts.size() << " members\n";
     auto roster = vault.value()->roster(d.name);
     if (!roster)
-        return exitFor(roster.error());
-    if (int published = publishRoster(*server.value(), d, roster.value()); published != kOk)
-        return published;
+        return failed(roster.error());
+    if (auto published =
+            publishRoster(*server.value(), *vault.value(), d, roster.value(), std::cout);
+        !published)
+        return failed(published.error());
     std::cout << "created compartment " << d.name << " (id " << d.id << ")\n";
     return kOk;
 }
@@ -392,10 +496,16 @@ int runPublish(const Options& options) {
     auto on = openOnServer(options);
     if (!on)
         return exitFor(on.error());
+    if (auto owner = checkRosterOwner(on.value().definition, options.serverAdmin); !owner)
+        return exitFor(owner.error());
     auto roster = on.value().vault->roster(options.compartment);
     if (!roster)
         return exitFor(roster.error());
-    return publishRoster(*on.value().server, on.value().definition, roster.value());
+    if (auto published = publishRoster(*on.value().server, *on.value().vault, on.value().definition,
+                                       roster.value(), std::cout);
+        !published)
+        return exitFor(published.error());
+    return kOk;
 }
 
 // An auditor's copy of what a member's client published of its log, fetched from the server
@@ -464,7 +574,7 @@ int runInvite(const Options& options) {
     if (!password)
         return exitFor(password.error());
     auto invite = vault.value()->writeInvite(options.compartment, request.value(), options.account,
-                                             password.value());
+                                             password.value(), options.validDays);
     if (!invite)
         return exitFor(invite.error());
     // Anyone can make a self-signed request: the admin compares this with the member's own.
@@ -474,6 +584,40 @@ int runInvite(const Options& options) {
                   << "\", enrolment key fingerprint " << keyFingerprint(member.value().signingKey)
                   << '\n';
     return writeOutput(options, invite.value(), "the invite");
+}
+
+// After the roster revoked them: the member's account goes (it can no longer log in), then its
+// room membership (the account name could be created again), then the new roster is published.
+// Each step says how it went; running the same revoke again finishes what failed.
+int revokeOnServer(xmpp::ServerAdmin& server, const AdminVault& vault,
+                   const provisioning::CompartmentDefinition& d, const std::string& member,
+                   const std::string& roster) {
+    if (!member.empty()) {
+        auto deleted = server.deleteAccount(member);
+        if (!deleted && deleted.error().code != ErrorCode::NotFound)
+            return exitFor(
+                Error{deleted.error().code, "revoked in the roster, but the account " + member +
+                                                " was not deleted: " + deleted.error().message});
+        std::cerr << "cloison-admin: "
+                  << (deleted ? "deleted the account " + member + " on the server"
+                              : "the server has no account " + member + " (already deleted)")
+                  << '\n';
+        if (!d.room.empty()) {
+            if (auto removed = server.removeMember(d.room, member); !removed)
+                return exitFor(
+                    Error{removed.error().code, "revoked in the roster, account deleted, but " +
+                                                    member + " is still a member of " + d.room +
+                                                    ": " + removed.error().message});
+            std::cerr << "cloison-admin: removed " << member << " from the room " << d.room << '\n';
+        }
+    }
+    std::ostringstream said;
+    if (auto published = publishRoster(server, vault, d, roster, said); !published)
+        return exitFor(Error{published.error().code,
+                             "revoked, but the new roster is not published (run 'publish'): " +
+                                 published.error().message});
+    std::cerr << "cloison-admin: " << said.str();
+    return kOk;
 }
 
 int runRosterCommand(const Options& options, const std::string& command) {
@@ -510,6 +654,22 @@ int runRosterCommand(const Options& options, const std::string& command) {
     if (!vault)
         return exitFor(vault.error());
     AdminVault& admin = *vault.value();
+    // Revoking on the server too: logged in before anything changes, so that an unreachable
+    // server or a wrong password changes nothing.
+    std::unique_ptr<xmpp::ServerAdmin> server;
+    provisioning::CompartmentDefinition definition;
+    if (command == "revoke" && !options.serverAdmin.empty()) {
+        auto defined = admin.compartment(options.compartment);
+        if (!defined)
+            return exitFor(defined.error());
+        definition = std::move(defined.value());
+        if (auto owner = checkRosterOwner(definition, options.serverAdmin); !owner)
+            return exitFor(owner.error());
+        auto connected = connectServerAdmin(options, definition);
+        if (!connected)
+            return exitFor(connected.error());
+        server = std::move(connected.value());
+    }
     Result<std::string> roster = command == "certify"  ? admin.certify(options.compartment, request)
                                  : command == "roster" ? admin.roster(options.compartment)
                                  : deviceId != 0
@@ -517,7 +677,11 @@ int runRosterCommand(const Options& options, const std::string& command) {
                                      : admin.revokeMember(options.compartment, options.member);
     if (!roster)
         return exitFor(roster.error());
-    return writeOutput(options, roster.value(), "the roster");
+    if (int written = writeOutput(options, roster.value(), "the roster"); written != kOk)
+        return written;
+    if (!server)
+        return kOk;
+    return revokeOnServer(*server, admin, definition, options.member, roster.value());
 }
 
 // Canaries (issue 14): accounts no one uses, so that any login with one is a theft made visible.
@@ -698,6 +862,11 @@ int main(int argc, char** argv) {
             if (!days)
                 return usageError("--retention-days takes 0 to 36500");
             options.definition.retentionDays = static_cast<std::uint32_t>(*days);
+        } else if (arg == "--valid-days") {
+            auto days = cli::parseNumber(*text, 0, provisioning::kMaxInviteDays);
+            if (!days)
+                return usageError("--valid-days takes 0 (no expiry) to 3650");
+            options.validDays = static_cast<std::uint32_t>(*days);
         } else if (arg == "--trust") {
             auto mode = xmpp::parseTrustMode(*text);
             if (!mode)
@@ -730,14 +899,15 @@ int main(int argc, char** argv) {
                                   : arg == "--server"                ? &options.server
                                   : arg == "--pin"                   ? &options.definition.pin
                                   : arg == "--room"                  ? &options.definition.room
-                                  : arg == "--colour"                ? &options.definition.colour
-                                  : arg == "--label"                 ? &options.definition.label
-                                  : arg == "--members"               ? &options.members
-                                  : arg == "--rooms-domain"          ? &options.roomsDomain
-                                  : arg == "--server-admin"          ? &options.serverAdmin
-                                  : arg == "--out-dir"               ? &options.outDir
-                                  : arg == "--note"                  ? &options.note
-                                                                     : nullptr;
+                                  : arg == "--roster-owner" ? &options.definition.rosterOwner
+                                  : arg == "--colour"       ? &options.definition.colour
+                                  : arg == "--label"        ? &options.definition.label
+                                  : arg == "--members"      ? &options.members
+                                  : arg == "--rooms-domain" ? &options.roomsDomain
+                                  : arg == "--server-admin" ? &options.serverAdmin
+                                  : arg == "--out-dir"      ? &options.outDir
+                                  : arg == "--note"         ? &options.note
+                                                            : nullptr;
             if (target == nullptr)
                 return usageError("unknown option " + arg);
             *target = *text;

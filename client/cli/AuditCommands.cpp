@@ -15,14 +15,10 @@ Result<audit::KeyEventLog> openLog(Profile& profile, const std::string& compartm
     auto vault = profile.compartmentVault(compartment);
     if (!vault)
         return vault.error();
-    auto list = profile.compartments();
-    if (!list)
-        return list.error();
-    std::string id;
-    for (const auto& c : list.value())
-        if (c.name == compartment)
-            id = c.id;
-    return audit::KeyEventLog::open(*vault.value(), id);
+    auto id = profile.compartmentId(compartment);
+    if (!id)
+        return id.error();
+    return audit::KeyEventLog::open(*vault.value(), id.value());
 }
 
 } // namespace

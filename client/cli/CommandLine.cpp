@@ -87,6 +87,8 @@ int exitCodeFor(ErrorCode code) {
         return kExitServerKeyMismatch;
     case ErrorCode::LoginRefused:
         return kExitLoginRefused;
+    case ErrorCode::Expired:
+        return 19;
     default:
         return 1;
     }

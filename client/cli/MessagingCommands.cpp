@@ -4,7 +4,7 @@
 
 #include "client/cli/PassphraseSource.h"
 #include "client/linkguard/Json.h"
-#include "client/provisioning/MemberImport.h"
+#include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/TlsPin.h"
 
@@ -46,20 +46,16 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
         return account.error();
-    std::string compartmentId;
-    auto list = profile.compartments();
-    if (!list)
-        return list.error();
-    for (const auto& info : list.value())
-        if (info.name == compartment)
-            compartmentId = info.id;
-    xmpp::ServiceOptions options{compartmentId, account.value().trust, account.value().room};
-    auto headsNode = provisioning::logHeadsNode(*vault.value());
-    if (!headsNode)
-        return headsNode.error();
-    options.logHeadsNode = headsNode.value();
-    auto service = xmpp::CompartmentService::start(*vault.value(), account.value().settings,
-                                                   std::move(account.value().password), options);
+    auto compartmentId = profile.compartmentId(compartment);
+    if (!compartmentId)
+        return compartmentId.error();
+    auto options =
+        provisioning::serviceOptions(*vault.value(), compartmentId.value(), account.value());
+    if (!options)
+        return options.error();
+    auto service =
+        xmpp::CompartmentService::start(*vault.value(), account.value().settings,
+                                        std::move(account.value().password), options.value());
     if (!service)
         return service.error();
     return Running{std::move(service).value(), account.value().room};
@@ -216,6 +212,21 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
             break;
         case ServiceEvent::Type::Online:
             offline.reset();
+            break;
+        // What the organisation's roster and the retention policy change while listening is
+        // said on standard error, like the refusals: standard output stays messages only.
+        case ServiceEvent::Type::RosterApplied:
+            std::cerr << "cloison-cli: " << event->text << '\n';
+            break;
+        case ServiceEvent::Type::RosterRefused:
+            std::cerr << "cloison-cli: the organisation's roster was not applied: "
+                      << event->error.message << '\n';
+            break;
+        case ServiceEvent::Type::RetentionPurged:
+            std::cerr << "cloison-cli: retention policy: purged " << event->count << " messages\n";
+            break;
+        case ServiceEvent::Type::RetentionFailed:
+            std::cerr << "cloison-cli: retention purge failed: " << event->error.message << '\n';
             break;
         default:
             break;

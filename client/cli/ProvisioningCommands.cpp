@@ -146,8 +146,21 @@ Result<int> runRosterFetch(const ProvisioningOptions& options, const UnlockFn& u
     auto held = provisioning::currentRoster(*vault.value());
     if (!held)
         return held.error();
+    // Without --from: the roster owner the invite named.
+    std::string owner = options.rosterOwner;
+    if (owner.empty()) {
+        auto stored =
+            storage::SettingsRepository(*vault.value()).get(provisioning::kRosterOwnerKey);
+        if (!stored)
+            return stored.error();
+        if (!stored.value())
+            return makeError(ErrorCode::InvalidArgument,
+                             "this compartment's invite named no roster owner: give --from "
+                             "ADMIN_JID");
+        owner.assign(stored.value()->begin(), stored.value()->end());
+    }
     auto fetched = xmpp::fetchPublishedBlob(
-        account.value().settings, std::move(account.value().password), options.rosterOwner,
+        account.value().settings, std::move(account.value().password), owner,
         xmpp::kRosterNodePrefix +
             std::string(compartmentId.value()->begin(), compartmentId.value()->end()));
     if (!fetched)
@@ -205,12 +218,11 @@ Result<int> runProvisioning(const std::vector<std::string>& words,
         return runImport(words[1], options, unlock, out, err);
     }
     if (command == "roster") {
-        if (words.size() == 2 && words[1] == "fetch" && !options.compartment.empty() &&
-            !options.rosterOwner.empty())
+        if (words.size() == 2 && words[1] == "fetch" && !options.compartment.empty())
             return runRosterFetch(options, unlock, out);
         if (words.size() != 3 || words[1] != "apply" || options.compartment.empty())
             return usage("expected 'roster apply --compartment NAME FILE' or 'roster fetch "
-                         "--compartment NAME --from ADMIN_JID'");
+                         "--compartment NAME [--from ADMIN_JID]'");
         return runRosterApply(words[2], options, unlock, out);
     }
     if (words.size() != 1 || options.compartment.empty())

@@ -46,7 +46,12 @@ Commands:
                            connect and print each message received as one JSON object per
                            line: from, conversation (the peer or the room), device, trusted,
                            time (UTC, ISO 8601), text (non-ASCII as \u escapes); stops after
-                           N messages or S seconds (default 30)
+                           N messages or S seconds (default 30). A provisioned compartment
+                           fetches the organisation's roster at connect, again every 5
+                           minutes and when the admin publishes, and purges by its retention
+                           policy at connect and hourly: each change is one line on standard
+                           error ("cloison-cli: roster version N: C certified, R revoked",
+                           "cloison-cli: retention policy: purged N messages")
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   compartment trust-domains NAME [DOMAIN,...]
                            set the compartment's trusted domains for the link guard (each
@@ -101,15 +106,17 @@ Commands:
                            and OMEMO identity, and write the certification request for the
                            admin to FILE (else standard output); then connect once (at most
                            20 s) to announce the new device, so that the other members can
-                           reach it (a failure to connect is reported, not an error)
+                           reach it (a failure to connect is reported, not an error). An
+                           invite past its expiry is refused (exit code 19)
   roster apply --compartment NAME FILE
                            install the admin's signed device roster; a roster not newer than
                            the one held, for another compartment or badly signed is refused
-  roster fetch --compartment NAME --from ADMIN_JID
+  roster fetch --compartment NAME [--from ADMIN_JID]
                            fetch the roster the admin published on the server (PEP node
                            urn:cloison:device-roster:ID of ADMIN_JID) through the
                            compartment's own account, and install it as 'roster apply' does;
-                           the roster already held is reported as current
+                           the roster already held is reported as current. ADMIN_JID
+                           defaults to the roster owner the compartment's invite named
   purge --compartment NAME apply the compartment's retention policy now (it is also applied
                            whenever the compartment is opened) and print what is kept
 
@@ -155,6 +162,7 @@ Exit codes:
   16 the server's key does not match the compartment's pin (logged as a key event)
   17 the server refused the account's login
   18 (import) the invite is not for this profile (sealed to or signed for another member)
+  19 (import) the invite has expired (ask the admin for a new one)
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.

@@ -484,6 +484,16 @@ Result<std::vector<CompartmentInfo>> Profile::compartments() {
     return out;
 }
 
+Result<std::string> Profile::compartmentId(const std::string& name) {
+    auto list = compartments();
+    if (!list)
+        return list.error();
+    for (const CompartmentInfo& info : list.value())
+        if (info.name == name)
+            return info.id;
+    return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
+}
+
 Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked.error();

@@ -92,6 +92,8 @@ public:
     [[nodiscard]] Result<void> removeFido(const std::string& slotId);
 
     [[nodiscard]] Result<std::vector<CompartmentInfo>> compartments();
+    // The local id of the compartment named `name` (it names its key-event log). NotFound.
+    [[nodiscard]] Result<std::string> compartmentId(const std::string& name);
     [[nodiscard]] Result<CompartmentInfo> addCompartment(const std::string& name);
     // Destroys the compartment's key and overwrites its vault file before removing it.
     [[nodiscard]] Result<void> removeCompartment(const std::string& name);

@@ -162,10 +162,27 @@ Result<CompartmentDefinition> AdminVault::compartment(const std::string& name) {
                       });
 }
 
+Result<void> AdminVault::forgetCompartment(const std::string& name,
+                                           const std::vector<std::string>& inviteIds) {
+    if (auto defined = compartment(name); !defined)
+        return defined.error();
+    storage::SettingsRepository settings(m_vault);
+    return settings.atomically([&]() -> Result<void> {
+        for (const std::string& inviteId : inviteIds)
+            if (auto removed = settings.remove(enrolmentKey(inviteId)); !removed)
+                return removed;
+        if (auto removed = settings.remove(rosterKey(name)); !removed)
+            return removed;
+        return settings.remove(definitionKey(name));
+    });
+}
+
 Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
                                             std::string_view enrollRequest,
-                                            const std::string& account,
-                                            const SecretBytes& password) {
+                                            const std::string& account, const SecretBytes& password,
+                                            std::uint32_t validDays, std::string* inviteId) {
+    if (validDays > kMaxInviteDays)
+        return makeError(ErrorCode::InvalidArgument, "an invite is valid for at most 3650 days");
     auto definition = compartment(compartmentName);
     if (!definition)
         return definition.error();
@@ -177,6 +194,8 @@ Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
     invite.recipient = request.value().boxKey;
     invite.inviteId = randomId();
     invite.issuedAt = nowSeconds();
+    if (validDays != 0)
+        invite.expiresAt = invite.issuedAt + static_cast<std::int64_t>(validDays) * 86'400;
     invite.memberName = request.value().name;
     invite.compartment = definition.value();
     invite.account = account;
@@ -200,6 +219,8 @@ Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
                            appendSignature(body.value(), m_orgKey));
         !put)
         return put.error();
+    if (inviteId != nullptr)
+        *inviteId = invite.inviteId;
     return sealed;
 }
 

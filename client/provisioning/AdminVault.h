@@ -20,6 +20,10 @@
 
 namespace cloison::provisioning {
 
+// How long an invite can be imported, unless the admin says otherwise.
+constexpr std::uint32_t kDefaultInviteDays = 14;
+constexpr std::uint32_t kMaxInviteDays = 3650;
+
 struct Enrolment {
     std::string inviteId;
     std::string compartmentId;
@@ -53,13 +57,19 @@ public:
     [[nodiscard]] Result<CompartmentDefinition> defineCompartment(CompartmentDefinition definition);
     [[nodiscard]] Result<CompartmentDefinition> compartment(const std::string& name);
 
+    // Removes a compartment's definition, roster and the enrolments of `inviteIds`: what
+    // `compartment create` undoes when it fails half-way. NotFound when it is not defined.
+    [[nodiscard]] Result<void> forgetCompartment(const std::string& name,
+                                                 const std::vector<std::string>& inviteIds);
+
     // The sealed invite file for the member of `enrollRequest` (verified), with this account
-    // and password; the enrolment is recorded so that the certification request can be
-    // checked against it.
-    [[nodiscard]] Result<std::string> writeInvite(const std::string& compartment,
-                                                  std::string_view enrollRequest,
-                                                  const std::string& account,
-                                                  const SecretBytes& password);
+    // and password, valid for `validDays` days (0: no expiry); the enrolment is recorded so
+    // that the certification request can be checked against it. `inviteId`, when given,
+    // receives the new invite's id.
+    [[nodiscard]] Result<std::string>
+    writeInvite(const std::string& compartment, std::string_view enrollRequest,
+                const std::string& account, const SecretBytes& password,
+                std::uint32_t validDays = kDefaultInviteDays, std::string* inviteId = nullptr);
 
     // Checks a certification request against its enrolment (member key, compartment, account,
     // not revoked) and publishes the next roster version with the device added. Returns it.

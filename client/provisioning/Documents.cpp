@@ -314,6 +314,8 @@ Result<void> validateDefinition(const CompartmentDefinition& d) {
         return bad("the server pin must be 64 lowercase hex digits (SHA-256 of its public key)");
     if (!d.room.empty() && !isBareJid(d.room))
         return bad("the room must be a bare JID");
+    if (!d.rosterOwner.empty() && !isBareJid(d.rosterOwner))
+        return bad("the roster owner must be a bare JID");
     if (d.retentionDays > kMaxRetentionDays)
         return bad("retention is at most 36500 days (0 keeps messages)");
     if (!isColour(d.colour))
@@ -344,6 +346,8 @@ void writeDefinition(SignedTextWriter& writer, const CompartmentDefinition& d) {
         .add("label", d.label)
         .add("trusted-domains", joinDomains(d.trustedDomains))
         .add("sealed", d.sealed ? "yes" : "no");
+    if (!d.rosterOwner.empty())
+        writer.add("roster-owner", d.rosterOwner);
 }
 
 Result<CompartmentDefinition> readDefinition(FieldReader& reader) {
@@ -397,6 +401,12 @@ Result<CompartmentDefinition> readDefinition(FieldReader& reader) {
     if (sealed.value() != "yes" && sealed.value() != "no")
         return reader.malformed("sealed must be yes or no");
     d.sealed = sealed.value() == "yes";
+    if (reader.at("roster-owner")) {
+        auto owner = readJid(reader, "roster-owner");
+        if (!owner)
+            return owner.error();
+        d.rosterOwner = std::move(owner.value());
+    }
     if (auto valid = validateDefinition(d); !valid)
         return reader.malformed(valid.error().message);
     return d;
@@ -422,12 +432,16 @@ Result<std::string> sealInvite(const Invite& invite, const SigningKey& orgKey) {
                          "without spaces");
     if (invite.issuedAt < 0)
         return makeError(ErrorCode::InvalidArgument, "the issue time is before 1970");
+    if (invite.expiresAt != 0 && invite.expiresAt <= invite.issuedAt)
+        return makeError(ErrorCode::InvalidArgument, "an invite expires after it is issued");
     SignedTextWriter writer("invite");
     writer.add("org-key", toBase64(orgKey.publicKey()))
         .add("recipient", toBase64(invite.recipient))
         .add("invite-id", invite.inviteId)
-        .add("issued-at", std::to_string(invite.issuedAt))
-        .add("member", invite.memberName);
+        .add("issued-at", std::to_string(invite.issuedAt));
+    if (invite.expiresAt != 0)
+        writer.add("expires-at", std::to_string(invite.expiresAt));
+    writer.add("member", invite.memberName);
     writeDefinition(writer, invite.compartment);
     writer.add("account", invite.account);
     auto prefix = writer.body();
@@ -494,6 +508,14 @@ Result<Invite> openInvite(std::string_view file, const MemberKeys& keys) {
     if (!issuedAt)
         return issuedAt.error();
     out.issuedAt = static_cast<std::int64_t>(issuedAt.value());
+    if (reader.at("expires-at")) {
+        auto expiresAt = readNumber(reader, "expires-at", INT64_MAX);
+        if (!expiresAt)
+            return expiresAt.error();
+        if (expiresAt.value() <= issuedAt.value())
+            return reader.malformed("it expires before it was issued");
+        out.expiresAt = static_cast<std::int64_t>(expiresAt.value());
+    }
     auto member = reader.next("member");
     if (!member)
         return member.error();

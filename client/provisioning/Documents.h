@@ -88,6 +88,10 @@ struct CompartmentDefinition {
     std::string label;               // shown with the colour band, or empty
     std::vector<std::string> trustedDomains;
     bool sealed = false; // the member must seal it behind its own security key touch
+    // The admin account whose PEP node urn:cloison:device-roster:ID carries the roster, or
+    // empty (definitions made before it was carried: members then fetch by hand). Written
+    // last, and only when set, so that older documents read the same.
+    std::string rosterOwner;
 };
 
 // InvalidArgument naming what is wrong.
@@ -100,6 +104,7 @@ struct Invite {
     Bytes recipient;      // the member's box key the invite was sealed to
     std::string inviteId; // random; the certification request names it
     std::int64_t issuedAt = 0;
+    std::int64_t expiresAt = 0; // seconds since the epoch; 0: never (invites made before expiry)
     std::string memberName;
     CompartmentDefinition compartment;
     std::string account;  // the compartment's XMPP account for this member

@@ -10,12 +10,29 @@
 #include "storage/SettingsRepository.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
 namespace cloison::provisioning {
 namespace {
 
 std::string_view asText(const Bytes& bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string utcDate(std::int64_t seconds) {
+    const auto time = static_cast<std::time_t>(seconds);
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+    return text;
 }
 
 std::string deviceName(const RosterDevice& device) {
@@ -58,6 +75,8 @@ Result<ImportResult> provision(Profile& profile, const CompartmentInfo& info, co
                 if (auto put = settings.put(key, asBytes(value)); !put)
                     return put;
             }
+            if (!d.rosterOwner.empty())
+                return settings.put(kRosterOwnerKey, asBytes(d.rosterOwner));
             return {};
         });
         !stored)
@@ -121,6 +140,11 @@ Result<ImportResult> importInvite(Profile& profile, std::string_view file,
         return invite.error();
     const Invite& in = invite.value();
     const std::string fingerprint = keyFingerprint(in.orgKey);
+    const std::int64_t now = options.nowSeconds != 0 ? options.nowSeconds : nowSeconds();
+    if (in.expiresAt != 0 && now >= in.expiresAt)
+        return makeError(ErrorCode::Expired, "this invite expired on " + utcDate(in.expiresAt) +
+                                                 ": ask your admin for a new one; nothing "
+                                                 "imported");
 
     storage::SettingsRepository profileSettings(*vault.value());
     auto pinned = profileSettings.get(kPinnedOrgKey);
@@ -202,21 +226,39 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     auto vault = profile.compartmentVault(compartment);
     if (!vault)
         return vault.error();
-    storage::SettingsRepository settings(*vault.value());
+    auto localId = profile.compartmentId(compartment);
+    if (!localId)
+        return localId.error();
+    auto applied = applyRoster(*vault.value(), localId.value(), document);
+    if (!applied && applied.error().code == ErrorCode::NotFound)
+        return makeError(ErrorCode::NotFound,
+                         "compartment \"" + compartment + "\" was not provisioned from an invite");
+    return applied;
+}
+
+std::string describeRoster(const DeviceRoster& roster) {
+    return "roster version " + std::to_string(roster.version) + ": " +
+           std::to_string(roster.devices.size()) + " certified, " +
+           std::to_string(roster.revoked.size()) + " revoked";
+}
+
+Result<DeviceRoster> applyRoster(storage::Vault& vault, const std::string& localId,
+                                 std::string_view document) {
+    storage::SettingsRepository settings(vault);
     auto orgKey = settings.get(kPinnedOrgKey);
     auto compartmentId = orgKey ? settings.get(kCompartmentIdKey) : orgKey;
     if (!compartmentId)
         return compartmentId.error();
     if (!orgKey.value() || !compartmentId.value())
         return makeError(ErrorCode::NotFound,
-                         "compartment \"" + compartment + "\" was not provisioned from an invite");
+                         "this compartment was not provisioned from an invite");
     auto roster = parseRoster(document, *orgKey.value());
     if (!roster)
         return roster.error();
     if (roster.value().compartmentId != asText(*compartmentId.value()))
         return makeError(ErrorCode::Corrupted, "this roster is for another compartment (" +
                                                    roster.value().compartment + "): refused");
-    auto previous = currentRoster(*vault.value());
+    auto previous = currentRoster(vault);
     if (!previous)
         return previous.error();
     const std::uint64_t held = previous.value() ? previous.value()->version : 0;
@@ -231,21 +273,14 @@ Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartmen
     std::vector<storage::CertifiedDevice> certified;
     for (const RosterDevice& device : roster.value().devices)
         certified.push_back({device.account, device.deviceId, device.identityKey});
-    if (auto replaced = storage::CertifiedDeviceRepository(*vault.value())
-                            .replaceAll(roster.value().version, certified);
+    if (auto replaced =
+            storage::CertifiedDeviceRepository(vault).replaceAll(roster.value().version, certified);
         !replaced)
         return replaced.error();
     if (auto stored = settings.put(kRosterKey, asBytes(document)); !stored)
         return stored.error();
 
-    auto list = profile.compartments();
-    if (!list)
-        return list.error();
-    std::string localId;
-    for (const CompartmentInfo& info : list.value())
-        if (info.name == compartment)
-            localId = info.id;
-    auto log = audit::KeyEventLog::open(*vault.value(), localId);
+    auto log = audit::KeyEventLog::open(vault, localId);
     if (!log)
         return log.error();
     // Each device that enters a list is a key event: certified, or revoked.

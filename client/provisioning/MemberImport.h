@@ -3,7 +3,8 @@
 //
 // Profile vault settings:    provisioning.org-key            the pinned org key (32 bytes)
 // Compartment vault settings: provisioning.org-key, provisioning.compartment-id,
-//   provisioning.invite-id, provisioning.roster (the current signed roster document, whose
+//   provisioning.invite-id, provisioning.roster-owner (when the invite named one),
+//   provisioning.roster (the current signed roster document, whose
 //   devices are also the vault's CertifiedDeviceRepository), policy.retention-days, policy.colour,
 //   policy.label, policy.sealed ("yes"/"no"); trusted domains in the link guard's key; the
 //   account in the AccountStore's keys.
@@ -22,6 +23,9 @@ constexpr const char* kPinnedOrgKey = "provisioning.org-key";
 constexpr const char* kCompartmentIdKey = "provisioning.compartment-id";
 constexpr const char* kInviteIdKey = "provisioning.invite-id";
 constexpr const char* kRosterKey = "provisioning.roster";
+// The admin account whose PEP node carries the roster (the invite's roster-owner), when the
+// invite named one: running compartments fetch the roster from it.
+constexpr const char* kRosterOwnerKey = "provisioning.roster-owner";
 
 // The enrolment request of this profile (its keys are created on first use).
 [[nodiscard]] Result<std::string> enrollRequest(Profile& profile, const std::string& name);
@@ -31,6 +35,8 @@ struct ImportOptions {
     // it `confirm` is asked (shown the fingerprint); it returns whether the person confirmed.
     std::optional<std::string> orgFingerprint;
     std::function<bool(const std::string& fingerprint)> confirm;
+    // Seconds since the epoch to check the invite's expiry against; 0: now.
+    std::int64_t nowSeconds = 0;
 };
 
 struct ImportResult {
@@ -46,7 +52,8 @@ struct ImportResult {
 // identity. On any refusal nothing is changed (no compartment, no pin).
 // WrongKey: sealed to or signed for another member. Corrupted: tampered or malformed.
 // PolicyRefused: signed by an org key other than the pinned one, or the fingerprint was not
-// confirmed. AlreadyExists: a compartment of that name exists.
+// confirmed. Expired: past the invite's expiry. AlreadyExists: a compartment of that name
+// exists.
 [[nodiscard]] Result<ImportResult> importInvite(Profile& profile, std::string_view file,
                                                 const ImportOptions& options);
 
@@ -57,6 +64,12 @@ struct ImportResult {
 // not newer (replay/rollback). Nothing is changed on refusal.
 [[nodiscard]] Result<DeviceRoster> applyRoster(Profile& profile, const std::string& compartment,
                                                std::string_view document);
+// The same on an open compartment vault whose key-event log is `compartmentId`'s (the
+// profile's local id), for a running CompartmentService on its own thread.
+[[nodiscard]] Result<DeviceRoster>
+applyRoster(storage::Vault& vault, const std::string& compartmentId, std::string_view document);
+// "roster version N: C certified, R revoked".
+[[nodiscard]] std::string describeRoster(const DeviceRoster& roster);
 // The roster held, if any.
 [[nodiscard]] Result<std::optional<DeviceRoster>> currentRoster(storage::Vault& vault);
 

@@ -30,13 +30,15 @@ Result<void> setRetentionDays(storage::Vault& vault, std::uint32_t days) {
 }
 
 Result<std::int64_t> applyRetention(storage::Vault& vault, const std::string& compartmentId,
-                                    std::int64_t nowMs) {
+                                    std::int64_t nowMs, std::int64_t* cutoffMs) {
     auto days = retentionDays(vault);
     if (!days)
         return days.error();
     if (!days.value())
         return std::int64_t{0};
     const std::int64_t cutoff = nowMs - static_cast<std::int64_t>(*days.value()) * 86'400'000;
+    if (cutoffMs != nullptr)
+        *cutoffMs = cutoff;
     auto purged = storage::MessageRepository(vault).purgeSentBefore(cutoff);
     if (!purged)
         return purged.error();

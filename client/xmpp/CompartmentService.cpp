@@ -19,6 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kAckPrefix = "cloison-ack-";
+constexpr const char* kRosterNoticeNs = "urn:cloison:roster-notice:0";
 
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -94,8 +95,13 @@ struct CompartmentService::Worker {
     bool announced = false;
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
-    std::string ackInFlight;          // id of the acknowledging IQ we wait for
-    std::string rosterFetch;          // id of the roster fetch we wait for
+    std::string ackInFlight;     // id of the acknowledging IQ we wait for
+    std::string rosterFetch;     // id of the roster fetch we wait for
+    bool rosterReport = false;   // it is the connection's first: report it whatever it says
+    bool rosterAgain = false;    // a notice came while it was in flight: fetch once more
+    std::string rosterLastError; // the last refusal reported (a timer repeats none)
+    Clock::time_point rosterFetchedAt = Clock::now();
+    Clock::time_point purgedAt = Clock::now();
     std::string headPublish;          // id of the log-head publication we wait for
     std::int64_t headPublishing = -1; // the sequence number it publishes
     std::int64_t headPublished = -1;  // the last one the server took on this connection
@@ -281,11 +287,10 @@ struct CompartmentService::Worker {
         transmit("<presence/>");
         transmit("<iq type='set' id='cloison-carbons'><enable xmlns='urn:xmpp:carbons:2'/></iq>");
         handleOutput(engine->start());
-        if (!options.rosterOwner.empty() && options.applyRoster) {
-            rosterFetch = "cloison-roster-" + std::to_string(++counter);
-            transmit(xml::serialize(
-                publishedBlobRequest(options.rosterOwner, options.rosterNode, rosterFetch)));
-        }
+        rosterFetch.clear();
+        rosterAgain = false;
+        fetchRoster(true);
+        purgeExpired();
         if (!options.room.empty()) {
             const std::string nick =
                 options.nick.empty() ? account.jid.substr(0, account.jid.find('@')) : options.nick;
@@ -321,6 +326,9 @@ struct CompartmentService::Worker {
     }
 
     void onStanza(std::string_view stanza) {
+        if (stanza.starts_with("<message") && stanza.find(kRosterNoticeNs) != stanza.npos &&
+            onRosterNotice(stanza))
+            return;
         if (stanza.starts_with("<iq")) {
             auto parsed = xml::parse(stanza);
             if (!parsed)
@@ -359,16 +367,83 @@ struct CompartmentService::Worker {
         handleOutput(std::move(output).value());
     }
 
+    // Asks the roster owner's node for the roster; one request at a time (a notice that comes
+    // meanwhile asks for one more after it).
+    void fetchRoster(bool report) {
+        rosterFetchedAt = Clock::now();
+        if (options.rosterOwner.empty() || !options.applyRoster || !connection->online())
+            return;
+        if (!rosterFetch.empty()) {
+            rosterAgain = true;
+            return;
+        }
+        rosterReport = report;
+        rosterFetch = "cloison-roster-" + std::to_string(++counter);
+        transmit(xml::serialize(
+            publishedBlobRequest(options.rosterOwner, options.rosterNode, rosterFetch)));
+    }
+
+    // A notice from the roster owner that it published a new roster (rosterNoticeMessage()).
+    // Anyone else's, or one for another node, is not ours to act on. The notice itself proves
+    // nothing: it only makes us fetch, and what we fetch is verified.
+    bool onRosterNotice(std::string_view stanza) {
+        auto parsed = xml::parse(stanza);
+        if (!parsed || options.rosterOwner.empty())
+            return false;
+        const xml::Element* notice = parsed.value().child("roster-notice", kRosterNoticeNs);
+        if (notice == nullptr)
+            return false;
+        if (omemo::bareJid(parsed.value().attribute("from").value_or("")) ==
+                omemo::bareJid(options.rosterOwner) &&
+            notice->attribute("node") == std::optional<std::string_view>(options.rosterNode))
+            fetchRoster(false);
+        return true;
+    }
+
     // Whatever the roster says is applyRoster's to verify (signature, version); here only
-    // whether it arrived.
+    // whether it arrived. The connection's first fetch is always reported; later ones when the
+    // roster changed, or when a refusal differs from the last one reported.
     void onRoster(const xml::Element& answer) {
         auto roster = parsePublishedBlob(answer);
-        Result<void> applied =
-            roster ? options.applyRoster(vault, roster.value()) : Result<void>(roster.error());
+        Result<RosterUpdate> applied = roster ? options.applyRoster(vault, roster.value())
+                                              : Result<RosterUpdate>(roster.error());
         ServiceEvent event{applied ? ServiceEvent::Type::RosterApplied
                                    : ServiceEvent::Type::RosterRefused};
-        if (!applied)
+        bool report = rosterReport;
+        if (applied) {
+            report = report || applied.value().changed;
+            event.text = applied.value().summary;
+            rosterLastError.clear();
+        } else {
+            report = report || applied.error().message != rosterLastError;
+            rosterLastError = applied.error().message;
             event.error = applied.error();
+        }
+        if (report)
+            emit(std::move(event));
+        if (rosterAgain) {
+            rosterAgain = false;
+            fetchRoster(false);
+        }
+    }
+
+    // The retention policy, applied on schedule while the compartment is open.
+    void purgeExpired() {
+        purgedAt = Clock::now();
+        if (!options.purge)
+            return;
+        const std::int64_t now = options.clock ? options.clock() : nowMs();
+        std::int64_t cutoff = 0;
+        auto purged = options.purge(vault, now, cutoff);
+        if (purged && purged.value() == 0)
+            return;
+        ServiceEvent event{purged ? ServiceEvent::Type::RetentionPurged
+                                  : ServiceEvent::Type::RetentionFailed};
+        if (purged) {
+            event.count = purged.value();
+            event.timeMs = cutoff;
+        } else
+            event.error = purged.error();
         emit(std::move(event));
     }
 
@@ -463,6 +538,13 @@ struct CompartmentService::Worker {
             if (Clock::now() - headCheckedAt >=
                 std::chrono::seconds(options.logHeadsIntervalSeconds))
                 publishHead();
+            if (options.rosterRefreshSeconds > 0 &&
+                Clock::now() - rosterFetchedAt >=
+                    std::chrono::seconds(options.rosterRefreshSeconds))
+                fetchRoster(false);
+            if (options.purgeIntervalSeconds > 0 &&
+                Clock::now() - purgedAt >= std::chrono::seconds(options.purgeIntervalSeconds))
+                purgeExpired();
         }
         connection->disconnect();
         for (int i = 0; i < 20 && connection->online(); ++i)
@@ -571,6 +653,13 @@ struct CompartmentService::Worker {
         }
     }
 };
+
+std::string rosterNoticeMessage(const std::string& to, const std::string& node) {
+    xml::Element message("message", "jabber:client");
+    message.set("to", to).set("type", "headline").set("id", "cloison-roster-notice-" + randomId());
+    message.add(xml::Element("roster-notice", kRosterNoticeNs)).set("node", node);
+    return xml::serialize(message);
+}
 
 Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::Vault& vault,
                                                                       AccountSettings account,

@@ -27,6 +27,13 @@ enum class TrustMode { Strict, Manual, Blind };
 const char* trustModeName(TrustMode mode);
 std::optional<TrustMode> parseTrustMode(std::string_view name);
 
+// What applying a fetched roster did: `changed` false when it is the version already held;
+// `summary` says what it holds ("roster version 4: 3 certified, 1 revoked"), for a person.
+struct RosterUpdate {
+    bool changed = false;
+    std::string summary;
+};
+
 struct ServiceOptions {
     std::string compartmentId; // names the key-event log
     TrustMode trust = TrustMode::Manual;
@@ -35,10 +42,23 @@ struct ServiceOptions {
     // The organisation's device roster (issue 5): at every connection the blob on
     // `rosterOwner`'s PEP node `rosterNode` (ServerAdmin::publishBlob) is fetched and handed,
     // on the network thread, to applyRoster, which verifies it and writes the certified devices
-    // (storage::CertifiedDeviceRepository); its error is reported as RosterRefused.
+    // (storage::CertifiedDeviceRepository); its error is reported as RosterRefused. While
+    // connected it is fetched again every `rosterRefreshSeconds` (0: never), and at once when
+    // `rosterOwner` sends us a roster notice (rosterNoticeMessage(): `cloison-admin publish`
+    // sends one to each member); a fetch then reports RosterApplied only when the roster changed.
     std::string rosterOwner = {};
     std::string rosterNode = {};
-    std::function<Result<void>(storage::Vault& vault, ByteView roster)> applyRoster = {};
+    std::function<Result<RosterUpdate>(storage::Vault& vault, ByteView roster)> applyRoster = {};
+    int rosterRefreshSeconds = 300;
+    // The retention policy (issue 5): `purge` runs on the network thread at every connection
+    // and then every `purgeIntervalSeconds`, with the time from `clock` (milliseconds since the
+    // epoch; the system clock when unset); it returns how many messages it removed, and sets
+    // `cutoffMs` to the time before which it removed them. None: no scheduled purge.
+    std::function<Result<std::int64_t>(storage::Vault& vault, std::int64_t nowMs,
+                                       std::int64_t& cutoffMs)>
+        purge = {};
+    int purgeIntervalSeconds = 3600;
+    std::function<std::int64_t()> clock = {};
     // The key-event log's signed heads (issue 6) are published on our own PEP node
     // `logHeadsNode` (kLogHeadsNodePrefix + the organisation's compartment id) at every
     // connection and then, when the log has grown, at most once per `logHeadsIntervalSeconds`;
@@ -61,10 +81,12 @@ struct ServiceEvent {
         Ready,         // after Online: own device list and bundle on the server, room members known
                        // (a peer can encrypt to us now), outbox resent
         CaughtUp,      // conversation's archive read up to now; device = messages stored
-        RosterApplied, // the device roster fetched at connection was applied
+        RosterApplied, // a device roster fetched was applied: text says what it holds
         RosterRefused, // it was not (none published, unreadable, or refused): error
         LogHeadPublished, // the log's signed head is on the server (ServiceOptions::logHeadsNode)
         LogHeadRefused,   // the server refused it: error (tried again at the next interval)
+        RetentionPurged,  // the retention policy removed `count` messages stored before timeMs
+        RetentionFailed,  // the scheduled purge failed: error (tried again at the next interval)
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -75,6 +97,7 @@ struct ServiceEvent {
     std::int64_t timeMs = 0;
     std::string text;
     std::string stanzaId;
+    std::int64_t count = 0;
     Error error{ErrorCode::Internal, {}};
     bool retrying = false;
 };
@@ -104,5 +127,10 @@ private:
     std::unique_ptr<Worker> m_worker;
     std::thread m_thread;
 };
+
+// The notice the roster owner sends a member's account when it has published a new roster:
+// a headline message (not archived, not stored offline) that only makes a running compartment
+// fetch the roster again; what it fetches is verified as always.
+std::string rosterNoticeMessage(const std::string& to, const std::string& node);
 
 } // namespace cloison::xmpp

@@ -1,10 +1,13 @@
 #include "client/xmpp/ServerAdmin.h"
 
+#include "client/xmpp/CompartmentService.h"
+
 #include "client/omemo/Stanzas.h"
 #include "crypto/Hash.h"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <deque>
 
 namespace cloison::xmpp {
@@ -21,6 +24,7 @@ constexpr const char* kDeleteUserNode = "http://jabber.org/protocol/admin#delete
 constexpr const char* kUserStatsNode = "http://jabber.org/protocol/admin#user-stats";
 constexpr const char* kDataFormsNs = "jabber:x:data";
 constexpr const char* kMucNs = "http://jabber.org/protocol/muc";
+constexpr const char* kMucUserNs = "http://jabber.org/protocol/muc#user";
 constexpr const char* kMucOwnerNs = "http://jabber.org/protocol/muc#owner";
 constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 constexpr const char* kRoomConfigNs = "http://jabber.org/protocol/muc#roomconfig";
@@ -186,6 +190,18 @@ struct ServerAdmin::Session {
         if (!done)
             return done.error();
         return std::move(*found);
+    }
+
+    // Sends an IQ and returns its result; PolicyRefused with `refusal` and the server's reason
+    // when the answer is an error.
+    Result<Element> expectResult(Element iq, const std::string& refusal) {
+        auto answer = request(std::move(iq));
+        if (!answer)
+            return answer.error();
+        if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
+            return makeError(ErrorCode::PolicyRefused,
+                             refusal + ": " + describeError(answer.value()));
+        return answer;
     }
 
     // Sends an IQ and returns the answer, result or error, from the entity it was sent to.
@@ -409,12 +425,10 @@ Result<void> ServerAdmin::createRoom(const std::string& roomJid,
     // Non-anonymous: OMEMO in a room encrypts to the occupants' real JIDs.
     form.add(formField("muc#roomconfig_whois", "anyone"));
     form.add(formField("muc#roomconfig_publicroom", "0"));
-    auto configured = m_session->request(std::move(configure));
+    auto configured =
+        m_session->expectResult(std::move(configure), "the room " + room + " refused its settings");
     if (!configured)
         return configured.error();
-    if (configured.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the room " + room + " refused its settings: " +
-                                                       describeError(configured.value()));
     for (const std::string& member : members) {
         if (auto added = addMember(room, member); !added)
             return added;
@@ -442,6 +456,68 @@ Result<void> ServerAdmin::enterRoom(const std::string& roomJid) {
         return makeError(ErrorCode::PolicyRefused,
                          "cannot enter the room " + room + ": " + describeError(joined.value()));
     m_occupying[room] = occupant;
+    // Status 201: the room did not exist, our entering created it.
+    if (const Element* x = joined.value().child("x", kMucUserNs)) {
+        for (const Element* status : x->childrenNamed("status", kMucUserNs))
+            if (status->attribute("code") == std::optional<std::string_view>("201") &&
+                !createdRoom(room))
+                m_created.push_back(room);
+    }
+    return {};
+}
+
+bool ServerAdmin::createdRoom(const std::string& roomJid) const {
+    return std::find(m_created.begin(), m_created.end(), omemo::bareJid(roomJid)) !=
+           m_created.end();
+}
+
+Result<void> ServerAdmin::destroyRoom(const std::string& roomJid) {
+    const std::string room = omemo::bareJid(roomJid);
+    if (!plausibleJid(room))
+        return makeError(ErrorCode::InvalidArgument, "a room needs a JID like name@rooms.domain");
+    Element iq("iq");
+    iq.set("type", "set").set("to", room);
+    iq.add(Element("query", kMucOwnerNs)).add(Element("destroy"));
+    if (auto destroyed =
+            m_session->expectResult(std::move(iq), "the room " + room + " was not destroyed");
+        !destroyed)
+        return destroyed.error();
+    m_occupying.erase(room);
+    m_created.erase(std::remove(m_created.begin(), m_created.end(), room), m_created.end());
+    return {};
+}
+
+Result<std::vector<std::string>> ServerAdmin::roomMembers(const std::string& roomJid) {
+    Element iq("iq");
+    iq.set("type", "get").set("to", omemo::bareJid(roomJid));
+    iq.add(Element("query", kMucAdminNs)).add(Element("item")).set("affiliation", "member");
+    auto answer = m_session->expectResult(std::move(iq), "the room " + omemo::bareJid(roomJid) +
+                                                             " did not list its members");
+    if (!answer)
+        return answer.error();
+    std::vector<std::string> members;
+    if (const Element* query = answer.value().child("query", kMucAdminNs))
+        for (const Element* item : query->childrenNamed("item", kMucAdminNs))
+            if (auto jid = item->attribute("jid"))
+                members.push_back(omemo::bareJid(*jid));
+    return members;
+}
+
+Result<void> ServerAdmin::sendRosterNotices(const std::vector<std::string>& members,
+                                            const std::string& node) {
+    for (const std::string& member : members) {
+        if (!plausibleJid(member))
+            return makeError(ErrorCode::InvalidArgument, "not an account JID: " + member);
+        if (auto sent = m_session->connection->send(rosterNoticeMessage(member, node)); !sent)
+            return sent;
+    }
+    // The server handles a session's stanzas in order: its answer covers the notices.
+    Element ping("iq");
+    ping.set("type", "get").set("to", domainOf(m_session->jid));
+    ping.add(Element("ping", "urn:xmpp:ping"));
+    auto answer = m_session->request(std::move(ping));
+    if (!answer)
+        return answer.error();
     return {};
 }
 
@@ -476,13 +552,10 @@ Result<void> ServerAdmin::affiliate(const std::string& roomJid, const std::strin
         .add(Element("item"))
         .set("affiliation", affiliation)
         .set("jid", member);
-    auto answer = m_session->request(std::move(iq));
-    if (!answer)
+    if (auto answer = m_session->expectResult(std::move(iq), "the room refused to make " + member +
+                                                                 " " + affiliation);
+        !answer)
         return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, std::string("the room refused to make ") +
-                                                       member + " " + affiliation + ": " +
-                                                       describeError(answer.value()));
     return {};
 }
 
@@ -537,12 +610,10 @@ Result<void> ServerAdmin::publishBlob(const std::string& node, ByteView blob) {
     if (blob.size() > kMaxBlobBytes)
         return makeError(ErrorCode::InvalidArgument,
                          "the blob is larger than " + std::to_string(kMaxBlobBytes) + " bytes");
-    auto answer = m_session->request(blobPublishRequest(node, "current", blob, 1, {}));
-    if (!answer)
+    if (auto answer = m_session->expectResult(blobPublishRequest(node, "current", blob, 1, {}),
+                                              "the server refused the publication on " + node);
+        !answer)
         return answer.error();
-    if (answer.value().attribute("type") != std::optional<std::string_view>("result"))
-        return makeError(ErrorCode::PolicyRefused, "the server refused the publication on " + node +
-                                                       ": " + describeError(answer.value()));
     return {};
 }
 

@@ -68,6 +68,13 @@ public:
     // by the admin, and makes each of `members` a member. The admin leaves the room after.
     [[nodiscard]] Result<void> createRoom(const std::string& roomJid,
                                           const std::vector<std::string>& members);
+    // Whether the room did not exist before this session entered it (the server said it
+    // created it): what a rollback may destroy.
+    bool createdRoom(const std::string& roomJid) const;
+    // Destroys the room (XEP-0045 owner destroy): its affiliations and configuration go.
+    [[nodiscard]] Result<void> destroyRoom(const std::string& roomJid);
+    // The room's members (affiliation member), as the admin account sees them.
+    [[nodiscard]] Result<std::vector<std::string>> roomMembers(const std::string& roomJid);
     // Enters the room as an occupant with a random nickname (and no history), as any client
     // joins: PolicyRefused with the room's reason when it refuses us (a members-only room
     // refuses non-members with registration-required). leaveRoom() leaves it again.
@@ -86,6 +93,11 @@ public:
     // when nothing is published there.
     [[nodiscard]] Result<std::vector<Bytes>> fetchBlobs(const std::string& owner,
                                                         const std::string& node);
+    // Tells each member account that `node` holds a new roster (rosterNoticeMessage()): their
+    // running compartments fetch it at once. Returns once the server has handled them (a ping
+    // after them is answered); an account offline misses it and fetches at its next connection.
+    [[nodiscard]] Result<void> sendRosterNotices(const std::vector<std::string>& members,
+                                                 const std::string& node);
 
     struct Session;
 
@@ -95,6 +107,7 @@ private:
                                          const char* affiliation);
     std::unique_ptr<Session> m_session;
     std::map<std::string, std::string> m_occupying; // room -> our occupant JID there
+    std::vector<std::string> m_created;             // rooms this session brought into being
 };
 
 // The request publishing `blob` as item `itemId` of our own PEP node `node`, readable by every

@@ -58,14 +58,20 @@ struct Party {
     }
 
     void connect(const ProsodyServer& server, std::string pin = {}, std::string room = {}) {
+        xmpp::ServiceOptions options{compartmentId, trust, room};
+        options.ackTimeoutSeconds = ackTimeoutSeconds;
+        connectWith(server, std::move(options), std::move(pin));
+    }
+
+    // The same with options of the test's own making (roster, retention, clock).
+    void connectWith(const ProsodyServer& server, xmpp::ServiceOptions options,
+                     std::string pin = {}) {
         xmpp::AccountSettings account;
         account.jid = jid;
         account.host = server.host();
         account.port = server.port();
         account.pin = pin.empty() ? server.spkiSha256Hex() : pin;
         account.resource = resource;
-        xmpp::ServiceOptions options{compartmentId, trust, room};
-        options.ackTimeoutSeconds = ackTimeoutSeconds;
         auto started = xmpp::CompartmentService::start(
             *vault, account, SecretBytes::fromString(password), std::move(options));
         REQUIRE(started);

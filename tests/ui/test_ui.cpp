@@ -3,8 +3,13 @@
 // never cross compartments, sending and receiving, warnings, and text shown literally.
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/profile/FidoSlots.h"
+#include "client/provisioning/Documents.h"
+#include "client/provisioning/MemberImport.h"
 #include "client/xmpp/AccountStore.h"
+#include "client/xmpp/ServerAdmin.h"
+#include "crypto/Hash.h"
 #include "crypto/fido/SoftAuthenticator.h"
+#include "storage/SettingsRepository.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/TempDir.h"
 #include "ui/MainWindow.h"
@@ -410,6 +415,60 @@ TEST_CASE("a draft typed in one compartment is never sent from another") {
         return bob.hasReceived("alice@localhost", "from finance");
     }));
     CHECK_FALSE(bob.hasReceived("carol@localhost", "from finance"));
+}
+
+TEST_CASE("a roster the organisation publishes while the app is open is applied and shown") {
+    app();
+    ProsodyOptions serverOptions;
+    serverOptions.withRooms = false;
+    serverOptions.accounts = {{"alice", "alice-password"}, {"admin", "admin-password"}};
+    auto server = ProsodyServer::start(serverOptions);
+    TestProfile profile({{"finance", "alice"}}, server.get());
+    // What an import leaves in the compartment: the pinned org key, the organisation's
+    // compartment id and the roster owner the invite named.
+    const SigningKey org = SigningKey::generate();
+    const std::string orgId = randomId();
+    {
+        auto opened = Profile::unlock(profile.path, passphrase());
+        REQUIRE(opened);
+        storage::SettingsRepository settings(*opened.value()->compartmentVault("finance").value());
+        REQUIRE(settings.put(provisioning::kPinnedOrgKey, org.publicKey()));
+        REQUIRE(settings.put(provisioning::kCompartmentIdKey, asBytes(orgId)));
+        REQUIRE(settings.put(provisioning::kRosterOwnerKey, asBytes("admin@localhost")));
+    }
+    auto owner = xmpp::ServerAdmin::connect({"admin@localhost", server->host(), server->port(),
+                                             server->spkiSha256Hex(), false, "admin"},
+                                            SecretBytes::fromString("admin-password"));
+    REQUIRE(owner);
+    const std::string node = xmpp::kRosterNodePrefix + orgId;
+    auto publish = [&](std::uint64_t version) {
+        auto roster = provisioning::signRoster(
+            {org.publicKey(), orgId, "finance", version, 1'700'000'000, {}, {}}, org);
+        REQUIRE(roster);
+        REQUIRE(owner.value()->publishBlob(node, asBytes(roster.value())));
+    };
+    publish(1);
+
+    MainWindow window(optionsFor(profile));
+    window.show();
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    CompartmentView* finance = window.view("finance");
+    // Online, then the roster of the connection and Ready, in either order; let both pass, so
+    // that nothing but the new roster changes the status line afterwards.
+    REQUIRE(waitFor([&] {
+        const QString text = finance->statusLabel()->text();
+        return text.startsWith(QStringLiteral("Online as")) ||
+               text.contains(QStringLiteral("roster version 1"));
+    }));
+    QTest::qWait(1500);
+    publish(2);
+    REQUIRE(owner.value()->sendRosterNotices({"alice@localhost"}, node));
+    CHECK(waitFor([&] {
+        return finance->statusLabel()->text() ==
+               QStringLiteral("The organisation's device list is up to date (roster version 2: "
+                              "0 certified, 0 revoked)");
+    }));
 }
 
 TEST_CASE("messages both ways: unread counts, a content-free notification, an unverified-device "

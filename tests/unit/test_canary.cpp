@@ -119,7 +119,7 @@ TEST_CASE("canary accounts: created on the server, listed, and a login with one 
         Thief thief(*server, jid, password);
         auto alert = withServer({"canary", "watch", "--once"});
         INFO(alert.out << alert.err);
-        CHECK(alert.exitCode == 19);
+        CHECK(alert.exitCode == 20);
         CHECK(alert.out.starts_with("{\"event\":\"canary-used\",\"jid\":\"" + jid + "\""));
         CHECK(alert.out.find("\"resources\":[\"stolen\"]") != std::string::npos);
         CHECK(alert.out.find("\"addresses\":[\"127.0.0.1\"]") != std::string::npos);
@@ -127,7 +127,7 @@ TEST_CASE("canary accounts: created on the server, listed, and a login with one 
         // Watching without --once stops at the first use as well.
         auto watching = withServer({"canary", "watch", "--interval", "1"});
         INFO(watching.out << watching.err);
-        CHECK(watching.exitCode == 19);
+        CHECK(watching.exitCode == 20);
     }
 }
 

@@ -1,11 +1,15 @@
 // cloison-admin and cloison-cli's provisioning commands as scripts use them: output, files and
 // exit codes, and that a refused import leaves the profile's files as they were.
+#include "client/provisioning/AdminVault.h"
+#include "crypto/Hash.h"
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/Terminal.h"
 
 #include <catch2/catch.hpp>
+
+#include <chrono>
 
 using namespace cloison;
 using test::ProcessOptions;
@@ -196,6 +200,37 @@ TEST_CASE("cloison-cli import: refusals exit with their code and change no file"
     CHECK(member(dir, "alice", {"import", (dir / "huge").string()}).exitCode == 2);
     CHECK(member(dir, "alice", {"import", (dir / "missing").string()}).exitCode == 5);
 
+    // An invite signed by the organisation, for Alice, but past its expiry.
+    {
+        auto vault = provisioning::AdminVault::unlock(dir / "admin",
+                                                      SecretBytes::fromString("admin passphrase"));
+        REQUIRE(vault);
+        const Bytes requestFile = test::readFile(dir / "alice.req");
+        auto request =
+            provisioning::parseEnrollRequest(std::string(requestFile.begin(), requestFile.end()));
+        REQUIRE(request);
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        provisioning::Invite old;
+        old.orgKey = vault.value()->orgKey().publicKey();
+        old.recipient = request.value().boxKey;
+        old.inviteId = randomId();
+        old.issuedAt = now - 20 * 86'400;
+        old.expiresAt = now - 6 * 86'400;
+        old.memberName = "alice";
+        old.compartment = vault.value()->compartment("finance").value();
+        old.account = "u1@localhost";
+        old.password = SecretBytes::fromString("Acc0unt-password");
+        auto sealed = provisioning::sealInvite(old, vault.value()->orgKey());
+        REQUIRE(sealed);
+        test::writeFile(dir / "expired", asBytes(sealed.value()));
+    }
+    auto expired = member(dir, "alice",
+                          {"import", (dir / "expired").string(), "--org-fingerprint", fingerprint});
+    CHECK(expired.exitCode == 19);
+    CHECK_THAT(expired.err, Catch::Contains("this invite expired on"));
+
     CHECK(test::hashTree(dir / "bob") == bobBefore);
     CHECK(test::hashTree(dir / "alice") == aliceBefore);
     CHECK(member(dir, "alice", {"compartments"}).out.empty());
@@ -217,6 +252,13 @@ TEST_CASE("cloison-admin: help, usage errors, wrong passphrase and unknown compa
     CHECK(admin(dir, {"revoke", "--compartment", "finance", "--device", "u1@localhost"}).exitCode ==
           2);
     CHECK(admin(dir, {"compartment", "define", "x", "--server", "h", "--pin", "12"}).exitCode == 2);
+    CHECK(admin(dir, {"compartment", "define", "x", "--server", "h", "--pin", kPin,
+                      "--roster-owner", "not a jid"})
+              .exitCode == 2);
+    CHECK(admin(dir, {"invite", "--compartment", "finance", "--request", "r", "--account",
+                      "u1@localhost", "--valid-days", "3651", "-o", "f"})
+              .exitCode == 2);
+    CHECK(admin(dir, {"publish", "--compartment", "finance"}).exitCode == 2);
     CHECK(
         admin(dir, {"compartment", "define", "finance", "--server", "h", "--pin", kPin}).exitCode ==
         6);

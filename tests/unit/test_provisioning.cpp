@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <chrono>
 
 using namespace cloison;
 using namespace cloison::provisioning;
@@ -665,4 +666,106 @@ TEST_CASE("retention is applied when a profile opens the compartment") {
     CHECK(setRetentionDays(vault, 40000).error().code == ErrorCode::InvalidArgument);
     REQUIRE(storage::SettingsRepository(vault).put(kRetentionDaysKey, asBytes("-1")));
     CHECK(retentionDays(vault).error().code == ErrorCode::Corrupted);
+}
+
+TEST_CASE("the invite names the roster owner, and the member's compartment keeps it") {
+    test::TempDir dir;
+    auto admin = AdminVault::create(dir / "admin", passphrase(), Argon2idParams::light());
+    REQUIRE(admin);
+    CompartmentDefinition d = financeDefinition();
+    d.rosterOwner = "admin@localhost";
+    auto defined = admin.value()->defineCompartment(d);
+    REQUIRE(defined);
+    CHECK(admin.value()->compartment("finance").value().rosterOwner == "admin@localhost");
+    auto member = makeMember(dir / "alice");
+    const std::string invite = inviteFor(*admin.value(), *member, "u1@localhost");
+    CHECK_THAT(
+        openedText(invite, keysOf(*member)),
+        Catch::Contains("\nsealed no\nroster-owner admin@localhost\naccount u1@localhost\n"));
+    REQUIRE(importInvite(*member, invite, trusting(*admin.value())));
+    storage::Vault& vault = *member->compartmentVault("finance").value();
+    CHECK(storage::SettingsRepository(vault).get(kRosterOwnerKey).value() ==
+          std::optional<Bytes>(
+              Bytes{asBytes("admin@localhost").begin(), asBytes("admin@localhost").end()}));
+
+    // A definition without one is written as before the field existed, and reads back empty.
+    SignedTextWriter writer("compartment-definition");
+    CompartmentDefinition old = financeDefinition();
+    old.id = randomId();
+    writeDefinition(writer, old);
+    const std::string body = writer.body().value();
+    CHECK(body.ends_with("\nsealed no\n"));
+    const SigningKey key = SigningKey::generate();
+    const std::string signed_ = appendSignature(body, key);
+    auto text = splitSignedText(signed_, "compartment-definition");
+    REQUIRE(text);
+    FieldReader reader(text.value(), "definition");
+    auto read = readDefinition(reader);
+    REQUIRE(read);
+    CHECK(read.value().rosterOwner.empty());
+    CHECK(reader.finish());
+
+    // An empty or malformed owner is refused, not read as absent.
+    for (const char* bad : {"roster-owner\n", "roster-owner not-a-jid\n"}) {
+        const std::string altered = appendSignature(body + bad, key);
+        auto split = splitSignedText(altered, "compartment-definition");
+        REQUIRE(split);
+        FieldReader badReader(split.value(), "definition");
+        CHECK_FALSE(readDefinition(badReader));
+    }
+}
+
+TEST_CASE("an invite past its expiry is refused at import and nothing changes") {
+    test::TempDir dir;
+    auto admin = makeAdmin(dir / "admin");
+    auto member = makeMember(dir / "alice");
+    auto invite = admin->writeInvite("finance", requestOf(*member, "Alice"), "u1@localhost",
+                                     SecretBytes::fromString("r4ndom-Passw0rd"), 2);
+    REQUIRE(invite);
+    const std::string inner = openedText(invite.value(), keysOf(*member));
+    CHECK_THAT(inner, Catch::Contains("\nexpires-at "));
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+
+    ImportOptions late = trusting(*admin);
+    late.nowSeconds = now + 3 * 86'400;
+    auto refused = importInvite(*member, invite.value(), late);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::Expired);
+    CHECK_THAT(refused.error().message, Catch::Contains("expired on"));
+    CHECK(names(*member).empty());
+    CHECK_FALSE(pinnedOrgKey(*member));
+
+    ImportOptions inTime = trusting(*admin);
+    inTime.nowSeconds = now + 86'400;
+    CHECK(importInvite(*member, invite.value(), inTime));
+
+    // --valid-days 0: no expiry field at all, as invites made before expiry existed.
+    auto bob = makeMember(dir / "bob");
+    auto forever = admin->writeInvite("finance", requestOf(*bob, "Bob"), "u2@localhost",
+                                      SecretBytes::fromString("r4ndom-Passw0rd"), 0);
+    REQUIRE(forever);
+    CHECK(openedText(forever.value(), keysOf(*bob)).find("expires-at") == std::string::npos);
+    ImportOptions muchLater = trusting(*admin);
+    muchLater.nowSeconds = now + 3650 * 86'400;
+    CHECK(importInvite(*bob, forever.value(), muchLater));
+    CHECK_FALSE(admin->writeInvite("finance", requestOf(*bob, "Bob"), "u3@localhost",
+                                   SecretBytes::fromString("r4ndom-Passw0rd"), 3651));
+}
+
+TEST_CASE("the admin vault forgets a compartment whose creation failed") {
+    test::TempDir dir;
+    auto admin = makeAdmin(dir / "admin");
+    auto member = makeMember(dir / "alice");
+    std::string inviteId;
+    REQUIRE(admin->writeInvite("finance", requestOf(*member, "Alice"), "u1@localhost",
+                               SecretBytes::fromString("r4ndom-Passw0rd"), 14, &inviteId));
+    CHECK(isRandomId(inviteId));
+    REQUIRE(admin->forgetCompartment("finance", {inviteId}));
+    CHECK(admin->compartment("finance").error().code == ErrorCode::NotFound);
+    CHECK(admin->roster("finance").error().code == ErrorCode::NotFound);
+    CHECK(admin->forgetCompartment("finance", {}).error().code == ErrorCode::NotFound);
+    // The name can be defined again.
+    CHECK(admin->defineCompartment(financeDefinition()));
 }

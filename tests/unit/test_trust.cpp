@@ -305,7 +305,8 @@ TEST_CASE("the roster the admin publishes is fetched at connection and applied, 
         xmpp::ServiceOptions options{alice.compartmentId, alice.trust};
         options.rosterOwner = "admin@localhost";
         options.rosterNode = node;
-        options.applyRoster = [accept](storage::Vault& vault, ByteView blob) -> Result<void> {
+        options.applyRoster = [accept](storage::Vault& vault,
+                                       ByteView blob) -> Result<xmpp::RosterUpdate> {
             if (!accept)
                 return makeError(ErrorCode::InvalidArgument, "bad roster signature");
             std::istringstream in(std::string(blob.begin(), blob.end()));
@@ -314,7 +315,11 @@ TEST_CASE("the roster the admin publishes is fetched at connection and applied, 
             std::string key;
             in >> version >> device.jid >> device.deviceId >> key;
             device.identityKey = fromHex(key).value();
-            return storage::CertifiedDeviceRepository(vault).replaceAll(version, {device});
+            if (auto replaced =
+                    storage::CertifiedDeviceRepository(vault).replaceAll(version, {device});
+                !replaced)
+                return replaced.error();
+            return xmpp::RosterUpdate{true, "version " + std::to_string(version)};
         };
         auto started = xmpp::CompartmentService::start(
             *alice.vault,

@@ -232,76 +232,86 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
     </message>
     <message>
         <location filename="../CompartmentView.cpp" line="401"/>
-        <source>The organisation&apos;s device list is up to date</source>
+        <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="405"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
+        <source>Retention policy: older messages deleted from this compartment: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="410"/>
+        <source>The retention purge failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="414"/>
         <source>Refused the device list the server offered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="408"/>
+        <location filename="../CompartmentView.cpp" line="420"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="421"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="433"/>
+        <location filename="../CompartmentView.cpp" line="445"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="435"/>
+        <location filename="../CompartmentView.cpp" line="447"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="438"/>
+        <location filename="../CompartmentView.cpp" line="450"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="438"/>
+        <location filename="../CompartmentView.cpp" line="450"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="443"/>
+        <location filename="../CompartmentView.cpp" line="455"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="446"/>
+        <location filename="../CompartmentView.cpp" line="458"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="461"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="452"/>
+        <location filename="../CompartmentView.cpp" line="464"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="464"/>
+        <location filename="../CompartmentView.cpp" line="476"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="489"/>
+        <location filename="../CompartmentView.cpp" line="501"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="494"/>
+        <location filename="../CompartmentView.cpp" line="506"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>
@@ -481,12 +491,12 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../UnlockScreen.cpp" line="199"/>
+        <location filename="../UnlockScreen.cpp" line="202"/>
         <source>You can try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../UnlockScreen.cpp" line="204"/>
+        <location filename="../UnlockScreen.cpp" line="207"/>
         <source>Too many failed attempts: wait %n second(s).</source>
         <translation><numerusform>Too many failed attempts: wait %n second.</numerusform><numerusform>Too many failed attempts: wait %n seconds.</numerusform></translation>
     </message>

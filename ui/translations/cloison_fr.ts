@@ -234,76 +234,86 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
     </message>
     <message>
         <location filename="../CompartmentView.cpp" line="401"/>
-        <source>The organisation&apos;s device list is up to date</source>
-        <translation>La liste des appareils de l'organisation est à jour</translation>
+        <source>The organisation&apos;s device list is up to date (%1)</source>
+        <translation>La liste des appareils de l'organisation est à jour (%1)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="405"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
+        <source>Retention policy: older messages deleted from this compartment: %1</source>
+        <translation>Politique de conservation : anciens messages supprimés de ce compartiment : %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="410"/>
+        <source>The retention purge failed: %1</source>
+        <translation>La purge de conservation a échoué : %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="414"/>
         <source>Refused the device list the server offered: %1</source>
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="408"/>
+        <location filename="../CompartmentView.cpp" line="420"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="421"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="433"/>
+        <location filename="../CompartmentView.cpp" line="445"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="435"/>
+        <location filename="../CompartmentView.cpp" line="447"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="438"/>
+        <location filename="../CompartmentView.cpp" line="450"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="438"/>
+        <location filename="../CompartmentView.cpp" line="450"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="443"/>
+        <location filename="../CompartmentView.cpp" line="455"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="446"/>
+        <location filename="../CompartmentView.cpp" line="458"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="461"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="452"/>
+        <location filename="../CompartmentView.cpp" line="464"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="464"/>
+        <location filename="../CompartmentView.cpp" line="476"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="489"/>
+        <location filename="../CompartmentView.cpp" line="501"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="494"/>
+        <location filename="../CompartmentView.cpp" line="506"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
@@ -483,12 +493,12 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
         <translation>Déverrouillage…</translation>
     </message>
     <message>
-        <location filename="../UnlockScreen.cpp" line="199"/>
+        <location filename="../UnlockScreen.cpp" line="202"/>
         <source>You can try again.</source>
         <translation>Vous pouvez réessayer.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../UnlockScreen.cpp" line="204"/>
+        <location filename="../UnlockScreen.cpp" line="207"/>
         <source>Too many failed attempts: wait %n second(s).</source>
         <translation><numerusform>Trop d'échecs : attendez %n seconde.</numerusform><numerusform>Trop d'échecs : attendez %n secondes.</numerusform></translation>
     </message>
