@@ -255,6 +255,11 @@ ImportInviteDialog::~ImportInviteDialog() {
         m_worker.join();
 }
 
+void ImportInviteDialog::reject() {
+    if (!busy())
+        QDialog::reject();
+}
+
 int ImportInviteDialog::page() const {
     return m_pages->currentIndex();
 }
@@ -351,8 +356,9 @@ void ImportInviteDialog::finish(Result<provisioning::ImportResult> result,
     if (done.pinnedNow)
         text += u'\n' + tr("This profile now trusts the organisation key %1.")
                             .arg(fromStd(done.orgFingerprint));
-    text += u'\n' + tr("Hand this certification request to your admin (Save… or Copy): until "
-                       "they certify this device, the other members cannot trust it.");
+    text += u'\n' + tr("Hand this certification request to your admin: until they certify this "
+                       "device, the other members cannot trust it. Save or copy it now: it is "
+                       "not shown again.");
     if (done.mustSeal)
         text += u'\n' + tr("The policy asks for this compartment to be sealed behind its own "
                            "security key: run 'cloison-cli fido seal %1'.")

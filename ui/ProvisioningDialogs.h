@@ -77,6 +77,10 @@ public:
     // 0: input, 1: working, 2: confirm the organisation key, 3: imported.
     int page() const;
 
+    // Escape and the window's close button do nothing while an import runs: its result (the
+    // certification request) would be lost.
+    void reject() override;
+
 signals:
     // On the UI thread, once the compartment exists.
     void imported(const QString& compartment);
