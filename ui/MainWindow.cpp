@@ -37,6 +37,18 @@ QIcon swatch(const QColor& colour) {
     return QIcon(pixmap);
 }
 
+// The dialog open (window-modal: while it is, and while its import runs, nothing else uses the
+// session), made first if need be; it deletes itself when closed.
+template <typename Dialog>
+Dialog* openDialog(QPointer<Dialog>& dialog, Session& session, QWidget* parent) {
+    if (!dialog) {
+        dialog = new Dialog(session, parent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->open();
+    return dialog;
+}
+
 } // namespace
 
 MainWindow::MainWindow(WindowOptions options, QWidget* parent)
@@ -172,22 +184,6 @@ MainWindow::Entry MainWindow::makeEntry(const CompartmentInfo& info, std::size_t
     }
     return entry;
 }
-
-namespace {
-
-// The dialog open (window-modal: while it is, and while its import runs, nothing else uses the
-// session), made first if need be; it deletes itself when closed.
-template <typename Dialog>
-Dialog* openDialog(QPointer<Dialog>& dialog, Session& session, QWidget* parent) {
-    if (!dialog) {
-        dialog = new Dialog(session, parent);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-    }
-    dialog->open();
-    return dialog;
-}
-
-} // namespace
 
 void MainWindow::importInvite() {
     if (isLocked())

@@ -615,124 +615,124 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
 <context>
     <name>cloison::ui::MainWindow</name>
     <message>
-        <location filename="../MainWindow.cpp" line="46"/>
-        <location filename="../MainWindow.cpp" line="407"/>
-        <location filename="../MainWindow.cpp" line="429"/>
+        <location filename="../MainWindow.cpp" line="58"/>
+        <location filename="../MainWindow.cpp" line="403"/>
+        <location filename="../MainWindow.cpp" line="425"/>
         <source>Cloison</source>
         <translation>Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="72"/>
+        <location filename="../MainWindow.cpp" line="84"/>
         <source>&amp;Profile</source>
         <translation>&amp;Profil</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="73"/>
+        <location filename="../MainWindow.cpp" line="85"/>
         <source>&amp;Import invite…</source>
         <translation>&amp;Importer une invitation…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="76"/>
+        <location filename="../MainWindow.cpp" line="88"/>
         <source>&amp;Enrolment request…</source>
         <translation>Demande d'&amp;inscription…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="78"/>
+        <location filename="../MainWindow.cpp" line="90"/>
         <source>&amp;Lock</source>
         <translation>&amp;Verrouiller</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="102"/>
+        <location filename="../MainWindow.cpp" line="114"/>
         <source>Active compartment</source>
         <translation>Compartiment actif</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="104"/>
+        <location filename="../MainWindow.cpp" line="116"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Verrouiller (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="106"/>
+        <location filename="../MainWindow.cpp" line="118"/>
         <source>Lock Cloison</source>
         <translation>Verrouiller Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="116"/>
+        <location filename="../MainWindow.cpp" line="128"/>
         <source>Compartments</source>
         <translation>Compartiments</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="123"/>
+        <location filename="../MainWindow.cpp" line="135"/>
         <source>Import invite…</source>
         <translation>Importer une invitation…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="125"/>
+        <location filename="../MainWindow.cpp" line="137"/>
         <source>Import an invite: add a compartment</source>
         <translation>Importer une invitation : ajouter un compartiment</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="152"/>
+        <location filename="../MainWindow.cpp" line="164"/>
         <source>Could not list the compartments: %1</source>
         <translation>Impossible de lister les compartiments : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="165"/>
+        <location filename="../MainWindow.cpp" line="177"/>
         <source>This compartment is sealed: it opens only with its own security key.</source>
         <translation>Ce compartiment est scellé : il ne s'ouvre qu'avec sa propre clé de sécurité.</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="170"/>
+        <location filename="../MainWindow.cpp" line="182"/>
         <source>This compartment could not be opened: %1</source>
         <translation>Ce compartiment n'a pas pu être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="243"/>
+        <location filename="../MainWindow.cpp" line="239"/>
         <source>&amp;Open with my security key</source>
         <translation>&amp;Ouvrir avec ma clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="244"/>
+        <location filename="../MainWindow.cpp" line="240"/>
         <source>Open the sealed compartment with the security key</source>
         <translation>Ouvrir le compartiment scellé avec la clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="258"/>
+        <location filename="../MainWindow.cpp" line="254"/>
         <source>Touch your security key now</source>
         <translation>Touchez votre clé de sécurité maintenant</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="284"/>
+        <location filename="../MainWindow.cpp" line="280"/>
         <source>not opened: %1</source>
         <translation>non ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="310"/>
+        <location filename="../MainWindow.cpp" line="306"/>
         <source>Could not refresh: %1</source>
         <translation>Actualisation impossible : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="366"/>
+        <location filename="../MainWindow.cpp" line="362"/>
         <source>🔒 %1 — sealed compartment</source>
         <translation>🔒 %1 — compartiment scellé</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="367"/>
+        <location filename="../MainWindow.cpp" line="363"/>
         <source>■ %1 — compartment</source>
         <translation>■ %1 — compartiment</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="368"/>
+        <location filename="../MainWindow.cpp" line="364"/>
         <source>Cloison — %1</source>
         <translation>Cloison — %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="383"/>
+        <location filename="../MainWindow.cpp" line="379"/>
         <source>🔒 %1 (sealed)</source>
         <translation>🔒 %1 (scellé)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="404"/>
+        <location filename="../MainWindow.cpp" line="400"/>
         <source>New message in Cloison</source>
         <translation>Nouveau message dans Cloison</translation>
     </message>
