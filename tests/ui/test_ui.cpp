@@ -482,8 +482,8 @@ TEST_CASE("messages both ways: unread counts, a content-free notification, an un
 namespace {
 
 // An organisation (admin vault in DIR/admin) that provisioned "finance" on a real Prosody with
-// alice (profile DIR/alice, no compartment yet) as its member: her invite is
-// DIR/invites/finance-1.invite. The app is unlocked on her profile.
+// alice (profile DIR/alice, no compartment yet) and bob as its members: their invites are
+// DIR/invites/finance-1.invite and finance-2.invite. The app is unlocked on alice's profile.
 struct InviteScene {
     std::unique_ptr<ProsodyServer> server;
     TempDir dir;
@@ -494,7 +494,7 @@ struct InviteScene {
         ProsodyOptions options;
         options.accounts.emplace_back("admin", "admin-password");
         server = ProsodyServer::start(options);
-        organisation = test::createFinance(dir, *server, {"alice"});
+        organisation = test::createFinance(dir, *server, {"alice", "bob"});
         window = std::make_unique<MainWindow>(optionsFor(dir / "alice"));
         window->show();
         unlock(*window, "alice passphrase");
@@ -610,8 +610,9 @@ TEST_CASE("import an invite in the app: the organisation key confirmed the first
     CHECK(window.rail()->count() == 2);
 }
 
-TEST_CASE("an invite that is tampered with, not an invite, too large, or whose organisation key "
-          "is not confirmed is refused in plain words and changes nothing") {
+TEST_CASE("an invite that is tampered with, sealed to another member, not an invite, too large, "
+          "or whose organisation key is not confirmed is refused in plain words and changes "
+          "nothing") {
     app();
     InviteScene scene;
     MainWindow& window = *scene.window;
@@ -625,6 +626,11 @@ TEST_CASE("an invite that is tampered with, not an invite, too large, or whose o
     REQUIRE(waitFor([&] { return !dialog.busy() && dialog.page() == 0; }));
     CHECK(dialog.errorLabel()->text().contains(QStringLiteral("altered")));
     CHECK(dialog.errorLabel()->text().contains(QStringLiteral("Nothing was imported")));
+
+    paste(dialog, scene.invite("invites/finance-2.invite")); // bob's
+    REQUIRE(waitFor([&] { return !dialog.busy(); }));
+    CHECK(dialog.errorLabel()->text().startsWith(
+        QStringLiteral("This invite is not for this profile")));
 
     paste(dialog, "<b>hello</b>");
     REQUIRE(waitFor([&] { return !dialog.busy(); }));
