@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -17,6 +18,8 @@
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace cloison::ui {
 
@@ -32,6 +35,18 @@ QIcon swatch(const QColor& colour) {
     QPixmap pixmap(16, 16);
     pixmap.fill(colour);
     return QIcon(pixmap);
+}
+
+// The dialog open (window-modal: while it is, and while its import runs, nothing else uses the
+// session), made first if need be; it deletes itself when closed.
+template <typename Dialog>
+Dialog* openDialog(QPointer<Dialog>& dialog, Session& session, QWidget* parent) {
+    if (!dialog) {
+        dialog = new Dialog(session, parent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->open();
+    return dialog;
 }
 
 } // namespace
@@ -66,6 +81,14 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent)
         m_tray = new QSystemTrayIcon(swatch(kColours[0]), this);
         m_tray->show();
     }
+    QMenu* profileMenu = menuBar()->addMenu(tr("&Profile"));
+    m_importAction = profileMenu->addAction(tr("&Import invite…"), this, &MainWindow::importInvite);
+    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_enrollAction =
+        profileMenu->addAction(tr("&Enrolment request…"), this, &MainWindow::enrollRequest);
+    profileMenu->addSeparator();
+    profileMenu->addAction(tr("&Lock"), this, &MainWindow::lock);
+    menuBar()->setVisible(false);
     m_pages->setCurrentWidget(m_unlock);
     m_unlock->setFocus();
 }
@@ -107,7 +130,15 @@ QWidget* MainWindow::buildMainPage() {
     m_rail->setDragEnabled(false);
     m_rail->setAcceptDrops(false);
     m_rail->setIconSize(QSize(16, 16));
-    bodyLayout->addWidget(m_rail);
+    auto* railColumn = new QVBoxLayout;
+    railColumn->addWidget(m_rail, 1);
+    auto* importButton = new QPushButton(tr("Import invite…"), body);
+    importButton->setObjectName(QStringLiteral("importInvite"));
+    importButton->setAccessibleName(tr("Import an invite: add a compartment"));
+    importButton->setFixedWidth(210);
+    connect(importButton, &QPushButton::clicked, this, &MainWindow::importInvite);
+    railColumn->addWidget(importButton);
+    bodyLayout->addLayout(railColumn);
     m_views = new QStackedWidget(body);
     bodyLayout->addWidget(m_views, 1);
     outer->addWidget(body, 1);
@@ -119,6 +150,7 @@ void MainWindow::unlockWith(std::unique_ptr<Profile> profile) {
     m_session = std::make_unique<Session>(std::move(profile));
     populate();
     m_pages->setCurrentIndex(1);
+    menuBar()->setVisible(true);
     if (m_rail->count() > 0)
         m_rail->setCurrentRow(0);
     m_rail->setFocus();
@@ -133,22 +165,57 @@ void MainWindow::populate() {
                               .arg(QString::fromStdString(list.error().message)));
         return;
     }
-    std::size_t index = 0;
-    for (const auto& info : list.value()) {
-        Entry entry{info, kColours[index++ % std::size(kColours)], nullptr, nullptr};
-        if (info.sealed) {
-            entry.placeholder = makePlaceholder(
-                entry, tr("This compartment is sealed: it opens only with its own security key."));
-        } else if (auto snapshot = m_session->open(info.name)) {
-            addView(entry, snapshot.value());
-        } else {
-            entry.placeholder =
-                makePlaceholder(entry, tr("This compartment could not be opened: %1")
-                                           .arg(QString::fromStdString(snapshot.error().message)));
-        }
-        m_entries.push_back(entry);
-    }
+    for (const auto& info : list.value())
+        m_entries.push_back(makeEntry(info, m_entries.size()));
     updateRail();
+}
+
+MainWindow::Entry MainWindow::makeEntry(const CompartmentInfo& info, std::size_t index) {
+    Entry entry{info, kColours[index % std::size(kColours)], nullptr, nullptr};
+    if (info.sealed) {
+        entry.placeholder = makePlaceholder(
+            entry, tr("This compartment is sealed: it opens only with its own security key."));
+    } else if (auto snapshot = m_session->open(info.name)) {
+        addView(entry, snapshot.value());
+    } else {
+        entry.placeholder =
+            makePlaceholder(entry, tr("This compartment could not be opened: %1")
+                                       .arg(QString::fromStdString(snapshot.error().message)));
+    }
+    return entry;
+}
+
+void MainWindow::importInvite() {
+    if (isLocked())
+        return;
+    auto* dialog = openDialog(m_importDialog, *m_session, this);
+    connect(dialog, &ImportInviteDialog::imported, this, &MainWindow::addImported,
+            Qt::UniqueConnection);
+}
+
+void MainWindow::enrollRequest() {
+    if (!isLocked())
+        openDialog(m_enrollDialog, *m_session, this);
+}
+
+void MainWindow::addImported(const QString& name) {
+    if (!m_session)
+        return;
+    auto list = m_session->compartments();
+    if (!list)
+        return;
+    const std::string wanted = name.toStdString();
+    if (std::any_of(m_entries.begin(), m_entries.end(),
+                    [&](const Entry& entry) { return entry.info.name == wanted; }))
+        return;
+    for (const auto& info : list.value()) {
+        if (info.name != wanted)
+            continue;
+        m_entries.push_back(makeEntry(info, m_entries.size()));
+        updateRail();
+        selectCompartment(wanted);
+        return;
+    }
 }
 
 void MainWindow::addView(Entry& entry, const CompartmentSnapshot& snapshot) {
@@ -340,6 +407,10 @@ void MainWindow::notify() {
 void MainWindow::lock() {
     m_idle.stop();
     m_clipboard.clearNow();
+    // The dialogs first: an import in progress uses the session (the dialog joins its thread).
+    delete m_importDialog.data();
+    delete m_enrollDialog.data();
+    menuBar()->setVisible(false);
     // Views first (they point at the services), then the session: services, then keys.
     for (auto& entry : m_entries) {
         delete entry.view;

@@ -6,16 +6,19 @@
 
 #include "ui/ClipboardGuard.h"
 #include "ui/CompartmentView.h"
+#include "ui/ProvisioningDialogs.h"
 #include "ui/Session.h"
 #include "ui/UnlockScreen.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 #include <filesystem>
 #include <map>
 #include <memory>
 
+class QAction;
 class QFrame;
 class QLabel;
 class QListWidget;
@@ -55,6 +58,15 @@ public:
     // Opens a sealed compartment with the security key (asks for a touch).
     void openSealed(const std::string& name);
 
+    // "Import invite…" and "Enrolment request…" (the Profile menu; the first also under the
+    // rail): window-modal dialogs, destroyed on lock before the session.
+    void importInvite();
+    void enrollRequest();
+    QAction* importAction() const { return m_importAction; }
+    QAction* enrollAction() const { return m_enrollAction; }
+    ImportInviteDialog* importDialog() const { return m_importDialog; }
+    EnrollRequestDialog* enrollDialog() const { return m_enrollDialog; }
+
     int notificationCount() const { return m_notifications; }
     const QString& lastNotification() const { return m_lastNotification; }
 
@@ -70,6 +82,8 @@ private:
     };
     QWidget* buildMainPage();
     void populate();
+    Entry makeEntry(const CompartmentInfo& info, std::size_t index);
+    void addImported(const QString& name);
     void addView(Entry& entry, const CompartmentSnapshot& snapshot);
     QWidget* makePlaceholder(const Entry& entry, const QString& why);
     void showCompartment(int row);
@@ -87,6 +101,10 @@ private:
     QListWidget* m_rail = nullptr;
     QStackedWidget* m_views = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
+    QAction* m_importAction = nullptr;
+    QAction* m_enrollAction = nullptr;
+    QPointer<ImportInviteDialog> m_importDialog;
+    QPointer<EnrollRequestDialog> m_enrollDialog;
     ClipboardGuard m_clipboard;
     QTimer m_idle;
     int m_notifications = 0;

@@ -46,6 +46,19 @@ const linkguard::LinkGuard* Session::linkGuard(const std::string& name) const {
     return found == m_guards.end() ? nullptr : found->second.get();
 }
 
+Result<provisioning::ImportResult>
+Session::importInvite(std::string_view file, const provisioning::ImportOptions& options) {
+    if (!m_profile)
+        return makeError(ErrorCode::InvalidArgument, "the profile is locked");
+    return provisioning::importInvite(*m_profile, file, options);
+}
+
+Result<std::string> Session::enrollRequest(const std::string& name) {
+    if (!m_profile)
+        return makeError(ErrorCode::InvalidArgument, "the profile is locked");
+    return provisioning::enrollRequest(*m_profile, name);
+}
+
 Result<void> Session::openSealed(const std::string& name, FidoAccess& fido) {
     if (!m_profile)
         return makeError(ErrorCode::InvalidArgument, "the profile is locked");

@@ -7,6 +7,7 @@
 #include "client/linkguard/LinkGuard.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
+#include "client/provisioning/MemberImport.h"
 #include "client/xmpp/CompartmentService.h"
 #include "storage/KeyEventRepository.h"
 #include "storage/MessageRepository.h"
@@ -62,6 +63,13 @@ public:
     ServiceBridge* bridge(const std::string& name);
     // Null when the public suffix list could not be read (then links are not checked).
     const linkguard::LinkGuard* linkGuard(const std::string& name) const;
+
+    // The member's side of provisioning, as cloison-cli does it (MemberImport). importInvite
+    // may run on a worker thread: the UI must not use the session until it returns (the import
+    // dialog is modal, and MainWindow::lock() destroys it, joining its thread, first).
+    [[nodiscard]] Result<provisioning::ImportResult>
+    importInvite(std::string_view file, const provisioning::ImportOptions& options);
+    [[nodiscard]] Result<std::string> enrollRequest(const std::string& name);
 
     // Destroys every service, then locks the profile (its keys wiped) and lets it go.
     void lock();

@@ -10,12 +10,16 @@
 #include "crypto/Hash.h"
 #include "crypto/fido/SoftAuthenticator.h"
 #include "storage/SettingsRepository.h"
+#include "tests/support/Files.h"
 #include "tests/support/ProsodyServer.h"
+#include "tests/support/StaffTools.h"
 #include "tests/support/TempDir.h"
 #include "ui/MainWindow.h"
 #include "ui/TextDisplay.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QLabel>
 #include <QLineEdit>
@@ -169,11 +173,15 @@ void unlock(MainWindow& window, const char* text = "correct horse") {
     QTest::mouseClick(window.unlockScreen()->unlockButton(), Qt::LeftButton);
 }
 
-ui::WindowOptions optionsFor(const TestProfile& profile) {
+ui::WindowOptions optionsFor(const std::filesystem::path& profile) {
     ui::WindowOptions options;
-    options.profile = profile.path;
+    options.profile = profile;
     options.idleLockSeconds = 0;
     return options;
+}
+
+ui::WindowOptions optionsFor(const TestProfile& profile) {
+    return optionsFor(profile.path);
 }
 
 // A Prosody on loopback, the app unlocked on a profile whose compartments have accounts there,
@@ -262,6 +270,7 @@ TEST_CASE("the French translation is built in, and every control has an accessib
         unlock(window);
         REQUIRE(waitFor([&] { return !window.isLocked(); }));
         CHECK(window.lockButton()->text() == QStringLiteral("Verrouiller (Ctrl+L)"));
+        CHECK(window.importAction()->text() == QStringLiteral("&Importer une invitation…"));
         for (QWidget* widget : window.findChildren<QWidget*>()) {
             if (!widget->isVisible() ||
                 !(qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
@@ -526,6 +535,215 @@ TEST_CASE("messages both ways: unread counts, a content-free notification, an un
         types << finance->keyEventTable()->item(row, 2)->text();
     CHECK(types.contains(QStringLiteral("log-created")));
     CHECK(types.contains(QStringLiteral("device-seen")));
+}
+
+namespace {
+
+// An organisation (admin vault in DIR/admin) that provisioned "finance" on a real Prosody with
+// alice (profile DIR/alice, no compartment yet) and bob as its members: their invites are
+// DIR/invites/finance-1.invite and finance-2.invite. The app is unlocked on alice's profile.
+struct InviteScene {
+    std::unique_ptr<ProsodyServer> server;
+    TempDir dir;
+    test::Organisation organisation;
+    std::unique_ptr<MainWindow> window;
+
+    InviteScene() {
+        ProsodyOptions options;
+        options.accounts.emplace_back("admin", "admin-password");
+        server = ProsodyServer::start(options);
+        organisation = test::createFinance(dir, *server, {"alice", "bob"});
+        window = std::make_unique<MainWindow>(optionsFor(dir / "alice"));
+        window->show();
+        unlock(*window, "alice passphrase");
+        REQUIRE(waitFor([&] { return !window->isLocked(); }));
+        REQUIRE(window->rail()->count() == 0);
+    }
+
+    std::string invite(const std::string& file = "invites/finance-1.invite") const {
+        const Bytes bytes = test::readFile(dir / file);
+        return {bytes.begin(), bytes.end()};
+    }
+
+    // Another compartment for alice's enrolment request, from the admin vault in ADMIN/admin;
+    // returns the invite's path.
+    std::filesystem::path provision(const TempDir& admin, const std::string& name) const {
+        const auto out = dir / ("invites-" + name);
+        test::require(
+            test::admin(admin, {"compartment", "create", name, "--server",
+                                server->host() + ":" + std::to_string(server->port()), "--pin",
+                                server->spkiSha256Hex(), "--members", (dir / "alice.req").string(),
+                                "--rooms-domain", server->roomsDomain(), "--server-admin",
+                                "admin@localhost", "--out-dir", out.string()}));
+        return out / (name + "-1.invite");
+    }
+
+    ui::ImportInviteDialog& openImport() {
+        window->importAction()->trigger();
+        REQUIRE(window->importDialog() != nullptr);
+        REQUIRE(waitFor([&] { return window->importDialog()->isVisible(); }));
+        return *window->importDialog();
+    }
+
+    // Every file of alice's profile but SQLite's shared-memory index (which reads may touch).
+    std::map<std::string, std::string> files() const {
+        auto all = test::hashTree(dir / "alice");
+        std::erase_if(all, [](const auto& entry) { return entry.first.ends_with("-shm"); });
+        return all;
+    }
+};
+
+void paste(ui::ImportInviteDialog& dialog, const std::string& text) {
+    dialog.pasteField()->setPlainText(QString::fromStdString(text));
+    QTest::mouseClick(dialog.importButton(), Qt::LeftButton);
+}
+
+} // namespace
+
+TEST_CASE("import an invite in the app: the organisation key confirmed the first time, then the "
+          "compartment in the rail and the certification request for the admin") {
+    app();
+    InviteScene scene;
+    MainWindow& window = *scene.window;
+
+    ui::ImportInviteDialog& dialog = scene.openImport();
+    paste(dialog, scene.invite());
+    // A key never seen: its fingerprint, as 'cloison-admin org fingerprint' prints it, and
+    // nothing is written until the person confirms; Cancel is the default.
+    REQUIRE(waitFor([&] { return dialog.page() == 2; }));
+    CHECK(dialog.fingerprintLabel()->text().toStdString() == scene.organisation.fingerprint);
+    CHECK_FALSE(dialog.trustButton()->isEnabled());
+    CHECK(dialog.cancelTrustButton()->isDefault());
+    CHECK(window.rail()->count() == 0);
+    // On the box itself (the check box spans the dialog's width, its text only part of it).
+    QTest::mouseClick(dialog.comparedCheck(), Qt::LeftButton, {},
+                      QPoint(6, dialog.comparedCheck()->height() / 2));
+    REQUIRE(dialog.trustButton()->isEnabled());
+    QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return dialog.page() == 3; }));
+    CHECK(dialog.resultLabel()->text().contains(QStringLiteral("\"finance\"")));
+    CHECK(dialog.resultLabel()->text().contains(
+        QString::fromStdString(scene.organisation.fingerprint)));
+
+    REQUIRE(window.rail()->count() == 1);
+    CHECK(window.rail()->item(0)->text() == QStringLiteral("finance"));
+    CHECK(window.currentCompartment() == "finance");
+    CHECK(window.banner()->text().contains(QStringLiteral("FINANCE")));
+    REQUIRE(window.view("finance") != nullptr);
+
+    // The certification request, as 'cloison-cli import -o' writes it: the admin certifies it.
+    const std::string request = dialog.requestBox()->textView()->toPlainText().toStdString();
+    auto parsed = provisioning::parseCertificationRequest(request);
+    REQUIRE(parsed);
+    CHECK(parsed.value().compartment == "finance");
+    const auto saved = scene.dir / "alice.cert";
+    REQUIRE(dialog.requestBox()->saveTo(QString::fromStdString(saved.string())));
+    const Bytes written = test::readFile(saved);
+    CHECK(std::string(written.begin(), written.end()) == request);
+    test::require(test::admin(scene.dir, {"certify", "--compartment", "finance", saved.string(),
+                                          "-o", (scene.dir / "roster").string()}));
+    QTest::mouseClick(dialog.requestBox()->copyButton(), Qt::LeftButton);
+    CHECK(QGuiApplication::clipboard()->text().toStdString() == request);
+
+    dialog.accept();
+    REQUIRE(waitFor([&] { return window.importDialog() == nullptr; }));
+
+    // The pinned organisation's next invite goes through without asking again.
+    ui::ImportInviteDialog& second = scene.openImport();
+    second.importFile(QString::fromStdString(scene.provision(scene.dir, "speeches").string()));
+    REQUIRE(waitFor([&] { return second.page() != 1; }));
+    REQUIRE(second.page() == 3);
+    CHECK(window.rail()->count() == 2);
+    CHECK(window.currentCompartment() == "speeches");
+
+    // Another organisation's key is refused, and says so.
+    TempDir other;
+    test::require(
+        test::admin(other, {"org", "init", "--kdf-memory-mib", "8", "--kdf-passes", "1"}));
+    const auto foreign = scene.provision(other, "logistics");
+    second.importFile(QString::fromStdString(foreign.string()));
+    REQUIRE(waitFor([&] { return second.page() == 0; }));
+    CHECK(second.errorLabel()->text().startsWith(
+        QStringLiteral("This invite is signed by another organisation key")));
+    CHECK(window.rail()->count() == 2);
+}
+
+TEST_CASE("an invite that is tampered with, sealed to another member, not an invite, too large, "
+          "or whose organisation key is not confirmed is refused in plain words and changes "
+          "nothing") {
+    app();
+    InviteScene scene;
+    MainWindow& window = *scene.window;
+    const auto before = scene.files();
+    ui::ImportInviteDialog& dialog = scene.openImport();
+
+    std::string tampered = scene.invite();
+    const std::size_t at = tampered.size() / 2;
+    tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
+    paste(dialog, tampered);
+    REQUIRE(waitFor([&] { return !dialog.busy() && dialog.page() == 0; }));
+    CHECK(dialog.errorLabel()->text().contains(QStringLiteral("altered")));
+    CHECK(dialog.errorLabel()->text().contains(QStringLiteral("Nothing was imported")));
+
+    paste(dialog, scene.invite("invites/finance-2.invite")); // bob's
+    REQUIRE(waitFor([&] { return !dialog.busy(); }));
+    CHECK(dialog.errorLabel()->text().startsWith(
+        QStringLiteral("This invite is not for this profile")));
+
+    paste(dialog, "<b>hello</b>");
+    REQUIRE(waitFor([&] { return !dialog.busy(); }));
+    CHECK(dialog.errorLabel()->text().startsWith(QStringLiteral("This is not a Cloison invite")));
+
+    const auto large = scene.dir / "large.invite";
+    test::writeFile(large, asBytes(std::string(70 * 1024, 'A')));
+    dialog.importFile(QString::fromStdString(large.string()));
+    REQUIRE(waitFor([&] { return !dialog.busy(); }));
+    CHECK(dialog.errorLabel()->text().contains(QStringLiteral("larger than 64 KiB")));
+
+    // The genuine invite, but the person does not confirm the organisation key.
+    paste(dialog, scene.invite());
+    REQUIRE(waitFor([&] { return dialog.page() == 2; }));
+    QTest::mouseClick(dialog.cancelTrustButton(), Qt::LeftButton);
+    CHECK(dialog.page() == 0);
+    CHECK(dialog.errorLabel()->text().contains(QStringLiteral("not confirmed")));
+
+    CHECK(window.rail()->count() == 0);
+    CHECK(scene.files() == before);
+}
+
+TEST_CASE("the enrolment request made in the app is one the admin tool accepts") {
+    app();
+    TestProfile profile({{"finance", ""}}, nullptr);
+    MainWindow window(optionsFor(profile));
+    window.show();
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    window.enrollAction()->trigger();
+    ui::EnrollRequestDialog* dialog = window.enrollDialog();
+    REQUIRE(dialog != nullptr);
+
+    QTest::mouseClick(dialog->makeButton(), Qt::LeftButton);
+    CHECK(dialog->statusLabel()->text().startsWith(QStringLiteral("The name must be")));
+    CHECK(dialog->requestBox()->textView()->toPlainText().isEmpty());
+
+    QTest::keyClicks(dialog->nameField(), QStringLiteral("Alice Martin"));
+    QTest::mouseClick(dialog->makeButton(), Qt::LeftButton);
+    const std::string request = dialog->requestBox()->textView()->toPlainText().toStdString();
+    auto parsed = provisioning::parseEnrollRequest(request);
+    REQUIRE(parsed);
+    CHECK(parsed.value().name == "Alice Martin");
+    CHECK(dialog->statusLabel()->text().contains(
+        QString::fromStdString(keyFingerprint(parsed.value().signingKey))));
+    // The same keys each time: a second request names the same member.
+    QTest::mouseClick(dialog->makeButton(), Qt::LeftButton);
+    auto again = provisioning::parseEnrollRequest(
+        dialog->requestBox()->textView()->toPlainText().toStdString());
+    REQUIRE(again);
+    CHECK(again.value().signingKey == parsed.value().signingKey);
+
+    // Locking closes the dialog before the profile's keys go.
+    window.lock();
+    CHECK(window.enrollDialog() == nullptr);
 }
 
 // Not part of the suite (hidden tag): tests/ui/screenshots runs it to draw the README's

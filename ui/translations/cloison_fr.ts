@@ -233,182 +233,516 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
         <translation>Hors ligne : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="401"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation>La liste des appareils de l'organisation est à jour (%1)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="410"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation>Politique de conservation : anciens messages supprimés de ce compartiment : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="410"/>
+        <location filename="../CompartmentView.cpp" line="414"/>
         <source>The retention purge failed: %1</source>
         <translation>La purge de conservation a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="414"/>
+        <location filename="../CompartmentView.cpp" line="418"/>
         <source>Refused the device list the server offered: %1</source>
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="420"/>
+        <location filename="../CompartmentView.cpp" line="424"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="421"/>
+        <location filename="../CompartmentView.cpp" line="425"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="445"/>
+        <location filename="../CompartmentView.cpp" line="449"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="447"/>
+        <location filename="../CompartmentView.cpp" line="451"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="450"/>
+        <location filename="../CompartmentView.cpp" line="454"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="450"/>
+        <location filename="../CompartmentView.cpp" line="454"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="455"/>
+        <location filename="../CompartmentView.cpp" line="459"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="458"/>
+        <location filename="../CompartmentView.cpp" line="462"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="461"/>
+        <location filename="../CompartmentView.cpp" line="465"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="464"/>
+        <location filename="../CompartmentView.cpp" line="468"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="476"/>
+        <location filename="../CompartmentView.cpp" line="480"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="501"/>
+        <location filename="../CompartmentView.cpp" line="505"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="506"/>
+        <location filename="../CompartmentView.cpp" line="510"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
 </context>
 <context>
+    <name>cloison::ui::DocumentBox</name>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="108"/>
+        <source>Document for your admin</source>
+        <translation>Document pour votre administrateur</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="109"/>
+        <source>&amp;Save…</source>
+        <translation>&amp;Enregistrer…</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="110"/>
+        <source>Save the document to a file</source>
+        <translation>Enregistrer le document dans un fichier</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="111"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copier</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="112"/>
+        <source>Copy the document</source>
+        <translation>Copier le document</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="135"/>
+        <source>Saved to %1</source>
+        <translation>Enregistré dans %1</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="136"/>
+        <source>Not saved: %1</source>
+        <translation>Non enregistré : %1</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="142"/>
+        <source>Save for your admin</source>
+        <translation>Enregistrer pour votre administrateur</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="149"/>
+        <source>Copied (cleared from the clipboard in 30 seconds).</source>
+        <translation>Copié (effacé du presse-papiers dans 30 secondes).</translation>
+    </message>
+</context>
+<context>
+    <name>cloison::ui::EnrollRequestDialog</name>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="375"/>
+        <source>&amp;Make the request</source>
+        <translation>&amp;Faire la demande</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="375"/>
+        <source>Make the enrolment request</source>
+        <translation>Faire la demande d'inscription</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="377"/>
+        <source>Enrolment request</source>
+        <translation>Demande d'inscription</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="382"/>
+        <source>Your admin needs this profile&apos;s enrolment request (its public keys) to send you invites. It holds no secret. Enter the name your admin knows you by:</source>
+        <translation>Votre administrateur a besoin de la demande d'inscription de ce profil (ses clés publiques) pour vous envoyer des invitations. Elle ne contient aucun secret. Saisissez le nom sous lequel votre administrateur vous connaît :</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="385"/>
+        <location filename="../ProvisioningDialogs.cpp" line="386"/>
+        <source>Your name</source>
+        <translation>Votre nom</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="395"/>
+        <source>Cl&amp;ose</source>
+        <translation>&amp;Fermer</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="395"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="413"/>
+        <source>The name must be 1 to 64 bytes, without control characters.</source>
+        <translation>Le nom doit faire de 1 à 64 octets, sans caractères de contrôle.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="414"/>
+        <source>Could not make the request: %1</source>
+        <translation>Impossible de faire la demande : %1</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="418"/>
+        <source>Your enrolment key fingerprint is %1. Tell it to your admin in person or by phone; send them the request below (Save… or Copy).</source>
+        <translation>L'empreinte de votre clé d'inscription est %1. Dites-la à votre administrateur en personne ou par téléphone ; envoyez-lui la demande ci-dessous (Enregistrer… ou Copier).</translation>
+    </message>
+</context>
+<context>
+    <name>cloison::ui::ImportInviteDialog</name>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="64"/>
+        <source>This invite is not for this profile: it was made for another member&apos;s enrolment request, or it was altered on the way. Nothing was imported.</source>
+        <translation>Cette invitation n'est pas pour ce profil : elle a été faite pour la demande d'inscription d'un autre membre, ou elle a été modifiée en chemin. Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="68"/>
+        <source>This invite is damaged or was tampered with. Nothing was imported.
+(%1)</source>
+        <translation>Cette invitation est endommagée ou a été falsifiée. Rien n'a été importé.
+(%1)</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="72"/>
+        <source>This invite is signed by another organisation key than the one this profile trusts. Nothing was imported: ask your admin, in person or by phone.
+(%1)</source>
+        <translation>Cette invitation est signée par une autre clé d'organisation que celle à laquelle ce profil fait confiance. Rien n'a été importé : demandez à votre administrateur, en personne ou par téléphone.
+(%1)</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="78"/>
+        <source>This is larger than 64 KiB: it is not an invite. Nothing was imported.</source>
+        <translation>Ceci dépasse 64 Kio : ce n'est pas une invitation. Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="80"/>
+        <source>This is not a Cloison invite (an invite starts with &quot;cloison-sealed-invite 1&quot;). Nothing was imported.</source>
+        <translation>Ceci n'est pas une invitation Cloison (une invitation commence par « cloison-sealed-invite 1 »). Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="83"/>
+        <source>This profile has not made an enrolment request yet, so no invite can be for it. Make one (Enrolment request…) and send it to your admin first.</source>
+        <translation>Ce profil n'a pas encore fait de demande d'inscription : aucune invitation ne peut donc lui être destinée. Faites-en une (Demande d'inscription…) et envoyez-la d'abord à votre administrateur.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="87"/>
+        <source>%1 Nothing was imported.</source>
+        <translation>%1 Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="89"/>
+        <source>Could not import the invite: %1</source>
+        <translation>Impossible d'importer l'invitation : %1</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="154"/>
+        <source>Import an invite</source>
+        <translation>Importer une invitation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="162"/>
+        <source>Your admin sent you an invite (a .invite file) for a new compartment. Choose the file, or paste its text below.</source>
+        <translation>Votre administrateur vous a envoyé une invitation (un fichier .invite) pour un nouveau compartiment. Choisissez le fichier, ou collez son texte ci-dessous.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="165"/>
+        <source>Choose a &amp;file…</source>
+        <translation>Choisir un &amp;fichier…</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="165"/>
+        <source>Choose an invite file</source>
+        <translation>Choisir un fichier d'invitation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="169"/>
+        <source>cloison-sealed-invite 1 …</source>
+        <translation>cloison-sealed-invite 1 …</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="170"/>
+        <source>Invite text</source>
+        <translation>Texte de l'invitation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="176"/>
+        <source>Why the invite was refused</source>
+        <translation>Pourquoi l'invitation a été refusée</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="178"/>
+        <source>&amp;Import the pasted text</source>
+        <translation>&amp;Importer le texte collé</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="178"/>
+        <source>Import the pasted invite</source>
+        <translation>Importer l'invitation collée</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="179"/>
+        <source>Cl&amp;ose</source>
+        <translation>&amp;Fermer</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="179"/>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="186"/>
+        <source>Opening and checking the invite…</source>
+        <translation>Ouverture et vérification de l'invitation…</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="194"/>
+        <source>This is the first invite this profile receives. It is signed by the organisation key with this fingerprint:</source>
+        <translation>C'est la première invitation que reçoit ce profil. Elle est signée par la clé d'organisation dont voici l'empreinte :</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="199"/>
+        <source>Organisation key fingerprint</source>
+        <translation>Empreinte de la clé d'organisation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="208"/>
+        <source>Compare every group with the fingerprint your admin gave you in person or by phone (not by e-mail or chat). If one differs, press Cancel and call your admin: someone may be impersonating your organisation. Once trusted, this key is the only one whose invites this profile accepts.</source>
+        <translation>Comparez chaque groupe avec l'empreinte que votre administrateur vous a donnée en personne ou par téléphone (pas par courriel ni messagerie). Si un groupe diffère, appuyez sur Annuler et appelez votre administrateur : quelqu'un se fait peut-être passer pour votre organisation. Une fois acceptée, cette clé est la seule dont ce profil accepte les invitations.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="213"/>
+        <source>I compared it: it is the &amp;same as my admin&apos;s</source>
+        <translation>Je l'ai comparée : c'est la &amp;même que celle de mon administrateur</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="214"/>
+        <source>I compared the fingerprint with my admin&apos;s</source>
+        <translation>J'ai comparé l'empreinte avec celle de mon administrateur</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="217"/>
+        <source>&amp;Trust this organisation and import</source>
+        <translation>&amp;Faire confiance à cette organisation et importer</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="218"/>
+        <source>Trust this organisation key and import the invite</source>
+        <translation>Faire confiance à cette clé d'organisation et importer l'invitation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="221"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="221"/>
+        <source>Cancel: do not trust this key</source>
+        <translation>Annuler : ne pas faire confiance à cette clé</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="232"/>
+        <source>&amp;Done</source>
+        <translation>&amp;Terminé</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="232"/>
+        <source>Done</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="245"/>
+        <source>The organisation key was not confirmed. Nothing was imported.</source>
+        <translation>La clé d'organisation n'a pas été confirmée. Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="268"/>
+        <source>Choose an invite</source>
+        <translation>Choisir une invitation</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="269"/>
+        <source>Invites (*.invite);;All files (*)</source>
+        <translation>Invitations (*.invite);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="280"/>
+        <source>Could not read %1. Nothing was imported.</source>
+        <translation>Impossible de lire %1. Rien n'a été importé.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="353"/>
+        <source>Imported the compartment &quot;%1&quot; (device %2).</source>
+        <translation>Compartiment « %1 » importé (appareil %2).</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="357"/>
+        <source>This profile now trusts the organisation key %1.</source>
+        <translation>Ce profil fait désormais confiance à la clé d'organisation %1.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="359"/>
+        <source>Hand this certification request to your admin: until they certify this device, the other members cannot trust it. Save or copy it now: it is not shown again.</source>
+        <translation>Remettez cette demande de certification à votre administrateur : tant qu'il n'a pas certifié cet appareil, les autres membres ne peuvent pas lui faire confiance. Enregistrez-la ou copiez-la maintenant : elle ne sera plus affichée.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="363"/>
+        <source>The policy asks for this compartment to be sealed behind its own security key: run &apos;cloison-cli fido seal %1&apos;.</source>
+        <translation>La politique demande que ce compartiment soit scellé derrière sa propre clé de sécurité : lancez « cloison-cli fido seal %1 ».</translation>
+    </message>
+</context>
+<context>
     <name>cloison::ui::MainWindow</name>
     <message>
-        <location filename="../MainWindow.cpp" line="43"/>
-        <location filename="../MainWindow.cpp" line="336"/>
-        <location filename="../MainWindow.cpp" line="354"/>
+        <location filename="../MainWindow.cpp" line="58"/>
+        <location filename="../MainWindow.cpp" line="403"/>
+        <location filename="../MainWindow.cpp" line="425"/>
         <source>Cloison</source>
         <translation>Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="91"/>
+        <location filename="../MainWindow.cpp" line="84"/>
+        <source>&amp;Profile</source>
+        <translation>&amp;Profil</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="85"/>
+        <source>&amp;Import invite…</source>
+        <translation>&amp;Importer une invitation…</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="88"/>
+        <source>&amp;Enrolment request…</source>
+        <translation>Demande d'&amp;inscription…</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="90"/>
+        <source>&amp;Lock</source>
+        <translation>&amp;Verrouiller</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="114"/>
         <source>Active compartment</source>
         <translation>Compartiment actif</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="93"/>
+        <location filename="../MainWindow.cpp" line="116"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Verrouiller (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="95"/>
+        <location filename="../MainWindow.cpp" line="118"/>
         <source>Lock Cloison</source>
         <translation>Verrouiller Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="105"/>
+        <location filename="../MainWindow.cpp" line="128"/>
         <source>Compartments</source>
         <translation>Compartiments</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="132"/>
+        <location filename="../MainWindow.cpp" line="135"/>
+        <source>Import invite…</source>
+        <translation>Importer une invitation…</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="137"/>
+        <source>Import an invite: add a compartment</source>
+        <translation>Importer une invitation : ajouter un compartiment</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="164"/>
         <source>Could not list the compartments: %1</source>
         <translation>Impossible de lister les compartiments : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="141"/>
+        <location filename="../MainWindow.cpp" line="177"/>
         <source>This compartment is sealed: it opens only with its own security key.</source>
         <translation>Ce compartiment est scellé : il ne s'ouvre qu'avec sa propre clé de sécurité.</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="146"/>
+        <location filename="../MainWindow.cpp" line="182"/>
         <source>This compartment could not be opened: %1</source>
         <translation>Ce compartiment n'a pas pu être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="172"/>
+        <location filename="../MainWindow.cpp" line="239"/>
         <source>&amp;Open with my security key</source>
         <translation>&amp;Ouvrir avec ma clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="173"/>
+        <location filename="../MainWindow.cpp" line="240"/>
         <source>Open the sealed compartment with the security key</source>
         <translation>Ouvrir le compartiment scellé avec la clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="187"/>
+        <location filename="../MainWindow.cpp" line="254"/>
         <source>Touch your security key now</source>
         <translation>Touchez votre clé de sécurité maintenant</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="213"/>
+        <location filename="../MainWindow.cpp" line="280"/>
         <source>not opened: %1</source>
         <translation>non ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="239"/>
+        <location filename="../MainWindow.cpp" line="306"/>
         <source>Could not refresh: %1</source>
         <translation>Actualisation impossible : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="295"/>
+        <location filename="../MainWindow.cpp" line="362"/>
         <source>🔒 %1 — sealed compartment</source>
         <translation>🔒 %1 — compartiment scellé</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="296"/>
+        <location filename="../MainWindow.cpp" line="363"/>
         <source>■ %1 — compartment</source>
         <translation>■ %1 — compartiment</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="297"/>
+        <location filename="../MainWindow.cpp" line="364"/>
         <source>Cloison — %1</source>
         <translation>Cloison — %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="312"/>
+        <location filename="../MainWindow.cpp" line="379"/>
         <source>🔒 %1 (sealed)</source>
         <translation>🔒 %1 (scellé)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="333"/>
+        <location filename="../MainWindow.cpp" line="400"/>
         <source>New message in Cloison</source>
         <translation>Nouveau message dans Cloison</translation>
     </message>
