@@ -112,12 +112,32 @@ Result<bool> OmemoStore::hasPreKey(std::uint32_t id) {
     return exists("SELECT 1 FROM omemo_prekeys WHERE id = ?", id);
 }
 
-Result<void> OmemoStore::removePreKey(std::uint32_t id) {
-    return runWithId("DELETE FROM omemo_prekeys WHERE id = ?", id);
+Result<void> OmemoStore::markPreKeyUsed(std::uint32_t id) {
+    // 0: used, time not yet known (libsignal's callback has no clock); stamped by
+    // forgetUsedPreKeys in the same transaction.
+    return runWithId("UPDATE omemo_prekeys SET used_at = 0 WHERE id = ? AND used_at IS NULL", id);
+}
+
+Result<void> OmemoStore::forgetUsedPreKeys(std::int64_t now, std::int64_t grace) {
+    auto stamp = m_vault.db().cached("UPDATE omemo_prekeys SET used_at = ? WHERE used_at = 0");
+    if (!stamp)
+        return stamp.error();
+    if (auto done = stamp.value()->bind(1, now).run(); !done)
+        return done;
+    auto forget = m_vault.db().cached("DELETE FROM omemo_prekeys WHERE used_at > 0 AND"
+                                      " used_at <= ?");
+    if (!forget)
+        return forget.error();
+    return forget.value()->bind(1, now - grace).run();
+}
+
+Result<std::int64_t> OmemoStore::usedPreKeyCount() {
+    return m_vault.db().queryInt64("SELECT count(*) FROM omemo_prekeys WHERE used_at IS NOT NULL");
 }
 
 Result<std::vector<std::uint32_t>> OmemoStore::preKeyIds() {
-    auto stmt = m_vault.db().cached("SELECT id FROM omemo_prekeys ORDER BY id");
+    auto stmt =
+        m_vault.db().cached("SELECT id FROM omemo_prekeys WHERE used_at IS NULL ORDER BY id");
     if (!stmt)
         return stmt.error();
     Statement& query = *stmt.value();

@@ -42,12 +42,19 @@ public:
     [[nodiscard]] Result<void> setDeviceId(std::uint32_t deviceId);
     [[nodiscard]] Result<void> setNextPreKeyIds(std::uint32_t preKey, std::uint32_t signedPreKey);
 
-    // One-time prekeys.
+    // One-time prekeys. A used one is not deleted at once: two peers that fetched the same
+    // bundle may both pick it before the bundle without it is on the server (XEP-0384's race),
+    // and the second message would be lost. It is marked used (never published again), kept
+    // for a grace period, then deleted (secure_delete wipes it).
     [[nodiscard]] Result<std::optional<SecretBytes>> preKey(std::uint32_t id);
     [[nodiscard]] Result<void> putPreKey(std::uint32_t id, const SecretBytes& record);
     [[nodiscard]] Result<bool> hasPreKey(std::uint32_t id);
-    [[nodiscard]] Result<void> removePreKey(std::uint32_t id);
+    [[nodiscard]] Result<void> markPreKeyUsed(std::uint32_t id);
+    // Stamps newly used prekeys with `now` and deletes those used `grace` seconds or more ago.
+    [[nodiscard]] Result<void> forgetUsedPreKeys(std::int64_t now, std::int64_t grace);
+    // Unused prekeys only: what the bundle offers.
     [[nodiscard]] Result<std::vector<std::uint32_t>> preKeyIds();
+    [[nodiscard]] Result<std::int64_t> usedPreKeyCount();
 
     // Signed prekeys.
     [[nodiscard]] Result<std::optional<SecretBytes>> signedPreKey(std::uint32_t id);

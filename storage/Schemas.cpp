@@ -141,6 +141,11 @@ Result<void> compartmentCertifiedDevices(Database& db) {
                    " version INTEGER NOT NULL);");
 }
 
+// A used one-time prekey is kept a while before it is deleted (OmemoStore::markPreKeyUsed).
+Result<void> compartmentUsedPreKeys(Database& db) {
+    return db.exec("ALTER TABLE omemo_prekeys ADD COLUMN used_at INTEGER;");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -152,6 +157,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{4, "message dedupe and archive cursors", &compartmentV4},
     Migration{5, "outbox", &compartmentOutbox},
     Migration{6, "certified devices", &compartmentCertifiedDevices},
+    Migration{7, "used prekeys kept for a grace period", &compartmentUsedPreKeys},
 };
 
 } // namespace

@@ -89,6 +89,9 @@ Result<bool> KeyManager::replenish(SignalAdapter& adapter, storage::OmemoStore& 
 }
 
 Result<bool> KeyManager::maintain(std::int64_t now) {
+    if (auto forgotten = m_store.forgetUsedPreKeys(now, m_policy.usedPreKeyRetentionSeconds);
+        !forgotten)
+        return forgotten.error();
     auto refilled = replenish(m_adapter, m_store, m_policy);
     if (!refilled)
         return refilled.error();

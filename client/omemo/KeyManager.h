@@ -15,6 +15,10 @@ struct KeyPolicy {
     unsigned preKeyCount = 100;
     std::int64_t signedPreKeyRotationSeconds = 7 * 24 * 3600;
     std::int64_t signedPreKeyRetentionSeconds = 30 * 24 * 3600;
+    // How long a used one-time prekey still opens a session: covers peers that fetched the same
+    // bundle before ours was republished, and an archive catch-up that meets several messages
+    // built on it. The cost is that one prekey's secrecy lasts this much longer.
+    std::int64_t usedPreKeyRetentionSeconds = 24 * 3600;
 };
 
 class KeyManager {
@@ -28,8 +32,9 @@ public:
                                                      storage::OmemoStore& store,
                                                      const KeyPolicy& policy, std::int64_t now);
 
-    // Tops prekeys up to the policy count and rotates the signed prekey when due. Returns true
-    // when the bundle changed (it must be republished). Call inside a transaction.
+    // Tops prekeys up to the policy count, forgets used ones past their grace period and rotates
+    // the signed prekey when due. Returns true when the bundle changed (it must be republished).
+    // Call inside a transaction.
     [[nodiscard]] Result<bool> maintain(std::int64_t now);
     [[nodiscard]] Result<Bundle> bundle();
     // A random device id in 1..2^31-1 that is not in `taken`.

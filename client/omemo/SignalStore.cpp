@@ -110,7 +110,7 @@ int containsPreKey(std::uint32_t id, void* userData) {
 
 int removePreKey(std::uint32_t id, void* userData) {
     SignalStore& s = self(userData);
-    return failed(s, s.store().removePreKey(id)) ? SG_ERR_UNKNOWN : 0;
+    return failed(s, s.store().markPreKeyUsed(id)) ? SG_ERR_UNKNOWN : 0;
 }
 
 // Signed prekey store.

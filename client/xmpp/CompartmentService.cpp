@@ -102,6 +102,7 @@ struct CompartmentService::Worker {
     std::string rosterLastError; // the last refusal reported (a timer repeats none)
     Clock::time_point rosterFetchedAt = Clock::now();
     Clock::time_point purgedAt = Clock::now();
+    Clock::time_point keysMaintainedAt = Clock::now();
     std::string headPublish;          // id of the log-head publication we wait for
     std::int64_t headPublishing = -1; // the sequence number it publishes
     std::int64_t headPublished = -1;  // the last one the server took on this connection
@@ -291,6 +292,7 @@ struct CompartmentService::Worker {
         rosterAgain = false;
         fetchRoster(true);
         purgeExpired();
+        maintainKeys();
         if (!options.room.empty()) {
             const std::string nick =
                 options.nick.empty() ? account.jid.substr(0, account.jid.find('@')) : options.nick;
@@ -447,6 +449,17 @@ struct CompartmentService::Worker {
         emit(std::move(event));
     }
 
+    // Signed prekey rotation and the end of used prekeys' grace period come due with time, not
+    // only when a peer uses a prekey: at each connection and hourly.
+    void maintainKeys() {
+        keysMaintainedAt = Clock::now();
+        auto maintained = engine->maintainKeys();
+        if (maintained)
+            handleOutput(std::move(maintained).value());
+        else
+            fail(maintained.error());
+    }
+
     // The log's signed head, as item "SEQ" of our own node, when the server does not have it
     // yet: a later truncation or rewrite of the log handed to an auditor shows against it.
     void publishHead() {
@@ -545,6 +558,8 @@ struct CompartmentService::Worker {
             if (options.purgeIntervalSeconds > 0 &&
                 Clock::now() - purgedAt >= std::chrono::seconds(options.purgeIntervalSeconds))
                 purgeExpired();
+            if (connection->online() && Clock::now() - keysMaintainedAt >= std::chrono::hours(1))
+                maintainKeys();
         }
         connection->disconnect();
         for (int i = 0; i < 20 && connection->online(); ++i)

@@ -93,6 +93,17 @@ struct Party {
         return std::nullopt;
     }
 
+    // What this party has seen, for a failure message: event types, peers and errors, never
+    // message text.
+    std::string describeSeen() const {
+        std::string out;
+        for (const auto& event : seen)
+            out += std::to_string(static_cast<int>(event.type)) + " from=" + event.from +
+                   " id=" + event.stanzaId +
+                   (event.error.message.empty() ? "" : " error=" + event.error.message) + "\n";
+        return out;
+    }
+
     std::vector<std::string> received(std::size_t count) {
         std::vector<std::string> texts;
         for (const auto& event : seen)

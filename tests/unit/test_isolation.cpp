@@ -138,7 +138,9 @@ TEST_CASE("invariant 4: the same person in two compartments is two unrelated ide
     REQUIRE(bob.await(Type::Ready));
     for (const std::string& name : kCompartments)
         REQUIRE(sendAndConfirm(alice[name], bob.jid, "from " + name));
-    REQUIRE(bob.received(2).size() == 2);
+    const auto bobReceived = bob.received(2);
+    INFO("bob saw:\n" << bob.describeSeen());
+    REQUIRE(bobReceived.size() == 2);
     alice.stop();
     bob.service.reset();
 

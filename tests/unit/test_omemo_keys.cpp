@@ -79,6 +79,61 @@ TEST_CASE("used prekeys are replaced with fresh ids and the bundle republished")
                       [&](const omemo::PublicPreKey& k) { return k.id == added[0]; }));
 }
 
+TEST_CASE("two peers that pick the same prekey from one bundle both get through") {
+    std::int64_t now = 1'700'000'000;
+    omemo::EngineOptions options;
+    options.clock = [&] {
+        return now;
+    };
+    options.keys.preKeyCount = 1; // the bundle offers one prekey: both peers must pick it
+    OmemoPeer bob("bob@example.org", options);
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer carol("carol@example.org");
+    OmemoPeer dave("dave@example.org");
+    storage::OmemoStore store(*bob.vault);
+    FakeXmppServer server;
+    FakeDevice& b = server.connect("bob@example.org/1", *bob.engine);
+    FakeDevice& a = server.connect("alice@example.org/1", *alice.engine);
+    FakeDevice& c = server.connect("carol@example.org/1", *carol.engine);
+    FakeDevice& d = server.connect("dave@example.org/1", *dave.engine);
+    server.run();
+    const std::uint32_t shared = store.preKeyIds().value().at(0);
+    const std::string bundleNode =
+        omemo::kBundleNodePrefix + std::to_string(bob.engine->deviceId());
+    const std::string staleBundle = server.nodes["bob@example.org"][bundleNode];
+
+    // Both fetch the same bundle before bob has republished his.
+    server.holdMessages = true;
+    server.submit(a, must(alice.engine->sendMessage("bob@example.org", "from alice")));
+    server.submit(c, must(carol.engine->sendMessage("bob@example.org", "from carol")));
+    server.run();
+    REQUIRE(server.held.size() == 2);
+    for (const auto& [to, stanza] : server.held)
+        server.deliver(*to, stanza);
+    CHECK(receivedTexts(b) == std::vector<std::string>{"from alice", "from carol"});
+    // The used prekey is never offered again, but kept for its grace period.
+    CHECK(store.preKeyIds().value() != std::vector<std::uint32_t>{shared});
+    CHECK(store.hasPreKey(shared).value());
+    CHECK(store.usedPreKeyCount().value() == 1);
+
+    // After the grace period it is gone: a peer still holding the stale bundle cannot use it.
+    now += omemo::KeyPolicy{}.usedPreKeyRetentionSeconds;
+    must(bob.engine->maintainKeys());
+    CHECK_FALSE(store.hasPreKey(shared).value());
+    CHECK(store.usedPreKeyCount().value() == 0);
+    server.run(); // bob's republished bundles reach the server first
+    server.held.clear();
+    server.nodes["bob@example.org"][bundleNode] = staleBundle;
+    server.submit(d, must(dave.engine->sendMessage("bob@example.org", "too late")));
+    server.run();
+    REQUIRE(server.held.size() == 1);
+    server.deliver(b, server.held[0].second);
+    CHECK(receivedTexts(b).size() == 2);
+    CHECK(std::any_of(b.events.begin(), b.events.end(), [](const omemo::Event& event) {
+        return event.type == EventType::MessageRejected;
+    }));
+}
+
 TEST_CASE("the signed prekey rotates weekly and old ones stay for messages in flight") {
     std::int64_t now = 1'700'000'000;
     omemo::EngineOptions options;
