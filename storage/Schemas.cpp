@@ -141,6 +141,18 @@ Result<void> compartmentCertifiedDevices(Database& db) {
                    " version INTEGER NOT NULL);");
 }
 
+// Issue 8: devices a person verified by hand (manual trust), each with the identity key that
+// was compared, so that another key under the same device id is not verified. One row per
+// device: verifying a new key replaces the old one.
+Result<void> compartmentVerifiedDevices(Database& db) {
+    return db.exec("CREATE TABLE verified_devices ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " identity_key BLOB NOT NULL,"
+                   " verified_at INTEGER NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -152,6 +164,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{4, "message dedupe and archive cursors", &compartmentV4},
     Migration{5, "outbox", &compartmentOutbox},
     Migration{6, "certified devices", &compartmentCertifiedDevices},
+    Migration{7, "devices verified by hand", &compartmentVerifiedDevices},
 };
 
 } // namespace

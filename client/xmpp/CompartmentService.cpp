@@ -73,10 +73,13 @@ struct CompartmentService::Worker {
     std::condition_variable eventArrived;
     std::deque<ServiceEvent> events;
     struct Command {
-        std::string to; // a bare JID, or the room's
-        std::string text;
+        enum class Kind { Message, VerifyDevice, UnverifyDevice };
+        std::string to;   // a bare JID, or the room's
+        std::string text; // the message; VerifyDevice: the fingerprint compared
         std::string stanzaId;
         bool isRoom = false;
+        Kind kind = Kind::Message;
+        std::uint32_t deviceId = 0; // VerifyDevice, UnverifyDevice
     };
     std::deque<Command> commands;
     std::atomic<bool> stopping{false};
@@ -158,8 +161,12 @@ struct CompartmentService::Worker {
                 out.from = event.peer;
                 out.device = event.deviceId;
                 // Strict: only a device certified by the organisation, with its certified key.
+                // Manual: one verified by hand (or certified), with the key that was verified.
+                out.deviceTrust =
+                    options.trust == TrustMode::Blind ? omemo::DeviceTrust::Blind : event.trust;
                 out.trusted = options.trust == TrustMode::Blind ||
-                              (options.trust == TrustMode::Strict && event.certified);
+                              (options.trust == TrustMode::Strict && event.certified) ||
+                              (options.trust == TrustMode::Manual && omemo::isTrusted(event.trust));
                 out.timeMs = nowMs();
                 out.text = std::move(event.text);
                 emit(std::move(out));
@@ -561,6 +568,12 @@ struct CompartmentService::Worker {
             std::lock_guard lock(mutex);
             todo.swap(commands);
         }
+        std::erase_if(todo, [this](const Command& command) {
+            if (command.kind == Command::Kind::Message)
+                return false;
+            changeDeviceTrust(command);
+            return true;
+        });
         if (todo.empty())
             return;
         struct Prepared {
@@ -634,6 +647,36 @@ struct CompartmentService::Worker {
         return {};
     }
 
+    // A verification by hand, or its withdrawal, with its key event in the same transaction.
+    // The engine reads the verified devices afresh for every message, so the next message
+    // received or sent already follows it.
+    void changeDeviceTrust(const Command& command) {
+        auto changed =
+            !log ? Result<omemo::ContactDevice>(makeError(
+                       ErrorCode::PolicyRefused,
+                       "this compartment keeps no key-event log: nothing is verified unlogged"))
+            : command.kind == Command::Kind::VerifyDevice
+                ? omemo::verifyDevice(vault, *log, options.trust, command.to, command.deviceId,
+                                      command.text)
+                : omemo::unverifyDevice(vault, *log, options.trust, command.to, command.deviceId,
+                                        {});
+        ServiceEvent event{changed ? ServiceEvent::Type::DeviceTrustChanged
+                                   : ServiceEvent::Type::DeviceTrustRefused};
+        event.from = omemo::bareJid(command.to);
+        event.device = command.deviceId;
+        if (!changed) {
+            event.error = changed.error();
+            emit(std::move(event));
+            return;
+        }
+        event.deviceTrust = changed.value().trust;
+        event.trusted = omemo::isTrusted(changed.value().trust);
+        event.text = changed.value().fingerprint;
+        if (auto last = storage::KeyEventRepository(vault).last(); last && last.value())
+            event.keyEvent = std::move(*last.value());
+        emit(std::move(event));
+    }
+
     void keepAlive() {
         if (!connection->online())
             return;
@@ -678,6 +721,7 @@ Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::V
     worker->connection = std::move(connection).value();
     omemo::EngineOptions engineOptions;
     engineOptions.strictTrust = worker->options.trust == TrustMode::Strict;
+    engineOptions.manualTrust = worker->options.trust == TrustMode::Manual;
     auto engine = omemo::OmemoEngine::open(vault, worker->account.jid, engineOptions);
     if (!engine)
         return engine.error();
@@ -722,6 +766,26 @@ std::string CompartmentService::queue(const std::string& to, const std::string& 
     }
     m_worker->connection->wake();
     return id;
+}
+
+void CompartmentService::verifyDevice(const std::string& jid, std::uint32_t deviceId,
+                                      const std::string& fingerprint) {
+    Worker::Command command{jid,     fingerprint, {}, false, Worker::Command::Kind::VerifyDevice,
+                            deviceId};
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->commands.push_back(std::move(command));
+    }
+    m_worker->connection->wake();
+}
+
+void CompartmentService::unverifyDevice(const std::string& jid, std::uint32_t deviceId) {
+    Worker::Command command{jid, {}, {}, false, Worker::Command::Kind::UnverifyDevice, deviceId};
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->commands.push_back(std::move(command));
+    }
+    m_worker->connection->wake();
 }
 
 std::optional<ServiceEvent> CompartmentService::nextEvent(std::chrono::milliseconds wait) {
