@@ -187,11 +187,11 @@ struct Options {
     std::string serverAdmin; // the server's admin account (XEP-0133, roster publication)
     std::optional<int> serverAdminPasswordFd;
     std::string outDir;
-    std::optional<long> count;    // canary create
-    std::string note;             // canary create
-    std::optional<long> interval; // canary watch, seconds
-    bool once = false;            // canary watch
-    bool showPasswords = false;   // canary list
+    std::optional<long> count;                                  // canary create
+    std::string note;                                           // canary create
+    std::optional<long> interval;                               // canary watch, seconds
+    bool once = false;                                          // canary watch
+    bool showPasswords = false;                                 // canary list
     std::uint32_t validDays = provisioning::kDefaultInviteDays; // invite, compartment create
     cli::FidoOptions fido; // --authenticator etc.: the organisation key behind a security key
     std::vector<std::string> words;
