@@ -1,7 +1,7 @@
 #include "client/cli/DeviceCommands.h"
 
 #include "client/audit/KeyEventLog.h"
-#include "client/omemo/DeviceTrust.h"
+#include "client/omemo/ManualVerification.h"
 #include "client/xmpp/AccountStore.h"
 
 namespace cloison::cli {

@@ -4,13 +4,14 @@
 // fingerprint in person or over another channel. A verification holds for the identity key
 // that was compared: another key under the same device id is no longer verified.
 //
+// Verifying and withdrawing are in ManualVerification.h.
+//
 // Manual trust follows "blind trust before verification": a contact nobody has vouched for
 // gets our messages on every device, shown unverified; once one of the contact's devices is
 // verified (or certified), only the contact's verified (or certified) devices get them, and a
 // new device or a changed key has to be verified before it can read along.
 #pragma once
 
-#include "client/audit/KeyEventLog.h"
 #include "storage/Vault.h"
 
 #include <cstdint>
@@ -43,6 +44,10 @@ bool isTrusted(DeviceTrust trust);
 // clients show them. Returns the 64 lower-case digits, or InvalidArgument saying what is wrong.
 [[nodiscard]] Result<std::string> normaliseFingerprint(std::string_view typed);
 
+// What `mode` makes of one device whose identity key is `identityKey`.
+[[nodiscard]] Result<DeviceTrust> deviceTrust(storage::Vault& vault, TrustMode mode,
+                                              std::string_view jid, std::uint32_t deviceId,
+                                              ByteView identityKey);
 // Manual trust's view of one device whose identity key is `identityKey`.
 [[nodiscard]] Result<DeviceTrust> manualDeviceTrust(storage::Vault& vault, std::string_view jid,
                                                     std::uint32_t deviceId, ByteView identityKey);
@@ -58,28 +63,13 @@ struct ContactDevice {
     DeviceTrust trust = DeviceTrust::Untrusted;
 };
 
+// One device with its fingerprint and its trust in `mode`.
+[[nodiscard]] Result<ContactDevice> contactDevice(storage::Vault& vault, TrustMode mode,
+                                                  const std::string& jid, std::uint32_t deviceId,
+                                                  const Bytes& identityKey);
 // The contact's devices as last published whose identity key this compartment knows (from a
 // session or a message), with their trust in `mode`, by device id.
 [[nodiscard]] Result<std::vector<ContactDevice>>
 contactDevices(storage::Vault& vault, TrustMode mode, std::string_view jid);
-
-// Records that a person compared device `deviceId` of `jid` (when not given: the contact's
-// device whose key has this fingerprint) and found `typedFingerprint`, and logs it as a
-// `device-trusted-manually` key event, in one transaction. Refused, changing nothing: outside
-// manual trust (PolicyRefused), a malformed fingerprint or JID (InvalidArgument), a device
-// this compartment does not know (NotFound), a fingerprint that is not the device's (Mismatch),
-// a device already verified with this key (AlreadyExists). Returns the device as now trusted.
-[[nodiscard]] Result<ContactDevice> verifyDevice(storage::Vault& vault, audit::KeyEventLog& log,
-                                                 TrustMode mode, std::string_view jid,
-                                                 std::optional<std::uint32_t> deviceId,
-                                                 std::string_view typedFingerprint);
-// Withdraws the verification of device `deviceId` of `jid` (when not given: of its verified
-// device whose key has `typedFingerprint`), logged as `device-trust-withdrawn`. A fingerprint,
-// when given, must be the verified key's (Mismatch); a device not verified is NotFound.
-// Returns the device as now trusted (its key is the one that had been verified).
-[[nodiscard]] Result<ContactDevice> unverifyDevice(storage::Vault& vault, audit::KeyEventLog& log,
-                                                   TrustMode mode, std::string_view jid,
-                                                   std::optional<std::uint32_t> deviceId,
-                                                   std::string_view typedFingerprint);
 
 } // namespace cloison::omemo

@@ -2,6 +2,7 @@
 
 #include "client/audit/AuditJson.h"
 #include "client/audit/KeyEventLog.h"
+#include "client/omemo/ManualVerification.h"
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/OmemoEngine.h"
 #include "client/omemo/Xml.h"

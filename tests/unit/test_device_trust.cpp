@@ -3,7 +3,7 @@
 // engine (engines talk through the fake server) and in the key-event log an auditor verifies.
 #include "client/audit/AuditReport.h"
 #include "client/audit/AuditVerifier.h"
-#include "client/omemo/DeviceTrust.h"
+#include "client/omemo/ManualVerification.h"
 #include "storage/KeyEventRepository.h"
 #include "storage/OmemoStore.h"
 #include "storage/Schemas.h"
