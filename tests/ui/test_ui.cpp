@@ -908,7 +908,15 @@ TEST_CASE("screenshots of the main screens", "[.screenshots]") {
     window.refreshCompartment("finance");
     finance = window.view("finance");
     finance->tabs()->setCurrentIndex(1);
+    finance->deviceTable()->selectRow(0);
     save("devices.png");
+    QTest::mouseClick(finance->verifyDeviceButton(), Qt::LeftButton);
+    QPointer<ui::VerifyDeviceDialog> dialog = finance->verifyDialog();
+    REQUIRE(dialog);
+    QTest::qWait(100);
+    REQUIRE(dialog->grab().save(dir + QStringLiteral("/verify-device.png")));
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return dialog.isNull(); }));
     finance->tabs()->setCurrentIndex(2);
     save("key-events.png");
 }
