@@ -124,6 +124,15 @@ struct CompartmentService::Worker {
         eventArrived.notify_all();
     }
 
+    // From any thread: the command is queued and the network thread woken to run it.
+    void post(Command command) {
+        {
+            std::lock_guard lock(mutex);
+            commands.push_back(std::move(command));
+        }
+        connection->wake();
+    }
+
     void fail(Error error) {
         ServiceEvent event{ServiceEvent::Type::Offline};
         event.error = std::move(error);
@@ -761,32 +770,17 @@ std::string CompartmentService::sendToRoom(const std::string& text) {
 
 std::string CompartmentService::queue(const std::string& to, const std::string& text, bool isRoom) {
     std::string id = "cloison-" + randomId();
-    {
-        std::lock_guard lock(m_worker->mutex);
-        m_worker->commands.push_back({to, text, id, isRoom});
-    }
-    m_worker->connection->wake();
+    m_worker->post({to, text, id, isRoom});
     return id;
 }
 
 void CompartmentService::verifyDevice(const std::string& jid, std::uint32_t deviceId,
                                       const std::string& fingerprint) {
-    Worker::Command command{jid,     fingerprint, {}, false, Worker::Command::Kind::VerifyDevice,
-                            deviceId};
-    {
-        std::lock_guard lock(m_worker->mutex);
-        m_worker->commands.push_back(std::move(command));
-    }
-    m_worker->connection->wake();
+    m_worker->post({jid, fingerprint, {}, false, Worker::Command::Kind::VerifyDevice, deviceId});
 }
 
 void CompartmentService::unverifyDevice(const std::string& jid, std::uint32_t deviceId) {
-    Worker::Command command{jid, {}, {}, false, Worker::Command::Kind::UnverifyDevice, deviceId};
-    {
-        std::lock_guard lock(m_worker->mutex);
-        m_worker->commands.push_back(std::move(command));
-    }
-    m_worker->connection->wake();
+    m_worker->post({jid, {}, {}, false, Worker::Command::Kind::UnverifyDevice, deviceId});
 }
 
 std::optional<ServiceEvent> CompartmentService::nextEvent(std::chrono::milliseconds wait) {
