@@ -254,42 +254,77 @@ TEST_CASE("a wrong fingerprint is refused and changes nothing") {
     CHECK(storage::VerifiedDeviceRepository(*f.alice.vault).list().value().empty());
 }
 
-TEST_CASE("verifying an unknown device or with a malformed fingerprint is refused") {
+TEST_CASE("verifying a device or contact this compartment does not know is refused") {
     ManualTrustFixture f;
     const std::int64_t before = logLength(*f.alice.vault);
     auto noSuchDevice = f.verify(424242, f.bob1.engine->fingerprint());
     REQUIRE_FALSE(noSuchDevice);
     CHECK(noSuchDevice.error().code == ErrorCode::NotFound);
+    CHECK_THAT(noSuchDevice.error().message, Catch::Contains("device 424242 of bob@example.org"));
     auto noSuchContact =
         omemo::verifyDevice(*f.alice.vault, f.log, TrustMode::Manual, "carol@example.org",
                             std::nullopt, f.bob1.engine->fingerprint());
     REQUIRE_FALSE(noSuchContact);
     CHECK(noSuchContact.error().code == ErrorCode::NotFound);
-    auto malformed = f.verify(f.bob1.engine->deviceId(), "12345 not hex");
-    REQUIRE_FALSE(malformed);
-    CHECK(malformed.error().code == ErrorCode::InvalidArgument);
-    auto notAnAddress = omemo::verifyDevice(*f.alice.vault, f.log, TrustMode::Manual, "bob",
-                                            std::nullopt, f.bob1.engine->fingerprint());
-    REQUIRE_FALSE(notAnAddress);
-    CHECK(notAnAddress.error().code == ErrorCode::InvalidArgument);
-    // Strict and blind compartments do not verify by hand.
+    CHECK(logLength(*f.alice.vault) == before);
+    CHECK(storage::VerifiedDeviceRepository(*f.alice.vault).list().value().empty());
+}
+
+TEST_CASE("a malformed fingerprint or address is refused before anything is looked up") {
+    ManualTrustFixture f;
+    const std::int64_t before = logLength(*f.alice.vault);
+    for (const std::string& typed :
+         {std::string("12345 not hex"), std::string(), f.bob1.engine->fingerprint().substr(9)}) {
+        auto malformed = f.verify(f.bob1.engine->deviceId(), typed);
+        REQUIRE_FALSE(malformed);
+        CHECK(malformed.error().code == ErrorCode::InvalidArgument);
+    }
+    for (const char* address : {"bob", "@example.org", "bob @example.org", ""}) {
+        auto notAnAddress = omemo::verifyDevice(*f.alice.vault, f.log, TrustMode::Manual, address,
+                                                std::nullopt, f.bob1.engine->fingerprint());
+        REQUIRE_FALSE(notAnAddress);
+        CHECK(notAnAddress.error().code == ErrorCode::InvalidArgument);
+    }
+    auto unverifyMalformed =
+        omemo::unverifyDevice(*f.alice.vault, f.log, TrustMode::Manual, kBob, std::nullopt, "xyz");
+    REQUIRE_FALSE(unverifyMalformed);
+    CHECK(unverifyMalformed.error().code == ErrorCode::InvalidArgument);
+    auto unverifyWhich =
+        omemo::unverifyDevice(*f.alice.vault, f.log, TrustMode::Manual, kBob, std::nullopt, {});
+    REQUIRE_FALSE(unverifyWhich);
+    CHECK(unverifyWhich.error().code == ErrorCode::InvalidArgument);
+    CHECK(logLength(*f.alice.vault) == before);
+}
+
+TEST_CASE("strict and blind compartments do not verify devices by hand") {
+    ManualTrustFixture f;
+    const std::int64_t before = logLength(*f.alice.vault);
     for (TrustMode mode : {TrustMode::Strict, TrustMode::Blind}) {
         auto refused = f.verify(f.bob1.engine->deviceId(), f.bob1.engine->fingerprint(), mode);
         REQUIRE_FALSE(refused);
         CHECK(refused.error().code == ErrorCode::PolicyRefused);
     }
-    // Withdrawing what was never verified.
+    CHECK(logLength(*f.alice.vault) == before);
+}
+
+TEST_CASE("withdrawing what is not verified is refused and verifying twice changes nothing") {
+    ManualTrustFixture f;
+    const std::int64_t before = logLength(*f.alice.vault);
     auto notVerified = omemo::unverifyDevice(*f.alice.vault, f.log, TrustMode::Manual, kBob,
                                              f.bob1.engine->deviceId(), {});
     REQUIRE_FALSE(notVerified);
     CHECK(notVerified.error().code == ErrorCode::NotFound);
     CHECK(logLength(*f.alice.vault) == before);
 
-    // Twice the same verification: the second changes nothing.
     REQUIRE(f.verify(f.bob1.engine->deviceId(), f.bob1.engine->fingerprint()));
     auto again = f.verify(f.bob1.engine->deviceId(), f.bob1.engine->fingerprint());
     REQUIRE_FALSE(again);
     CHECK(again.error().code == ErrorCode::AlreadyExists);
+    // Withdrawing with another device's fingerprint names the wrong key, not a missing device.
+    auto wrongKey = omemo::unverifyDevice(*f.alice.vault, f.log, TrustMode::Manual, kBob,
+                                          f.bob1.engine->deviceId(), f.bob2.engine->fingerprint());
+    REQUIRE_FALSE(wrongKey);
+    CHECK(wrongKey.error().code == ErrorCode::Mismatch);
     CHECK(logLength(*f.alice.vault) == before + 1);
 }
 
