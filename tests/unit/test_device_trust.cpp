@@ -349,3 +349,43 @@ TEST_CASE("verifications and withdrawals verify in the audit and show in its rep
     const std::string html = audit::renderHtmlReport(report, "alice");
     CHECK_THAT(html, Catch::Contains("<strong>trust withdrawn</strong>"));
 }
+
+TEST_CASE("in a room the rule holds per member: only the verified devices of a verified member") {
+    const std::string team = "team@rooms.example.org";
+    OmemoPeer alice("alice@example.org", manual());
+    OmemoPeer bob1(kBob);
+    OmemoPeer bob2(kBob);
+    OmemoPeer carol("carol@example.org");
+    FakeXmppServer server;
+    server.rooms[team].members = {"alice@example.org", kBob, "carol@example.org"};
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b1 = server.connect("bob@example.org/1", *bob1.engine);
+    FakeDevice& b2 = server.connect("bob@example.org/2", *bob2.engine);
+    FakeDevice& c = server.connect("carol@example.org/laptop", *carol.engine);
+    server.run();
+    for (auto [device, peer, nick] :
+         {std::tuple{&a, &alice, "Alice"}, std::tuple{&b1, &bob1, "Bob1"},
+          std::tuple{&b2, &bob2, "Bob2"}, std::tuple{&c, &carol, "Carol"}}) {
+        server.submit(*device, must(peer->engine->joinRoom(team, nick)));
+        server.run();
+    }
+    const auto readers = [&](const std::string& text) {
+        std::vector<bool> got;
+        for (FakeDevice* device : {&b1, &b2, &c}) {
+            auto texts = receivedTexts(*device);
+            got.push_back(std::find(texts.begin(), texts.end(), text) != texts.end());
+        }
+        return got;
+    };
+    server.submit(a, must(alice.engine->sendRoomMessage(team, "before")));
+    server.run();
+    CHECK(readers("before") == std::vector<bool>{true, true, true});
+
+    audit::KeyEventLog log = audit::KeyEventLog::open(*alice.vault, "compartment-a").value();
+    REQUIRE(omemo::verifyDevice(*alice.vault, log, TrustMode::Manual, kBob, bob1.engine->deviceId(),
+                                bob1.engine->fingerprint()));
+    server.submit(a, must(alice.engine->sendRoomMessage(team, "after")));
+    server.run();
+    // Bob's unverified device is left out; Carol, whom nobody verified, is not.
+    CHECK(readers("after") == std::vector<bool>{true, false, true});
+}
