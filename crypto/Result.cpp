@@ -50,6 +50,8 @@ const char* errorCodeName(ErrorCode code) {
         return "timed-out";
     case ErrorCode::Expired:
         return "expired";
+    case ErrorCode::Mismatch:
+        return "mismatch";
     }
     return "unknown";
 }

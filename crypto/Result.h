@@ -34,6 +34,8 @@ enum class ErrorCode {
     LoginRefused,      // the server refused the account's credentials
     TimedOut,          // the server did not answer in time
     Expired,           // a document past its validity (an invite)
+    // What a person compared by hand does not match (a device's fingerprint): nothing changed.
+    Mismatch,
 };
 
 const char* errorCodeName(ErrorCode code);

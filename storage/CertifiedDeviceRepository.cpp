@@ -83,6 +83,16 @@ Result<bool> CertifiedDeviceRepository::hasDevice(std::string_view jid, std::uin
     return found.value().has_value();
 }
 
+Result<bool> CertifiedDeviceRepository::hasContact(std::string_view jid) {
+    auto stmt = m_vault.db().cached("SELECT 1 FROM certified_devices WHERE jid = ? LIMIT 1");
+    if (!stmt)
+        return stmt.error();
+    auto found = stmt.value()->bind(1, jid).optionalRow([](const Statement&) { return true; });
+    if (!found)
+        return found.error();
+    return found.value().has_value();
+}
+
 Result<std::vector<CertifiedDevice>> CertifiedDeviceRepository::list() {
     auto stmt = m_vault.db().cached("SELECT jid, device_id, identity_key FROM certified_devices"
                                     " ORDER BY jid, device_id");

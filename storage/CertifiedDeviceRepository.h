@@ -37,6 +37,8 @@ public:
                                            ByteView identityKey);
     // Some key is certified for this device id (the key itself is checked once it is known).
     [[nodiscard]] Result<bool> hasDevice(std::string_view jid, std::uint32_t deviceId);
+    // Some device of this account is certified.
+    [[nodiscard]] Result<bool> hasContact(std::string_view jid);
     // Ordered by JID, then device id.
     [[nodiscard]] Result<std::vector<CertifiedDevice>> list();
     // The version of the roster stored, or none before the first.

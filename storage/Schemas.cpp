@@ -146,6 +146,18 @@ Result<void> compartmentUsedPreKeys(Database& db) {
     return db.exec("ALTER TABLE omemo_prekeys ADD COLUMN used_at INTEGER;");
 }
 
+// Issue 8: devices a person verified by hand (manual trust), each with the identity key that
+// was compared, so that another key under the same device id is not verified. One row per
+// device: verifying a new key replaces the old one.
+Result<void> compartmentVerifiedDevices(Database& db) {
+    return db.exec("CREATE TABLE verified_devices ("
+                   " jid TEXT NOT NULL,"
+                   " device_id INTEGER NOT NULL,"
+                   " identity_key BLOB NOT NULL,"
+                   " verified_at INTEGER NOT NULL,"
+                   " PRIMARY KEY (jid, device_id));");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -158,6 +170,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{5, "outbox", &compartmentOutbox},
     Migration{6, "certified devices", &compartmentCertifiedDevices},
     Migration{7, "used prekeys kept for a grace period", &compartmentUsedPreKeys},
+    Migration{8, "devices verified by hand", &compartmentVerifiedDevices},
 };
 
 } // namespace

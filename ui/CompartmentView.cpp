@@ -1,6 +1,7 @@
 #include "ui/CompartmentView.h"
 
 #include "client/audit/KeyEvent.h"
+#include "ui/DeviceVerification.h"
 #include "ui/Qr.h"
 #include "ui/TextDisplay.h"
 
@@ -28,6 +29,12 @@ namespace cloison::ui {
 namespace {
 
 constexpr int kConversationRole = Qt::UserRole + 1;
+// On a devices table row's first cell: whose device, which, and how far it is trusted.
+constexpr int kDeviceJidRole = Qt::UserRole + 2;
+constexpr int kDeviceIdRole = Qt::UserRole + 3;
+constexpr int kDeviceTrustRole = Qt::UserRole + 4;
+constexpr int kStateColumn = 2;
+constexpr int kFingerprintColumn = 3;
 
 QString fromStd(const std::string& text) {
     return visibleText(QString::fromStdString(text));
@@ -209,6 +216,8 @@ void CompartmentView::buildDevicesTab(const CompartmentSnapshot& snapshot) {
         if (device.own)
             mine = &device;
     if (mine) {
+        m_ownDevice = mine->device;
+        m_ownFingerprint = mine->fingerprint;
         own->setText(tr("This device (%1, device %2) in this compartment:\n%3\nOthers scan the "
                         "code below, or compare the fingerprint out loud, to verify it.")
                          .arg(fromStd(mine->jid))
@@ -230,22 +239,162 @@ void CompartmentView::buildDevicesTab(const CompartmentSnapshot& snapshot) {
         if (device.own)
             continue;
         m_devices->insertRow(row);
-        m_devices->setItem(row, 0, cell(fromStd(device.jid)));
+        QTableWidgetItem* contact = cell(fromStd(device.jid));
+        contact->setData(kDeviceJidRole, QString::fromStdString(device.jid));
+        contact->setData(kDeviceIdRole, static_cast<qulonglong>(device.device));
+        contact->setData(kDeviceTrustRole, static_cast<int>(device.trust));
+        m_devices->setItem(row, 0, contact);
         m_devices->setItem(row, 1, cell(QString::number(device.device)));
-        m_devices->setItem(row, 2,
-                           cell(m_trust == xmpp::TrustMode::Blind
-                                    ? tr("trusted blindly")
-                                    : tr("⚠ not verified (not certified by the organisation)")));
-        m_devices->setItem(row, 3, cell(fromStd(device.fingerprint)));
+        m_devices->setItem(row, kStateColumn, cell(trustText(device.trust)));
+        m_devices->setItem(row, kFingerprintColumn, cell(fromStd(device.fingerprint)));
         ++row;
     }
     m_devices->resizeColumnsToContents();
+    m_devices->setSelectionMode(QAbstractItemView::SingleSelection);
     layout->addWidget(m_devices, 1);
+
+    // Manual trust: a device is verified by comparing fingerprints with its owner.
+    m_deviceStatus = new QLabel(page);
+    m_deviceStatus->setTextFormat(Qt::PlainText);
+    m_deviceStatus->setWordWrap(true);
+    m_deviceStatus->setObjectName(QStringLiteral("deviceStatus"));
+    layout->addWidget(m_deviceStatus);
+    auto* buttons = new QHBoxLayout;
+    m_verifyDevice = new QPushButton(tr("&Verify…"), page);
+    m_verifyDevice->setObjectName(QStringLiteral("verifyDevice"));
+    m_verifyDevice->setAccessibleName(tr("Verify the selected device by comparing fingerprints"));
+    m_unverifyDevice = new QPushButton(tr("&Unverify"), page);
+    m_unverifyDevice->setObjectName(QStringLiteral("unverifyDevice"));
+    m_unverifyDevice->setAccessibleName(tr("Withdraw the verification of the selected device"));
     auto* refresh = new QPushButton(tr("&Refresh"), page);
     refresh->setAccessibleName(tr("Refresh devices and key events"));
     connect(refresh, &QPushButton::clicked, this, [this] { emit refreshRequested(m_name); });
-    layout->addWidget(refresh, 0, Qt::AlignLeft);
+    buttons->addWidget(m_verifyDevice);
+    buttons->addWidget(m_unverifyDevice);
+    buttons->addWidget(refresh);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    // Strict trust believes the organisation only, blind trust every device: nothing to verify.
+    const bool manual = m_trust == xmpp::TrustMode::Manual;
+    m_verifyDevice->setVisible(manual);
+    m_unverifyDevice->setVisible(manual);
+    connect(m_verifyDevice, &QPushButton::clicked, this, &CompartmentView::verifySelectedDevice);
+    connect(m_unverifyDevice, &QPushButton::clicked, this,
+            &CompartmentView::unverifySelectedDevice);
+    connect(m_devices, &QTableWidget::itemSelectionChanged, this,
+            &CompartmentView::updateDeviceButtons);
+    updateDeviceButtons();
     m_tabs->addTab(page, tr("&Devices"));
+}
+
+QString CompartmentView::trustText(omemo::DeviceTrust trust) const {
+    switch (trust) {
+    case omemo::DeviceTrust::Blind:
+        return tr("trusted blindly");
+    case omemo::DeviceTrust::Certified:
+        return tr("✓ certified by the organisation");
+    case omemo::DeviceTrust::Verified:
+        return tr("✓ verified by hand");
+    case omemo::DeviceTrust::KeyChanged:
+        return tr("⚠ key changed since it was verified");
+    case omemo::DeviceTrust::Unexpected:
+        return tr("⚠ new device, not verified (others of this contact are)");
+    case omemo::DeviceTrust::Untrusted:
+        break;
+    }
+    return tr("⚠ not verified (not certified by the organisation)");
+}
+
+int CompartmentView::selectedDeviceRow() const {
+    const auto rows = m_devices->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : rows.front().row();
+}
+
+void CompartmentView::updateDeviceButtons() {
+    if (!m_verifyDevice)
+        return;
+    const int row = selectedDeviceRow();
+    const auto trust = row < 0 ? omemo::DeviceTrust::Untrusted
+                               : static_cast<omemo::DeviceTrust>(
+                                     m_devices->item(row, 0)->data(kDeviceTrustRole).toInt());
+    const bool usable = row >= 0 && m_bridge && m_ownDevice != 0;
+    m_verifyDevice->setEnabled(usable && trust != omemo::DeviceTrust::Verified &&
+                               trust != omemo::DeviceTrust::Certified);
+    m_unverifyDevice->setEnabled(usable && (trust == omemo::DeviceTrust::Verified ||
+                                            trust == omemo::DeviceTrust::KeyChanged));
+}
+
+void CompartmentView::verifySelectedDevice() {
+    const int row = selectedDeviceRow();
+    if (row < 0 || !m_bridge || m_ownDevice == 0 || m_verifyDialog)
+        return;
+    const QTableWidgetItem* contact = m_devices->item(row, 0);
+    VerifyDeviceDialog::Side own{QString::fromStdString(m_jid), m_ownDevice,
+                                 QString::fromStdString(m_ownFingerprint)};
+    VerifyDeviceDialog::Side theirs{
+        contact->data(kDeviceJidRole).toString(),
+        static_cast<std::uint32_t>(contact->data(kDeviceIdRole).toULongLong()),
+        m_devices->item(row, kFingerprintColumn)->text()};
+    const bool keyChanged =
+        static_cast<omemo::DeviceTrust>(contact->data(kDeviceTrustRole).toInt()) ==
+        omemo::DeviceTrust::KeyChanged;
+    m_verifyDialog = new VerifyDeviceDialog(own, theirs, keyChanged, this);
+    m_verifyDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_verifyDialog, &QDialog::accepted, this, [this, theirs] {
+        if (!m_bridge)
+            return;
+        // The service checks the fingerprint shown against the key it holds before recording.
+        m_bridge->verifyDevice(theirs.jid.toStdString(), theirs.device,
+                               theirs.fingerprint.toStdString());
+        m_deviceStatus->setText(tr("Recording the verification…"));
+    });
+    m_verifyDialog->open();
+}
+
+void CompartmentView::unverifySelectedDevice() {
+    const int row = selectedDeviceRow();
+    if (row < 0 || !m_bridge)
+        return;
+    const QTableWidgetItem* contact = m_devices->item(row, 0);
+    m_bridge->unverifyDevice(
+        contact->data(kDeviceJidRole).toString().toStdString(),
+        static_cast<std::uint32_t>(contact->data(kDeviceIdRole).toULongLong()));
+}
+
+void CompartmentView::onDeviceTrustChanged(const xmpp::ServiceEvent& event) {
+    for (int row = 0; row < m_devices->rowCount(); ++row) {
+        QTableWidgetItem* contact = m_devices->item(row, 0);
+        if (contact->data(kDeviceJidRole).toString().toStdString() != event.from ||
+            contact->data(kDeviceIdRole).toULongLong() != event.device)
+            continue;
+        contact->setData(kDeviceTrustRole, static_cast<int>(event.deviceTrust));
+        m_devices->item(row, kStateColumn)->setText(trustText(event.deviceTrust));
+    }
+    // Messages on screen from that device came with the key just compared (a session is
+    // bound to one identity key): they are as trustworthy as the device now is.
+    for (auto& [conversation, messages] : m_history)
+        for (auto& message : messages)
+            if (!message.outgoing && message.sender == event.from &&
+                message.device == event.device) {
+                message.trusted = event.trusted;
+                message.trust = event.deviceTrust;
+            }
+    if (event.keyEvent) {
+        m_keyEvents->insertRow(0);
+        addKeyEventRow(0, *event.keyEvent);
+    }
+    const bool withdrawn =
+        event.keyEvent && event.keyEvent->type == audit::event::kDeviceTrustWithdrawn;
+    m_deviceStatus->setText(
+        withdrawn ? tr("The verification of device %1 of %2 is withdrawn.")
+                        .arg(event.device)
+                        .arg(fromStd(event.from))
+                  : tr("Device %1 of %2 is verified: its messages show as trusted, and from now "
+                       "on only the devices of %2 you verified receive your messages.")
+                        .arg(event.device)
+                        .arg(fromStd(event.from)));
+    updateDeviceButtons();
+    render();
 }
 
 void CompartmentView::buildKeyEventsTab(const CompartmentSnapshot& snapshot) {
@@ -256,16 +405,20 @@ void CompartmentView::buildKeyEventsTab(const CompartmentSnapshot& snapshot) {
     int row = 0;
     for (auto it = snapshot.keyEvents.rbegin(); it != snapshot.keyEvents.rend(); ++it) {
         m_keyEvents->insertRow(row);
-        m_keyEvents->setItem(row, 0, cell(QString::number(it->seq)));
-        m_keyEvents->setItem(row, 1, cell(timeText(it->timeMs)));
-        m_keyEvents->setItem(row, 2, cell(fromStd(it->type)));
-        m_keyEvents->setItem(row, 3, cell(fromStd(it->subject)));
-        m_keyEvents->setItem(row, 4, cell(fromStd(it->fingerprint)));
-        m_keyEvents->setItem(row, 5, cell(fromStd(it->details)));
+        addKeyEventRow(row, *it);
         ++row;
     }
     m_keyEvents->resizeColumnsToContents();
     m_tabs->addTab(m_keyEvents, tr("&Key events"));
+}
+
+void CompartmentView::addKeyEventRow(int row, const storage::KeyEventRow& event) {
+    m_keyEvents->setItem(row, 0, cell(QString::number(event.seq)));
+    m_keyEvents->setItem(row, 1, cell(timeText(event.timeMs)));
+    m_keyEvents->setItem(row, 2, cell(fromStd(event.type)));
+    m_keyEvents->setItem(row, 3, cell(fromStd(event.subject)));
+    m_keyEvents->setItem(row, 4, cell(fromStd(event.fingerprint)));
+    m_keyEvents->setItem(row, 5, cell(fromStd(event.details)));
 }
 
 QString CompartmentView::conversationLabel(const std::string& conversation) const {
@@ -385,6 +538,7 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         message.body = event.text;
         message.device = event.device;
         message.trusted = event.trusted;
+        message.trust = event.deviceTrust;
         m_history[event.conversation].push_back(std::move(message));
         addConversation(event.conversation, false);
         if (currentConversation().toStdString() != event.conversation || !isVisible())
@@ -425,6 +579,14 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
                               .arg(event.from.empty() ? tr("the server") : fromStd(event.from),
                                    fromStd(event.error.message)));
         break;
+    case Type::DeviceTrustChanged:
+        onDeviceTrustChanged(event);
+        break;
+    case Type::DeviceTrustRefused:
+        m_deviceStatus->setText(tr("Nothing was changed for device %1 of %2: %3")
+                                    .arg(event.device)
+                                    .arg(fromStd(event.from), fromStd(event.error.message)));
+        break;
     case Type::MessageDelivered:
     case Type::MessageUndeliverable:
         for (auto& [conversation, messages] : m_history)
@@ -450,8 +612,12 @@ QString CompartmentView::headerLine(const Message& message) const {
     if (!message.outgoing && message.device != 0)
         line += QStringLiteral("  ") + tr("device %1").arg(message.device);
     if (!message.outgoing)
-        line += QStringLiteral("  ") +
-                (message.trusted ? tr("[trusted]") : tr("[⚠ unverified device]"));
+        line += QStringLiteral("  ") + (message.trusted ? tr("[trusted]")
+                                        : message.trust == omemo::DeviceTrust::KeyChanged
+                                            ? tr("[⚠ key changed since verified]")
+                                        : message.trust == omemo::DeviceTrust::Unexpected
+                                            ? tr("[⚠ new unverified device]")
+                                            : tr("[⚠ unverified device]"));
     switch (message.delivery) {
     case Delivery::Received:
         break;
@@ -480,7 +646,7 @@ void CompartmentView::render() {
     m_conversationTitle->setText(conversation.empty() ? tr("No conversation yet")
                                                       : conversationLabel(conversation));
     QString text;
-    std::set<std::string> untrusted;
+    std::set<std::string> untrusted, changedKey, unexpected;
     int suspicious = 0;
     auto found = m_history.find(conversation);
     if (found != m_history.end()) {
@@ -491,13 +657,37 @@ void CompartmentView::render() {
             for (const QString& line : body.text.split(u'\n'))
                 text += QStringLiteral("    ") + line + u'\n';
             text += u'\n';
-            if (!message.outgoing && !message.trusted)
-                untrusted.insert(message.sender + " (" + std::to_string(message.device) + ")");
+            if (!message.outgoing && !message.trusted) {
+                const std::string device =
+                    message.sender + " (" + std::to_string(message.device) + ")";
+                (message.trust == omemo::DeviceTrust::KeyChanged   ? changedKey
+                 : message.trust == omemo::DeviceTrust::Unexpected ? unexpected
+                                                                   : untrusted)
+                    .insert(device);
+            }
         }
     }
     m_messages->setPlainText(text);
     m_messages->moveCursor(QTextCursor::End);
     QStringList warnings;
+    const auto joined = [](const std::set<std::string>& devices) {
+        QStringList names;
+        for (const auto& device : devices)
+            names << fromStd(device);
+        return names.join(QStringLiteral(", "));
+    };
+    // A changed key or a stranger beside verified devices is what an attacker's device looks
+    // like: said first, and plainly.
+    if (!changedKey.empty())
+        warnings << tr("⚠ The key of %1 changed since you verified it: it may not be the same "
+                       "person any more. It no longer receives your messages; compare its new "
+                       "fingerprint (Devices tab) before trusting what it says.")
+                        .arg(joined(changedKey));
+    if (!unexpected.empty())
+        warnings << tr("⚠ A device you have not verified wrote here: %1, beside devices of the "
+                       "same contact that you verified. It may not be theirs: it does not "
+                       "receive your messages until you compare its fingerprint (Devices tab).")
+                        .arg(joined(unexpected));
     if (!untrusted.empty()) {
         QStringList devices;
         for (const auto& device : untrusted)

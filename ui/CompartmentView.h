@@ -6,6 +6,7 @@
 #pragma once
 
 #include "client/linkguard/LinkGuard.h"
+#include "ui/DeviceVerification.h"
 #include "ui/ServiceBridge.h"
 #include "ui/Session.h"
 
@@ -36,6 +37,7 @@ public:
         std::string body;
         std::uint32_t device = 0;
         bool trusted = false;
+        omemo::DeviceTrust trust = omemo::DeviceTrust::Untrusted; // why (not) trusted
         bool outgoing = false;
         Delivery delivery = Delivery::Received;
         std::string stanzaId;
@@ -61,6 +63,14 @@ public:
     QTableWidget* keyEventTable() const { return m_keyEvents; }
     QTableWidget* deviceTable() const { return m_devices; }
     QLabel* qrCode() const { return m_qr; }
+    QPushButton* verifyDeviceButton() const { return m_verifyDevice; }
+    QPushButton* unverifyDeviceButton() const { return m_unverifyDevice; }
+    QLabel* deviceStatus() const { return m_deviceStatus; }
+    // The verification dialog open for the selected device, or null.
+    VerifyDeviceDialog* verifyDialog() const { return m_verifyDialog; }
+    // What Verify… and Unverify do for the device in the selected row of the devices table.
+    void verifySelectedDevice();
+    void unverifySelectedDevice();
     QString currentConversation() const;
     // What the view holds for a conversation (empty when none), oldest first.
     const std::vector<Message>& history(const std::string& conversation) const;
@@ -78,6 +88,11 @@ private:
     void buildMessagesTab();
     void buildDevicesTab(const CompartmentSnapshot& snapshot);
     void buildKeyEventsTab(const CompartmentSnapshot& snapshot);
+    void addKeyEventRow(int row, const storage::KeyEventRow& event);
+    QString trustText(omemo::DeviceTrust trust) const;
+    int selectedDeviceRow() const;
+    void updateDeviceButtons();
+    void onDeviceTrustChanged(const xmpp::ServiceEvent& event);
     void onEvent(const xmpp::ServiceEvent& event);
     void sendDraft();
     void startConversation();
@@ -110,6 +125,12 @@ private:
     QTableWidget* m_devices = nullptr;
     QTableWidget* m_keyEvents = nullptr;
     QLabel* m_qr = nullptr;
+    QPushButton* m_verifyDevice = nullptr;
+    QPushButton* m_unverifyDevice = nullptr;
+    QLabel* m_deviceStatus = nullptr;
+    QPointer<VerifyDeviceDialog> m_verifyDialog;
+    std::uint32_t m_ownDevice = 0; // 0: no device key yet
+    std::string m_ownFingerprint;
 };
 
 } // namespace cloison::ui

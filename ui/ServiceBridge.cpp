@@ -22,6 +22,15 @@ std::string ServiceBridge::sendToRoom(const std::string& text) {
     return m_service->sendToRoom(text);
 }
 
+void ServiceBridge::verifyDevice(const std::string& jid, std::uint32_t device,
+                                 const std::string& fingerprint) {
+    m_service->verifyDevice(jid, device, fingerprint);
+}
+
+void ServiceBridge::unverifyDevice(const std::string& jid, std::uint32_t device) {
+    m_service->unverifyDevice(jid, device);
+}
+
 void ServiceBridge::drain() {
     for (int i = 0; i < kMaxEventsPerPoll; ++i) {
         auto event = m_service->nextEvent(std::chrono::milliseconds(0));

@@ -24,6 +24,9 @@ public:
 
     std::string send(const std::string& to, const std::string& text);
     std::string sendToRoom(const std::string& text);
+    // Manual verification (CompartmentService::verifyDevice): the answer comes as an event.
+    void verifyDevice(const std::string& jid, std::uint32_t device, const std::string& fingerprint);
+    void unverifyDevice(const std::string& jid, std::uint32_t device);
 
 signals:
     void eventArrived(const cloison::xmpp::ServiceEvent& event);

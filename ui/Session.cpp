@@ -5,6 +5,7 @@
 #include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "storage/OmemoStore.h"
+#include "storage/VerifiedDeviceRepository.h"
 
 #include <set>
 
@@ -159,19 +160,21 @@ Result<CompartmentSnapshot> Session::snapshot(const std::string& name, storage::
                                                        identity.value()->publicKey),
                                 true});
     peers.erase(snap.jid);
+    // Devices verified by hand belong on the list even when no message is on screen.
+    auto verified = storage::VerifiedDeviceRepository(vault).list();
+    if (!verified)
+        return verified.error();
+    for (const auto& device : verified.value())
+        peers.insert(device.jid);
     for (const auto& peer : peers) {
-        auto devices = omemo.activeDevices(peer);
+        auto devices = omemo::contactDevices(vault, snap.trust, peer);
         if (!devices)
             return devices.error();
-        for (const std::uint32_t device : devices.value()) {
-            auto key = omemo.peerIdentity(peer, device);
-            if (!key)
-                return key.error();
-            if (!key.value())
-                continue; // announced, but we never fetched its bundle: nothing to show yet
-            snap.devices.push_back({peer, device, omemo::omemoFingerprint(*key.value()),
-                                    omemo::verificationUri(peer, device, *key.value()), false});
-        }
+        for (const auto& device : devices.value())
+            snap.devices.push_back(
+                {peer, device.deviceId, device.fingerprint,
+                 omemo::verificationUri(peer, device.deviceId, device.identityKey), false,
+                 device.trust});
     }
     return snap;
 }

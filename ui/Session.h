@@ -26,6 +26,8 @@ struct DeviceInfo {
     std::string fingerprint; // omemoFingerprint()
     std::string uri;         // verificationUri(), what standard clients put in QR codes
     bool own = false;
+    omemo::DeviceTrust trust =
+        omemo::DeviceTrust::Untrusted; // a contact's, in the compartment's mode
 };
 
 // What a compartment's view shows, read from its vault while no service holds it.

@@ -71,7 +71,7 @@ const char* colourOf(const std::string& type) {
     if (type == event::kMessageRefused || type == event::kRejectedUncertified ||
         type == event::kPinMismatch || type == event::kUnlockFailed)
         return "#c0392b";
-    if (type == event::kDeviceRevoked)
+    if (type == event::kDeviceRevoked || type == event::kDeviceTrustWithdrawn)
         return "#8e44ad";
     if (type == event::kDeviceTrustedManually)
         return "#d35400";
@@ -155,6 +155,10 @@ std::vector<Anomaly> findAnomalies(const std::vector<KeyEvent>& events) {
             out.push_back({e.seq, "manual trust",
                            "someone trusted a device by hand, outside the organisation's "
                            "certification"});
+        else if (e.type == event::kDeviceTrustWithdrawn)
+            out.push_back({e.seq, "trust withdrawn",
+                           "someone withdrew by hand the verification of a device: it was "
+                           "trusted until then"});
         else if (e.type == event::kDeviceRevoked)
             out.push_back({e.seq, "revocation", "a device's trust was revoked"});
         else if (e.type == event::kPinMismatch)
@@ -281,7 +285,8 @@ std::string renderHtmlReport(const VerifyReport& report, const std::string& sour
              escapeHtml(from, false) + "</text><text x=\"" + number(left + width) +
              "\" y=\"14\" font-size=\"11\" text-anchor=\"end\">" + escapeHtml(to, false) +
              "</text></svg>\n<p>Green: created or certified. Blue: seen or session. Orange: "
-             "trusted by hand. Purple: revoked. Red: refused or failed. A red ring marks an "
+             "trusted by hand. Purple: revoked or trust withdrawn. Red: refused or failed. A red "
+             "ring marks an "
              "anomaly.</p>\n";
     }
 

@@ -16,7 +16,10 @@ inline constexpr const char* kLogCreated = "log-created";
 inline constexpr const char* kIdentityCreated = "identity-created";
 inline constexpr const char* kDeviceSeen = "device-seen";
 inline constexpr const char* kDeviceCertified = "device-certified";
+// A person compared a device's fingerprint and verified it by hand (manual trust, issue 8);
+// the fingerprint is the key that was compared. Withdrawn: that verification was taken back.
 inline constexpr const char* kDeviceTrustedManually = "device-trusted-manually";
+inline constexpr const char* kDeviceTrustWithdrawn = "device-trust-withdrawn";
 inline constexpr const char* kDeviceRevoked = "device-revoked";
 inline constexpr const char* kSessionStarted = "session-started";
 inline constexpr const char* kSessionReset = "session-reset";

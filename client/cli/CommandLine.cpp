@@ -89,6 +89,8 @@ int exitCodeFor(ErrorCode code) {
         return kExitLoginRefused;
     case ErrorCode::Expired:
         return 19;
+    case ErrorCode::Mismatch:
+        return 21;
     default:
         return 1;
     }

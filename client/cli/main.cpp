@@ -2,6 +2,7 @@
 #include "client/cli/AuditCommands.h"
 #include "client/cli/CheckLinkCommand.h"
 #include "client/cli/CommandLine.h"
+#include "client/cli/DeviceCommands.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/MessagingCommands.h"
 #include "client/cli/PassphraseSource.h"
@@ -119,6 +120,24 @@ Commands:
                            defaults to the roster owner the compartment's invite named
   purge --compartment NAME apply the compartment's retention policy now (it is also applied
                            whenever the compartment is opened) and print what is kept
+  devices list --compartment NAME JID
+                           print JID's devices known in this compartment, one per line: JID,
+                           device id, state, fingerprint (8 groups of 8 hex digits). States:
+                           certified (by the organisation's roster), verified (by hand, with
+                           this key), untrusted, key-changed (verified under another key),
+                           unverified-new (not verified, beside verified devices of JID),
+                           blind (blind trust)
+  devices verify --compartment NAME JID FINGERPRINT [--device ID]
+                           record that you compared FINGERPRINT with the person, in person or
+                           over another channel, and that it is the one of their device ID (or,
+                           without --device, of the device of JID that has it); logged as a
+                           device-trusted-manually key event. In manual trust a verified device
+                           shows trusted, and once a contact has a verified device only its
+                           verified devices get your messages. Spaces, colons and dashes in
+                           FINGERPRINT are ignored (quote it). A fingerprint that is not the
+                           device's is refused (exit code 21) and changes nothing
+  devices unverify --compartment NAME JID (FINGERPRINT | --device ID)
+                           withdraw that verification (a device-trust-withdrawn key event)
 
 Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
@@ -132,6 +151,7 @@ Options:
                            standard output
   --name NAME              (enroll-request) the display name the admin sees
   --org-fingerprint FP     (import) the organisation key's fingerprint, from the admin
+  --device ID              (devices verify, unverify) the contact's OMEMO device id
   --authenticator SPEC     the FIDO authenticator: auto (the one security key plugged in,
                            the default), hid:PATH, or soft:DIR, a software authenticator for
                            tests and demos that is NOT a hardware key and is never used unless
@@ -163,6 +183,7 @@ Exit codes:
   17 the server refused the account's login
   18 (import) the invite is not for this profile (sealed to or signed for another member)
   19 (import) the invite has expired (ask the admin for a new one)
+  21 (devices) the fingerprint typed is not the device's: nothing was verified
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
@@ -192,7 +213,8 @@ struct Options {
     cli::FidoOptions fido;           // --authenticator, --pin-fd and the fido command flags
     cli::MessagingOptions messaging; // account, send and listen flags
     cli::ProvisioningOptions provisioning;
-    std::vector<std::string> words; // command and its arguments
+    std::optional<std::uint32_t> deviceId; // devices verify, unverify
+    std::vector<std::string> words;        // command and its arguments
 };
 
 cli::FidoOptions fidoOptions(const Options& options) {
@@ -367,6 +389,13 @@ int runProvisioning(const Options& options) {
     return done ? done.value() : exitFor(done.error());
 }
 
+int runDevices(const Options& options) {
+    cli::DeviceCommandOptions devices{options.compartment, options.deviceId};
+    auto done = cli::runDevices(
+        options.words, devices, [&] { return unlockProfile(options); }, std::cout, std::cerr);
+    return done ? done.value() : exitFor(done.error());
+}
+
 int runFido(const Options& options) {
     cli::FidoOptions fido = fidoOptions(options);
     if (options.words.size() == 2 && options.words[1] == "enroll")
@@ -452,6 +481,12 @@ int main(int argc, char** argv) {
                 options.fido.authenticator = *spec;
             else
                 options.fido.newAuthenticator = *spec;
+        } else if (arg == "--device") {
+            auto text = value("--device");
+            auto id = text ? cli::parseNumber(*text, 1, 0xffffffffL) : std::nullopt;
+            if (!id)
+                return usageError("--device takes a device id (1 to 4294967295)");
+            options.deviceId = static_cast<std::uint32_t>(*id);
         } else if (arg == "--pin-fd") {
             auto text = value("--pin-fd");
             auto fd = text ? cli::parseNumber(*text, 0, 1 << 20) : std::nullopt;
@@ -528,6 +563,8 @@ int main(int argc, char** argv) {
         return runCheckLink(options);
     if (command == "fido")
         return runFido(options);
+    if (command == "devices")
+        return runDevices(options);
     if (command == "send" || command == "listen")
         return runMessaging(options, command);
     if (command == "enroll-request" || command == "import" || command == "roster" ||

@@ -675,7 +675,16 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
     std::vector<std::pair<std::string, std::uint32_t>> targets;
     std::vector<std::string> jids = message.recipients;
     jids.push_back(m_jid);
+    const bool manual = m_options.manualTrust && !m_options.strictTrust;
+    std::set<std::string> vouchedFor; // manual trust: only their trusted devices get it
     for (const std::string& jid : jids) {
+        if (manual) {
+            auto vouched = contactVouchedFor(m_vault, jid);
+            if (!vouched)
+                return vouched.error();
+            if (vouched.value())
+                vouchedFor.insert(jid);
+        }
         auto devices = m_store.sessionDevices(jid);
         if (!devices)
             return devices.error();
@@ -697,6 +706,18 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
                 if (!allowed)
                     return allowed.error();
                 if (!allowed.value())
+                    continue;
+            } else if (vouchedFor.contains(jid)) {
+                // A new device, or a verified one under another key, waits for a verification.
+                auto key = m_store.peerIdentity(jid, device);
+                if (!key)
+                    return key.error();
+                if (!key.value())
+                    continue;
+                auto trust = manualDeviceTrust(m_vault, jid, device, *key.value());
+                if (!trust)
+                    return trust.error();
+                if (!isTrusted(trust.value()))
                     continue;
             }
             targets.emplace_back(jid, device);
@@ -741,8 +762,14 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
         for (const std::string& recipient : message.recipients) {
             if (!reached.count(recipient))
                 return makeError(ErrorCode::NotFound,
-                                 std::string(m_options.strictTrust ? "no certified" : "no") +
+                                 std::string(m_options.strictTrust ? "no certified"
+                                             : vouchedFor.contains(recipient)
+                                                 ? "no verified (or certified)"
+                                                 : "no") +
                                      " OMEMO device of " + recipient + " can receive this message" +
+                                     (vouchedFor.contains(recipient)
+                                          ? " (its other devices wait for a verification)"
+                                          : "") +
                                      failures);
         }
         encrypted.payload = std::move(sealed.value().ciphertext);
@@ -1238,6 +1265,15 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     if (encrypted.payload) {
         Event received{EventType::MessageReceived, from, sid, std::move(text), {}, messageId};
         received.certified = m_options.strictTrust; // strict: only certified devices get here
+        if (m_options.strictTrust) {
+            received.trust = DeviceTrust::Certified;
+        } else if (m_options.manualTrust) {
+            // Decrypting stored the sender's identity key (a new session carries it).
+            auto key = m_store.peerIdentity(from, sid);
+            auto trust = key && key.value() ? manualDeviceTrust(m_vault, from, sid, *key.value())
+                                            : Result<DeviceTrust>(DeviceTrust::Untrusted);
+            received.trust = trust ? trust.value() : DeviceTrust::Untrusted;
+        }
         received.stanzaId = stanzaId;
         received.conversation = conversation;
         out.events.push_back(std::move(received));

@@ -6,6 +6,7 @@
 // the UI thread. One engine per compartment vault; not thread-safe.
 #pragma once
 
+#include "client/omemo/DeviceTrust.h"
 #include "client/omemo/KeyManager.h"
 #include "client/omemo/Stanzas.h"
 #include "storage/CertifiedDeviceRepository.h"
@@ -61,6 +62,9 @@ struct Event {
     // organisation did not certify it (or certified another key under its id).
     bool uncertified = false;
     std::string fingerprint{}; // with uncertified: the refused identity key's, when known
+    // MessageReceived: what vouches for the sending device (strict: Certified; manual trust:
+    // certified, verified by hand, or why not; otherwise Untrusted).
+    DeviceTrust trust = DeviceTrust::Untrusted;
 };
 
 struct Output {
@@ -79,6 +83,10 @@ struct EngineOptions {
     // are believed; a message from any other device is rejected before it is decrypted or, for
     // a new session, before anything of it is kept.
     bool strictTrust = false;
+    // Manual trust (issue 8, DeviceTrust.h): a message received says whether its device is
+    // verified by hand (or certified); once a contact has a verified (or certified) device,
+    // only its verified (or certified) devices receive our messages. Ignored with strictTrust.
+    bool manualTrust = false;
 };
 
 class OmemoEngine {

@@ -2,6 +2,7 @@
 
 #include "client/audit/AuditJson.h"
 #include "client/audit/KeyEventLog.h"
+#include "client/omemo/ManualVerification.h"
 #include "client/omemo/OmemoAudit.h"
 #include "client/omemo/OmemoEngine.h"
 #include "client/omemo/Xml.h"
@@ -73,10 +74,13 @@ struct CompartmentService::Worker {
     std::condition_variable eventArrived;
     std::deque<ServiceEvent> events;
     struct Command {
-        std::string to; // a bare JID, or the room's
-        std::string text;
+        enum class Kind { Message, VerifyDevice, UnverifyDevice };
+        std::string to;   // a bare JID, or the room's
+        std::string text; // the message; VerifyDevice: the fingerprint compared
         std::string stanzaId;
         bool isRoom = false;
+        Kind kind = Kind::Message;
+        std::uint32_t deviceId = 0; // VerifyDevice, UnverifyDevice
     };
     std::deque<Command> commands;
     std::atomic<bool> stopping{false};
@@ -121,6 +125,15 @@ struct CompartmentService::Worker {
         eventArrived.notify_all();
     }
 
+    // From any thread: the command is queued and the network thread woken to run it.
+    void post(Command command) {
+        {
+            std::lock_guard lock(mutex);
+            commands.push_back(std::move(command));
+        }
+        connection->wake();
+    }
+
     void fail(Error error) {
         ServiceEvent event{ServiceEvent::Type::Offline};
         event.error = std::move(error);
@@ -159,8 +172,12 @@ struct CompartmentService::Worker {
                 out.from = event.peer;
                 out.device = event.deviceId;
                 // Strict: only a device certified by the organisation, with its certified key.
+                // Manual: one verified by hand (or certified), with the key that was verified.
+                out.deviceTrust =
+                    options.trust == TrustMode::Blind ? omemo::DeviceTrust::Blind : event.trust;
                 out.trusted = options.trust == TrustMode::Blind ||
-                              (options.trust == TrustMode::Strict && event.certified);
+                              (options.trust == TrustMode::Strict && event.certified) ||
+                              (options.trust == TrustMode::Manual && omemo::isTrusted(event.trust));
                 out.timeMs = nowMs();
                 out.text = std::move(event.text);
                 emit(std::move(out));
@@ -576,6 +593,12 @@ struct CompartmentService::Worker {
             std::lock_guard lock(mutex);
             todo.swap(commands);
         }
+        std::erase_if(todo, [this](const Command& command) {
+            if (command.kind == Command::Kind::Message)
+                return false;
+            changeDeviceTrust(command);
+            return true;
+        });
         if (todo.empty())
             return;
         struct Prepared {
@@ -649,6 +672,36 @@ struct CompartmentService::Worker {
         return {};
     }
 
+    // A verification by hand, or its withdrawal, with its key event in the same transaction.
+    // The engine reads the verified devices afresh for every message, so the next message
+    // received or sent already follows it.
+    void changeDeviceTrust(const Command& command) {
+        auto changed =
+            !log ? Result<omemo::ContactDevice>(makeError(
+                       ErrorCode::PolicyRefused,
+                       "this compartment keeps no key-event log: nothing is verified unlogged"))
+            : command.kind == Command::Kind::VerifyDevice
+                ? omemo::verifyDevice(vault, *log, options.trust, command.to, command.deviceId,
+                                      command.text)
+                : omemo::unverifyDevice(vault, *log, options.trust, command.to, command.deviceId,
+                                        {});
+        ServiceEvent event{changed ? ServiceEvent::Type::DeviceTrustChanged
+                                   : ServiceEvent::Type::DeviceTrustRefused};
+        event.from = omemo::bareJid(command.to);
+        event.device = command.deviceId;
+        if (!changed) {
+            event.error = changed.error();
+            emit(std::move(event));
+            return;
+        }
+        event.deviceTrust = changed.value().trust;
+        event.trusted = omemo::isTrusted(changed.value().trust);
+        event.text = changed.value().fingerprint;
+        if (auto last = storage::KeyEventRepository(vault).last(); last && last.value())
+            event.keyEvent = std::move(*last.value());
+        emit(std::move(event));
+    }
+
     void keepAlive() {
         if (!connection->online())
             return;
@@ -693,6 +746,7 @@ Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::V
     worker->connection = std::move(connection).value();
     omemo::EngineOptions engineOptions;
     engineOptions.strictTrust = worker->options.trust == TrustMode::Strict;
+    engineOptions.manualTrust = worker->options.trust == TrustMode::Manual;
     auto engine = omemo::OmemoEngine::open(vault, worker->account.jid, engineOptions);
     if (!engine)
         return engine.error();
@@ -731,12 +785,17 @@ std::string CompartmentService::sendToRoom(const std::string& text) {
 
 std::string CompartmentService::queue(const std::string& to, const std::string& text, bool isRoom) {
     std::string id = "cloison-" + randomId();
-    {
-        std::lock_guard lock(m_worker->mutex);
-        m_worker->commands.push_back({to, text, id, isRoom});
-    }
-    m_worker->connection->wake();
+    m_worker->post({to, text, id, isRoom});
     return id;
+}
+
+void CompartmentService::verifyDevice(const std::string& jid, std::uint32_t deviceId,
+                                      const std::string& fingerprint) {
+    m_worker->post({jid, fingerprint, {}, false, Worker::Command::Kind::VerifyDevice, deviceId});
+}
+
+void CompartmentService::unverifyDevice(const std::string& jid, std::uint32_t deviceId) {
+    m_worker->post({jid, {}, {}, false, Worker::Command::Kind::UnverifyDevice, deviceId});
 }
 
 std::optional<ServiceEvent> CompartmentService::nextEvent(std::chrono::milliseconds wait) {

@@ -9,7 +9,9 @@
 // acknowledge it to the server.
 #pragma once
 
+#include "client/omemo/DeviceTrust.h"
 #include "client/xmpp/XmppConnection.h"
+#include "storage/KeyEventRepository.h"
 #include "storage/Vault.h"
 
 #include <chrono>
@@ -23,7 +25,7 @@
 
 namespace cloison::xmpp {
 
-enum class TrustMode { Strict, Manual, Blind };
+using TrustMode = omemo::TrustMode;
 const char* trustModeName(TrustMode mode);
 std::optional<TrustMode> parseTrustMode(std::string_view name);
 
@@ -87,6 +89,10 @@ struct ServiceEvent {
         LogHeadRefused,   // the server refused it: error (tried again at the next interval)
         RetentionPurged,  // the retention policy removed `count` messages stored before timeMs
         RetentionFailed,  // the scheduled purge failed: error (tried again at the next interval)
+        // verifyDevice/unverifyDevice recorded it: device `device` of `from`, its fingerprint
+        // in text, deviceTrust now, and keyEvent the key event written.
+        DeviceTrustChanged,
+        DeviceTrustRefused, // they changed nothing: error says why (from, device as asked)
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -94,6 +100,10 @@ struct ServiceEvent {
     std::string from;
     std::uint32_t device = 0;
     bool trusted = false;
+    // MessageReceived, DeviceTrustChanged: what vouches for the device (DeviceTrust.h); in blind
+    // trust Blind, in strict trust Certified for every message that gets through.
+    omemo::DeviceTrust deviceTrust = omemo::DeviceTrust::Untrusted;
+    std::optional<storage::KeyEventRow> keyEvent;
     std::int64_t timeMs = 0;
     std::string text;
     std::string stanzaId;
@@ -117,6 +127,13 @@ public:
     std::string send(const std::string& to, const std::string& text);
     // The same, to every member of the compartment's room (ServiceOptions::room).
     std::string sendToRoom(const std::string& text);
+    // Manual trust: records that the person compared device `deviceId` of `jid` and read
+    // `fingerprint` (omemo::verifyDevice), or withdraws that (omemo::unverifyDevice), with its
+    // key event; DeviceTrustChanged or DeviceTrustRefused follows. Needs the key-event log
+    // (ServiceOptions::compartmentId).
+    void verifyDevice(const std::string& jid, std::uint32_t deviceId,
+                      const std::string& fingerprint);
+    void unverifyDevice(const std::string& jid, std::uint32_t deviceId);
     // The next event, waiting up to `wait`.
     std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
 

@@ -403,6 +403,21 @@ void ProsodyServer::createAccount(const std::string& user, const std::string& pa
 }
 
 std::vector<std::string> ProsodyServer::archivedStanzas(const std::string& store) const {
+    // Prosody writes while we read: a read that a write interrupts (busy past the timeout on a
+    // loaded machine) is tried again, a few times, before it counts as a failure.
+    std::string why;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (attempt > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        auto stanzas = readArchive(store, why);
+        if (stanzas)
+            return *stanzas;
+    }
+    throw std::runtime_error("reading the archive failed: " + why);
+}
+
+std::optional<std::vector<std::string>> ProsodyServer::readArchive(const std::string& store,
+                                                                   std::string& why) const {
     const std::string file = (dataDir() / "prosody.sqlite").string();
     sqlite3* db = nullptr;
     // Read-only and without a key: SQLCipher (linked for the vaults) reads plain SQLite files.
@@ -432,10 +447,12 @@ std::vector<std::string> ProsodyServer::archivedStanzas(const std::string& store
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
         stanzas.emplace_back(text ? text : "");
     }
+    if (rc != SQLITE_DONE)
+        why = sqlite3_errmsg(db);
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     if (rc != SQLITE_DONE)
-        throw std::runtime_error("reading the archive failed");
+        return std::nullopt;
     return stanzas;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +73,9 @@ public:
     static std::string spkiSha256HexOfPem(const std::string& certificatePem);
 
 private:
+    // One read of the archive; none (and `why`) when a concurrent write got in the way.
+    std::optional<std::vector<std::string>> readArchive(const std::string& store,
+                                                        std::string& why) const;
     ProsodyServer() = default;
     void writeConfig(const ProsodyOptions& options);
     bool launch(std::string& failure); // false: Prosody exited or never listened

@@ -1,6 +1,6 @@
 // Test helper: writes the key-event log of a scripted scenario to a file — a device added by
-// the server and refused, a manual trust, a revocation, a burst of failed unlocks, and a
-// subject carrying HTML and a bidi override — as a real profile exports it.
+// the server and refused, a manual trust and its withdrawal, a revocation, a burst of failed
+// unlocks, and a subject carrying HTML and a bidi override — as a real profile exports it.
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/Profile.h"
 #include "client/profile/ProfileHeader.h"
@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
               l.record(event::kDeviceTrustedManually, "carol@partner.example/3003", "05cc 3333",
                        "QR code scanned") &&
               l.record(event::kDeviceRevoked, bob, "05bb 2222", "laptop reported stolen") &&
+              l.record(event::kDeviceTrustWithdrawn, "carol@partner.example/3003", "05cc 3333",
+                       "verification withdrawn by hand") &&
               l.record(event::kUnlockFailed, "profile") &&
               l.record(event::kUnlockFailed, "profile") &&
               l.record(event::kUnlockFailed, "profile") &&

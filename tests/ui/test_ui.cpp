@@ -2,6 +2,7 @@
 // core and a real Prosody on loopback: unlock and back-off, lock, compartments, drafts that
 // never cross compartments, sending and receiving, warnings, and text shown literally.
 #include "client/linkguard/LinkPolicyStore.h"
+#include "client/omemo/Stanzas.h"
 #include "client/profile/FidoSlots.h"
 #include "client/provisioning/Documents.h"
 #include "client/provisioning/MemberImport.h"
@@ -9,11 +10,13 @@
 #include "client/xmpp/ServerAdmin.h"
 #include "crypto/Hash.h"
 #include "crypto/fido/SoftAuthenticator.h"
+#include "storage/OmemoStore.h"
 #include "storage/SettingsRepository.h"
 #include "tests/support/Files.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/StaffTools.h"
 #include "tests/support/TempDir.h"
+#include "ui/DeviceVerification.h"
 #include "ui/MainWindow.h"
 #include "ui/TextDisplay.h"
 
@@ -113,10 +116,14 @@ struct Peer {
     std::unique_ptr<xmpp::CompartmentService> service;
     std::vector<xmpp::ServiceEvent> seen;
 
-    Peer(const ProsodyServer& server, const std::string& user) : jid(user + "@localhost") {
+    // Another resource of the same user is another device of that account.
+    Peer(const ProsodyServer& server, const std::string& user,
+         const std::string& resource = "cloison")
+        : jid(user + "@localhost") {
         profile = Profile::create(dir / "p", passphrase(), Argon2idParams::light()).value();
         const std::string id = profile->addCompartment("chat").value().id;
         xmpp::AccountSettings account{jid, server.host(), server.port(), server.spkiSha256Hex()};
+        account.resource = resource;
         service = xmpp::CompartmentService::start(
                       *profile->compartmentVault("chat").value(), account,
                       SecretBytes::fromString(user + "-password"), {id, xmpp::TrustMode::Manual})
@@ -537,6 +544,121 @@ TEST_CASE("messages both ways: unread counts, a content-free notification, an un
     CHECK(types.contains(QStringLiteral("device-seen")));
 }
 
+TEST_CASE("verify a contact's device by hand: both fingerprints shown and Cancel changes "
+          "nothing, then trusted with its key event, a new device warned about, unverified") {
+    app();
+    Scene scene(std::vector<AccountSpec>{{"finance", "alice"}});
+    MainWindow& window = *scene.window;
+    Peer& bob = *scene.bob;
+    CompartmentView* finance = window.view("finance");
+    REQUIRE(bob.sendUntilDelivered("alice@localhost", "before verification"));
+    REQUIRE(waitFor([&] { return !finance->history("bob@localhost").empty(); }));
+    CHECK_FALSE(finance->history("bob@localhost").back().trusted);
+    // Alice answers: her compartment then knows bob's device list as well as his key.
+    REQUIRE(sendFromView(*finance, "bob@localhost", QStringLiteral("hello bob")));
+    window.refreshCompartment("finance");
+    finance = window.view("finance");
+    finance->tabs()->setCurrentIndex(1);
+    QTableWidget* devices = finance->deviceTable();
+    REQUIRE(devices->rowCount() == 1);
+    const QString notVerified =
+        QString::fromUtf8("⚠ not verified (not certified by the organisation)");
+    CHECK(devices->item(0, 2)->text() == notVerified);
+    CHECK(finance->verifyDeviceButton()->isVisible());
+    CHECK_FALSE(finance->verifyDeviceButton()->accessibleName().isEmpty());
+    CHECK_FALSE(finance->unverifyDeviceButton()->accessibleName().isEmpty());
+    CHECK_FALSE(finance->verifyDeviceButton()->isEnabled()); // no device selected
+    devices->selectRow(0);
+    REQUIRE(finance->verifyDeviceButton()->isEnabled());
+    CHECK_FALSE(finance->unverifyDeviceButton()->isEnabled());
+    const QString device = devices->item(0, 1)->text();
+    const QString bobFingerprint = devices->item(0, 3)->text();
+    const int eventsBefore = finance->keyEventTable()->rowCount();
+
+    // Both fingerprints side by side, grouped; Cancel is the default and changes nothing.
+    QTest::mouseClick(finance->verifyDeviceButton(), Qt::LeftButton);
+    QPointer<ui::VerifyDeviceDialog> dialog = finance->verifyDialog();
+    REQUIRE(dialog);
+    REQUIRE(waitFor([&] { return dialog->isVisible(); }));
+    CHECK(dialog->contactFingerprintLabel()->text().simplified() == bobFingerprint);
+    CHECK(dialog->contactFingerprintLabel()->text().count(u'\n') == 1);
+    const QString aliceFingerprint = dialog->ownFingerprintLabel()->text().simplified();
+    CHECK(aliceFingerprint.split(u' ').size() == 8);
+    CHECK(aliceFingerprint != bobFingerprint);
+    CHECK(dialog->cancelButton()->isDefault());
+    CHECK_FALSE(dialog->verifyButton()->isDefault());
+    CHECK_FALSE(dialog->verifyButton()->isEnabled());
+    CHECK_FALSE(dialog->comparedCheck()->accessibleName().isEmpty());
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return dialog.isNull(); }));
+    QTest::qWait(300);
+    CHECK(devices->item(0, 2)->text() == notVerified);
+    CHECK(finance->keyEventTable()->rowCount() == eventsBefore);
+
+    // Compared and confirmed: the device is verified, and the key event shows at once.
+    QTest::mouseClick(finance->verifyDeviceButton(), Qt::LeftButton);
+    dialog = finance->verifyDialog();
+    REQUIRE(dialog);
+    QTest::mouseClick(dialog->comparedCheck(), Qt::LeftButton);
+    REQUIRE(dialog->verifyButton()->isEnabled());
+    QTest::mouseClick(dialog->verifyButton(), Qt::LeftButton);
+    REQUIRE(waitFor(
+        [&] { return devices->item(0, 2)->text() == QString::fromUtf8("✓ verified by hand"); }));
+    QTableWidget* events = finance->keyEventTable();
+    CHECK(events->rowCount() == eventsBefore + 1);
+    CHECK(events->item(0, 2)->text() == QStringLiteral("device-trusted-manually"));
+    CHECK(events->item(0, 3)->text() == QStringLiteral("bob@localhost/") + device);
+    CHECK(events->item(0, 4)->text() == bobFingerprint);
+    CHECK(finance->deviceStatus()->text().contains(QStringLiteral("is verified")));
+    CHECK(finance->unverifyDeviceButton()->isEnabled());
+    CHECK_FALSE(finance->verifyDeviceButton()->isEnabled());
+
+    // Bob's next message comes from a verified device.
+    finance->tabs()->setCurrentIndex(0);
+    finance->selectConversation(QStringLiteral("bob@localhost"));
+    REQUIRE(bob.sendUntilDelivered("alice@localhost", "after verification"));
+    REQUIRE(waitFor(
+        [&] { return finance->history("bob@localhost").back().body == "after verification"; }));
+    CHECK(finance->history("bob@localhost").back().trusted);
+    CHECK(finance->history("bob@localhost").back().trust == omemo::DeviceTrust::Verified);
+    CHECK(finance->messageView()->toPlainText().contains(QStringLiteral("[trusted]")));
+
+    // A second device appears on bob's account: not verified, beside a verified one.
+    Peer stranger(*scene.server, "bob", "second");
+    REQUIRE(stranger.sendUntilDelivered("alice@localhost", "from a new device"));
+    REQUIRE(waitFor(
+        [&] { return finance->history("bob@localhost").back().body == "from a new device"; }));
+    CHECK_FALSE(finance->history("bob@localhost").back().trusted);
+    CHECK(finance->history("bob@localhost").back().trust == omemo::DeviceTrust::Unexpected);
+    CHECK(finance->messageView()->toPlainText().contains(
+        QString::fromUtf8("[⚠ new unverified device]")));
+    CHECK(finance->untrustedWarning()->isVisible());
+    CHECK(finance->untrustedWarning()->text().contains(
+        QStringLiteral("A device you have not verified wrote here")));
+
+    // Unverify: back to not verified, with its own key event.
+    finance->tabs()->setCurrentIndex(1);
+    devices->selectRow(0);
+    QTest::mouseClick(finance->unverifyDeviceButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return devices->item(0, 2)->text() == notVerified; }));
+    CHECK(events->item(0, 2)->text() == QStringLiteral("device-trust-withdrawn"));
+    CHECK(events->item(0, 4)->text() == bobFingerprint);
+
+    // Both key events are in the vault's log, and the fingerprint compared is bob's own.
+    window.refreshCompartment("finance");
+    finance = window.view("finance");
+    QStringList types;
+    for (int row = 0; row < finance->keyEventTable()->rowCount(); ++row)
+        types << finance->keyEventTable()->item(row, 2)->text();
+    CHECK(types.count(QStringLiteral("device-trusted-manually")) == 1);
+    CHECK(types.count(QStringLiteral("device-trust-withdrawn")) == 1);
+    bob.service.reset(); // its vault belongs to the service's thread while it runs
+    auto identity =
+        storage::OmemoStore(*bob.profile->compartmentVault("chat").value()).identity().value();
+    REQUIRE(identity);
+    CHECK(QString::fromStdString(omemo::omemoFingerprint(identity->publicKey)) == bobFingerprint);
+}
+
 namespace {
 
 // An organisation (admin vault in DIR/admin) that provisioned "finance" on a real Prosody with
@@ -786,7 +908,15 @@ TEST_CASE("screenshots of the main screens", "[.screenshots]") {
     window.refreshCompartment("finance");
     finance = window.view("finance");
     finance->tabs()->setCurrentIndex(1);
+    finance->deviceTable()->selectRow(0);
     save("devices.png");
+    QTest::mouseClick(finance->verifyDeviceButton(), Qt::LeftButton);
+    QPointer<ui::VerifyDeviceDialog> dialog = finance->verifyDialog();
+    REQUIRE(dialog);
+    QTest::qWait(100);
+    REQUIRE(dialog->grab().save(dir + QStringLiteral("/verify-device.png")));
+    QTest::mouseClick(dialog->cancelButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return dialog.isNull(); }));
     finance->tabs()->setCurrentIndex(2);
     save("key-events.png");
 }

@@ -315,6 +315,8 @@ TEST_CASE("the HTML report of a scripted scenario shows each anomaly and escapes
                Catch::Contains("<strong>manual trust</strong></td><td>carol@partner.example/3003"));
     CHECK_THAT(page,
                Catch::Contains("<strong>revocation</strong></td><td>bob@campaign.example/2002"));
+    CHECK_THAT(page, Catch::Contains(
+                         "<strong>trust withdrawn</strong></td><td>carol@partner.example/3003"));
     CHECK_THAT(page, Catch::Contains("<strong>unlock-failure burst</strong>"));
     CHECK_THAT(page, Catch::Contains("The log verifies."));
     CHECK_THAT(page, Catch::Contains("<svg"));

@@ -1,4 +1,8 @@
 // cloison-cli as scripts use it: commands, passphrase sources, output and exit codes.
+#include "client/omemo/Stanzas.h"
+#include "client/profile/Profile.h"
+#include "storage/KeyEventRepository.h"
+#include "storage/OmemoStore.h"
 #include "tests/support/Files.h"
 #include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
@@ -27,6 +31,39 @@ void initProfile(const test::TempDir& dir) {
     auto created = cli(dir, {"init", "--kdf-memory-mib", "8", "--kdf-passes", "1"});
     REQUIRE(created.exitCode == 0);
     CHECK_THAT(created.err, Catch::Contains("weaker than the default"));
+}
+
+// A compartment with an account in `trust` mode, as `compartment add` makes it.
+void addAccountCompartment(const test::TempDir& dir, const std::string& name,
+                           const std::string& trust) {
+    ProcessOptions options;
+    options.environment["CLOISON_ACCOUNT_PASSWORD"] = "account password";
+    REQUIRE(cli(dir,
+                {"compartment", "add", name, "--jid", "alice@localhost", "--server",
+                 "127.0.0.1:5222", "--insecure-loopback", "--trust", trust},
+                options)
+                .exitCode == 0);
+}
+
+// What the compartment would have learnt from bob: his device list and two identity keys.
+void learnBobsDevices(const test::TempDir& dir, const std::string& name, const Bytes& key11,
+                      const Bytes& key22) {
+    auto profile = Profile::unlock(dir / "p", SecretBytes::fromString(kSecret)).value();
+    storage::OmemoStore store(*profile->compartmentVault(name).value());
+    REQUIRE(store.setDeviceList("bob@localhost", {11, 22}));
+    REQUIRE(store.savePeerIdentity("bob@localhost", 11, key11));
+    REQUIRE(store.savePeerIdentity("bob@localhost", 22, key22));
+}
+
+std::vector<storage::KeyEventRow> keyEvents(const test::TempDir& dir, const std::string& name) {
+    auto profile = Profile::unlock(dir / "p", SecretBytes::fromString(kSecret)).value();
+    return storage::KeyEventRepository(*profile->compartmentVault(name).value()).all().value();
+}
+
+Bytes identityKey(std::uint8_t fill) {
+    Bytes key(33, fill);
+    key[0] = 0x05;
+    return key;
 }
 
 } // namespace
@@ -135,4 +172,108 @@ TEST_CASE("cloison-cli: the passphrase is read from the terminal with echo off")
     CHECK(run.exitCode == 0);
     CHECK_THAT(run.screen, Catch::Contains("finance"));
     CHECK(run.screen.find(kSecret) == std::string::npos); // not echoed
+}
+
+TEST_CASE("cloison-cli: devices list verify and unverify a contact's device by fingerprint") {
+    test::TempDir dir;
+    initProfile(dir);
+    addAccountCompartment(dir, "finance", "manual");
+    const Bytes key11 = identityKey(0xa1), key22 = identityKey(0xb2);
+    learnBobsDevices(dir, "finance", key11, key22);
+    const std::string fp11 = omemo::omemoFingerprint(key11);
+    const std::string fp22 = omemo::omemoFingerprint(key22);
+
+    auto list = cli(dir, {"devices", "list", "--compartment", "finance", "bob@localhost"});
+    CHECK(list.exitCode == 0);
+    CHECK(list.out ==
+          "bob@localhost 11 untrusted " + fp11 + "\nbob@localhost 22 untrusted " + fp22 + "\n");
+
+    // Typed in capitals with dashes, as another client may show it.
+    std::string typed = fp11;
+    for (char& c : typed)
+        c = c == ' ' ? '-' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto verified = cli(dir, {"devices", "verify", "--compartment", "finance", "bob@localhost",
+                              typed, "--device", "11"});
+    CHECK(verified.exitCode == 0);
+    CHECK_THAT(verified.out, Catch::StartsWith("verified device 11 of bob@localhost\n"));
+    auto events = keyEvents(dir, "finance");
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.back().type == "device-trusted-manually");
+    CHECK(events.back().subject == "bob@localhost/11");
+    CHECK(events.back().fingerprint == fp11);
+
+    list = cli(dir, {"devices", "list", "--compartment", "finance", "bob@localhost"});
+    CHECK(list.out ==
+          "bob@localhost 11 verified " + fp11 + "\nbob@localhost 22 unverified-new " + fp22 + "\n");
+    CHECK_THAT(list.err, Catch::Contains("device 22 of bob@localhost: not verified, beside"));
+
+    // Without --device, the fingerprint names the device; unverify by fingerprint too.
+    auto withdrawn =
+        cli(dir, {"devices", "unverify", "--compartment", "finance", "bob@localhost", fp11});
+    CHECK(withdrawn.exitCode == 0);
+    CHECK_THAT(withdrawn.out, Catch::Contains("withdrew the verification of device 11"));
+    CHECK(keyEvents(dir, "finance").back().type == "device-trust-withdrawn");
+    CHECK(cli(dir, {"devices", "verify", "--compartment", "finance", "bob@localhost", fp22})
+              .exitCode == 0);
+    CHECK_THAT(cli(dir, {"devices", "list", "--compartment", "finance", "bob@localhost"}).out,
+               Catch::Contains("bob@localhost 22 verified"));
+    CHECK_THAT(cli(dir, {"--help"}).out, Catch::Contains("devices verify --compartment NAME"));
+}
+
+TEST_CASE("cloison-cli: devices verify refuses a wrong fingerprint and bad input") {
+    test::TempDir dir;
+    initProfile(dir);
+    addAccountCompartment(dir, "finance", "manual");
+    addAccountCompartment(dir, "strictly", "strict");
+    const Bytes key11 = identityKey(0xa1), key22 = identityKey(0xb2);
+    learnBobsDevices(dir, "finance", key11, key22);
+    learnBobsDevices(dir, "strictly", key11, key22);
+    const std::string fp11 = omemo::omemoFingerprint(key11);
+    const std::string fp22 = omemo::omemoFingerprint(key22);
+    // The log's first entries are written when a command first opens it.
+    REQUIRE(cli(dir, {"log-head", "--compartment", "finance"}).exitCode == 0);
+    const std::size_t logged = keyEvents(dir, "finance").size();
+
+    auto verify = [&](std::vector<std::string> more) {
+        std::vector<std::string> args{"devices", "verify", "--compartment", "finance",
+                                      "bob@localhost"};
+        args.insert(args.end(), more.begin(), more.end());
+        return cli(dir, args);
+    };
+    // Device 11 with device 22's fingerprint: refused with its own exit code.
+    auto wrong = verify({fp22, "--device", "11"});
+    CHECK(wrong.exitCode == 21);
+    CHECK_THAT(wrong.err, Catch::Contains("nothing was verified"));
+    CHECK(wrong.out.empty());
+    auto none = verify({std::string(64, '7')});
+    CHECK(none.exitCode == 21);
+    CHECK_THAT(none.err, Catch::Contains("none of the devices of bob@localhost"));
+    // A malformed fingerprint is a usage error, found before the profile is unlocked.
+    auto malformed = verify({"1234 5678"});
+    CHECK(malformed.exitCode == 2);
+    CHECK_THAT(malformed.err, Catch::Contains("a fingerprint is 64 hexadecimal digits"));
+    CHECK(verify({fp11.substr(0, 70) + "zz"}).exitCode == 2);
+    // A device the compartment does not know, or a contact it knows nothing of.
+    auto unknown = verify({fp11, "--device", "99"});
+    CHECK(unknown.exitCode == 5);
+    CHECK_THAT(unknown.err, Catch::Contains("device 99 of bob@localhost is not known"));
+    CHECK(cli(dir, {"devices", "verify", "--compartment", "finance", "carol@localhost", fp11})
+              .exitCode == 5);
+    CHECK(verify({fp11, "--device", "0"}).exitCode == 2);
+    CHECK(verify({}).exitCode == 2);
+    CHECK(cli(dir, {"devices", "verify", "bob@localhost", fp11}).exitCode == 2);
+    CHECK(cli(dir, {"devices", "frob", "--compartment", "finance"}).exitCode == 2);
+    CHECK(cli(dir, {"devices", "unverify", "--compartment", "finance", "bob@localhost"}).exitCode ==
+          2);
+    CHECK(cli(dir, {"devices", "unverify", "--compartment", "finance", "bob@localhost", "--device",
+                    "11"})
+              .exitCode == 5);
+    CHECK(keyEvents(dir, "finance").size() == logged);
+    CHECK_THAT(cli(dir, {"devices", "list", "--compartment", "finance", "bob@localhost"}).out,
+               !Catch::Contains("verified"));
+    // A strict compartment trusts the organisation's roster only.
+    auto strict = cli(dir, {"devices", "verify", "--compartment", "strictly", "bob@localhost", fp11,
+                            "--device", "11"});
+    CHECK(strict.exitCode == 13);
+    CHECK_THAT(strict.err, Catch::Contains("strict trust"));
 }

@@ -178,6 +178,104 @@ TEST_CASE("a device the server adds but the admin never certified receives nothi
         CHECK(logged->fingerprint == omemo::omemoFingerprint(r.identityKey));
 }
 
+TEST_CASE("manual trust through the running service: a device verified by hand is believed and "
+          "one the server adds beside it gets nothing until verified") {
+    auto server =
+        ProsodyServer::start({{{"alice", "alice-password"}, {"bob", "bob-password"}}, true, true});
+    Party alice("alice"), bob("bob");
+    Party rogue("bob"); // what a server can add to bob's device list
+    rogue.resource = "rogue";
+    REQUIRE(alice.trust == xmpp::TrustMode::Manual);
+    const Device b = deviceOf(bob), r = deviceOf(rogue);
+    const std::string bobFingerprint = omemo::omemoFingerprint(b.identityKey);
+    alice.connect(*server);
+    bob.connect(*server);
+    REQUIRE(alice.await(Type::Ready));
+    REQUIRE(bob.await(Type::Ready));
+    REQUIRE(sendUntilDelivered(bob, alice.jid, "before verification"));
+    auto first = alice.await(Type::MessageReceived);
+    REQUIRE(first);
+    CHECK_FALSE(first->trusted);
+    CHECK(first->deviceTrust == omemo::DeviceTrust::Untrusted);
+    // The added device is on bob's list before alice first writes to him (she reads the list
+    // then): nobody vouches for bob yet, so it gets her message like his own device.
+    rogue.connect(*server);
+    REQUIRE(rogue.await(Type::Ready));
+    REQUIRE(sendUntilDelivered(alice, bob.jid, "hello bob"));
+    auto sent = archivedRecipients(*server, alice.jid, bob.jid);
+    REQUIRE_FALSE(sent.empty());
+    CHECK(contains(sent.back(), b.id));
+    CHECK(contains(sent.back(), r.id));
+
+    // Refused through the service, each changing nothing: malformed, wrong, unknown device.
+    const auto refusal = [&](std::uint32_t device, const std::string& typed) {
+        alice.service->verifyDevice(bob.jid, device, typed);
+        auto refused = alice.await(Type::DeviceTrustRefused);
+        REQUIRE(refused);
+        CHECK(refused->from == bob.jid);
+        CHECK(refused->device == device);
+        return refused->error.code;
+    };
+    CHECK(refusal(b.id, "0123 not a fingerprint") == ErrorCode::InvalidArgument);
+    CHECK(refusal(b.id, omemo::omemoFingerprint(r.identityKey)) == ErrorCode::Mismatch);
+    CHECK(refusal(4242, bobFingerprint) == ErrorCode::NotFound);
+
+    alice.service->verifyDevice(bob.jid, b.id, bobFingerprint);
+    auto verified = alice.await(Type::DeviceTrustChanged);
+    REQUIRE(verified);
+    CHECK(verified->deviceTrust == omemo::DeviceTrust::Verified);
+    CHECK(verified->trusted);
+    CHECK(verified->text == bobFingerprint);
+    REQUIRE(verified->keyEvent);
+    CHECK(verified->keyEvent->type == audit::event::kDeviceTrustedManually);
+    CHECK(verified->keyEvent->subject == bob.jid + "/" + std::to_string(b.id));
+    REQUIRE(sendUntilDelivered(bob, alice.jid, "after verification"));
+    auto second = alice.await(Type::MessageReceived);
+    REQUIRE(second);
+    CHECK(second->trusted);
+    CHECK(second->deviceTrust == omemo::DeviceTrust::Verified);
+
+    // The added device writes: shown, marked as a stranger beside a verified device...
+    REQUIRE(sendUntilDelivered(rogue, alice.jid, "from the added device"));
+    auto third = alice.await(Type::MessageReceived);
+    REQUIRE(third);
+    CHECK(third->device == r.id);
+    CHECK_FALSE(third->trusted);
+    CHECK(third->deviceTrust == omemo::DeviceTrust::Unexpected);
+    // ...and alice's answer is sealed for bob's verified device only.
+    REQUIRE(sendUntilDelivered(alice, bob.jid, "for the verified device only"));
+    sent = archivedRecipients(*server, alice.jid, bob.jid);
+    CHECK(contains(sent.back(), b.id));
+    CHECK_FALSE(contains(sent.back(), r.id));
+
+    // Withdrawn: nobody vouches for bob any more, and every device of his gets messages again.
+    alice.service->unverifyDevice(bob.jid, b.id);
+    auto withdrawn = alice.await(Type::DeviceTrustChanged);
+    REQUIRE(withdrawn);
+    CHECK(withdrawn->deviceTrust == omemo::DeviceTrust::Untrusted);
+    REQUIRE(withdrawn->keyEvent);
+    CHECK(withdrawn->keyEvent->type == audit::event::kDeviceTrustWithdrawn);
+    REQUIRE(sendUntilDelivered(alice, bob.jid, "to every device again"));
+    sent = archivedRecipients(*server, alice.jid, bob.jid);
+    CHECK(contains(sent.back(), b.id));
+    CHECK(contains(sent.back(), r.id));
+
+    // Three refusals wrote nothing; the verification and its withdrawal verify in the log.
+    alice.service.reset();
+    bob.service.reset();
+    rogue.service.reset();
+    auto log = audit::KeyEventLog::open(*alice.vault, alice.compartmentId);
+    REQUIRE(log);
+    const audit::VerifyReport report = audit::verifyAuditLog(log.value().exportJsonLines().value());
+    REQUIRE(report.ok);
+    const auto count = [&](const char* type) {
+        return std::count_if(report.events.begin(), report.events.end(),
+                             [&](const auto& e) { return e.type == type; });
+    };
+    CHECK(count(audit::event::kDeviceTrustedManually) == 1);
+    CHECK(count(audit::event::kDeviceTrustWithdrawn) == 1);
+}
+
 TEST_CASE("breach drill: every secret of compartment A opens nothing of compartment B") {
     auto server = ProsodyServer::start({{{"admin", "admin-password"}}, true, true});
     auto admin = xmpp::ServerAdmin::connect({"admin@localhost", server->host(), server->port(),

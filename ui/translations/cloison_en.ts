@@ -22,296 +22,376 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="103"/>
+        <location filename="../CompartmentView.cpp" line="110"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="107"/>
+        <location filename="../CompartmentView.cpp" line="114"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="122"/>
+        <location filename="../CompartmentView.cpp" line="129"/>
         <source>&amp;Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="126"/>
+        <location filename="../CompartmentView.cpp" line="133"/>
         <source>Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="130"/>
+        <location filename="../CompartmentView.cpp" line="137"/>
         <source>Start a conversation: name@server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="131"/>
+        <location filename="../CompartmentView.cpp" line="138"/>
         <source>Address for a new conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="149"/>
+        <location filename="../CompartmentView.cpp" line="156"/>
         <source>Device warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="155"/>
+        <location filename="../CompartmentView.cpp" line="162"/>
         <source>Loading history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="163"/>
+        <location filename="../CompartmentView.cpp" line="170"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="171"/>
+        <location filename="../CompartmentView.cpp" line="178"/>
         <source>Message to send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="172"/>
+        <location filename="../CompartmentView.cpp" line="179"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="178"/>
+        <location filename="../CompartmentView.cpp" line="185"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="179"/>
+        <location filename="../CompartmentView.cpp" line="186"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="194"/>
+        <location filename="../CompartmentView.cpp" line="201"/>
         <source>&amp;Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="206"/>
+        <location filename="../CompartmentView.cpp" line="213"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="212"/>
+        <location filename="../CompartmentView.cpp" line="221"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="219"/>
+        <location filename="../CompartmentView.cpp" line="228"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="227"/>
+        <location filename="../CompartmentView.cpp" line="236"/>
         <source>Contacts&apos; devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="237"/>
+        <location filename="../CompartmentView.cpp" line="293"/>
         <source>trusted blindly</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="305"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="244"/>
+        <location filename="../CompartmentView.cpp" line="269"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="245"/>
-        <source>Refresh devices and key events</source>
+        <location filename="../CompartmentView.cpp" line="263"/>
+        <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="248"/>
-        <source>&amp;Devices</source>
+        <location filename="../CompartmentView.cpp" line="265"/>
+        <source>Verify the selected device by comparing fingerprints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
-        <source>#</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
-        <source>Time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
-        <source>Event</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
-        <source>Subject</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
-        <source>Details</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../CompartmentView.cpp" line="255"/>
-        <source>Key events</source>
+        <location filename="../CompartmentView.cpp" line="266"/>
+        <source>&amp;Unverify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../CompartmentView.cpp" line="268"/>
-        <source>&amp;Key events</source>
+        <source>Withdraw the verification of the selected device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="273"/>
-        <source>Room: %1</source>
+        <location filename="../CompartmentView.cpp" line="270"/>
+        <source>Refresh devices and key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="326"/>
-        <source>An address looks like name@server.</source>
+        <location filename="../CompartmentView.cpp" line="287"/>
+        <source>&amp;Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="340"/>
-        <source>Choose a conversation first.</source>
+        <location filename="../CompartmentView.cpp" line="295"/>
+        <source>✓ certified by the organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="344"/>
-        <source>This compartment is not connected: nothing was sent.</source>
+        <location filename="../CompartmentView.cpp" line="297"/>
+        <source>✓ verified by hand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="366"/>
-        <location filename="../CompartmentView.cpp" line="370"/>
-        <source>Online as %1</source>
+        <location filename="../CompartmentView.cpp" line="299"/>
+        <source>⚠ key changed since it was verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
-        <source>Offline, retrying: %1</source>
+        <location filename="../CompartmentView.cpp" line="301"/>
+        <source>⚠ new device, not verified (others of this contact are)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
-        <source>Offline: %1</source>
+        <location filename="../CompartmentView.cpp" line="349"/>
+        <source>Recording the verification…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="389"/>
+        <source>The verification of device %1 of %2 is withdrawn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="392"/>
+        <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../CompartmentView.cpp" line="402"/>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="402"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="402"/>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="402"/>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="402"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="404"/>
+        <source>Key events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="412"/>
+        <source>&amp;Key events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="426"/>
+        <source>Room: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="479"/>
+        <source>An address looks like name@server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="493"/>
+        <source>Choose a conversation first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="497"/>
+        <source>This compartment is not connected: nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="519"/>
+        <location filename="../CompartmentView.cpp" line="523"/>
+        <source>Online as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="528"/>
+        <source>Offline, retrying: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="528"/>
+        <source>Offline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="556"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="410"/>
+        <location filename="../CompartmentView.cpp" line="564"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="414"/>
+        <location filename="../CompartmentView.cpp" line="568"/>
         <source>The retention purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="418"/>
+        <location filename="../CompartmentView.cpp" line="572"/>
         <source>Refused the device list the server offered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="578"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="425"/>
+        <location filename="../CompartmentView.cpp" line="579"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="586"/>
+        <source>Nothing was changed for device %1 of %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="611"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="451"/>
+        <location filename="../CompartmentView.cpp" line="613"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="615"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="617"/>
+        <source>[⚠ key changed since verified]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="619"/>
+        <source>[⚠ new unverified device]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="620"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="459"/>
+        <location filename="../CompartmentView.cpp" line="625"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="462"/>
+        <location filename="../CompartmentView.cpp" line="628"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="465"/>
+        <location filename="../CompartmentView.cpp" line="631"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="468"/>
+        <location filename="../CompartmentView.cpp" line="634"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="480"/>
+        <location filename="../CompartmentView.cpp" line="646"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="505"/>
+        <location filename="../CompartmentView.cpp" line="682"/>
+        <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="687"/>
+        <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="695"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="510"/>
+        <location filename="../CompartmentView.cpp" line="700"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>
@@ -831,6 +911,74 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
         <location filename="../UnlockScreen.cpp" line="207"/>
         <source>Too many failed attempts: wait %n second(s).</source>
         <translation><numerusform>Too many failed attempts: wait %n second.</numerusform><numerusform>Too many failed attempts: wait %n seconds.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>cloison::ui::VerifyDeviceDialog</name>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="29"/>
+        <source>Verify a device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="37"/>
+        <source>Compare these two fingerprints with %1 in person, or over another channel you trust (a phone call, not this chat). Their screen must show the same two, digit by digit. If any digit differs, someone may be reading along: do not verify.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="42"/>
+        <source>⚠ This device had another key when it was verified before. A new key can mean a reinstalled app, or someone else&apos;s device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="63"/>
+        <source>Yours (%1, device %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="63"/>
+        <source>Your fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="64"/>
+        <source>Theirs (%1, device %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="65"/>
+        <source>Their device&apos;s fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="71"/>
+        <source>I &amp;compared both with %1 and they match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="72"/>
+        <source>I compared both fingerprints and they match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="76"/>
+        <source>&amp;Verify this device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="77"/>
+        <source>Verify this device: the fingerprints match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="81"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="82"/>
+        <source>Cancel: do not verify this device</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

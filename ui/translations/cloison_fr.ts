@@ -22,82 +22,82 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="103"/>
+        <location filename="../CompartmentView.cpp" line="110"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation>Ce compartiment n'a pas encore de compte : il est hors ligne.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="107"/>
+        <location filename="../CompartmentView.cpp" line="114"/>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="122"/>
+        <location filename="../CompartmentView.cpp" line="129"/>
         <source>&amp;Conversations</source>
         <translation>&amp;Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="126"/>
+        <location filename="../CompartmentView.cpp" line="133"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="130"/>
+        <location filename="../CompartmentView.cpp" line="137"/>
         <source>Start a conversation: name@server</source>
         <translation>Nouvelle conversation : nom@serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="131"/>
+        <location filename="../CompartmentView.cpp" line="138"/>
         <source>Address for a new conversation</source>
         <translation>Adresse d'une nouvelle conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="149"/>
+        <location filename="../CompartmentView.cpp" line="156"/>
         <source>Device warning</source>
         <translation>Avertissement sur les appareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="155"/>
+        <location filename="../CompartmentView.cpp" line="162"/>
         <source>Loading history</source>
         <translation>Chargement de l'historique</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="163"/>
+        <location filename="../CompartmentView.cpp" line="170"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="171"/>
+        <location filename="../CompartmentView.cpp" line="178"/>
         <source>Message to send</source>
         <translation>Message à envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="172"/>
+        <location filename="../CompartmentView.cpp" line="179"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation>Écrire un message (Ctrl+Entrée envoie)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="178"/>
+        <location filename="../CompartmentView.cpp" line="185"/>
         <source>&amp;Send</source>
         <translation>&amp;Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="179"/>
+        <location filename="../CompartmentView.cpp" line="186"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="194"/>
+        <location filename="../CompartmentView.cpp" line="201"/>
         <source>&amp;Messages</source>
         <translation>&amp;Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="206"/>
+        <location filename="../CompartmentView.cpp" line="213"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation>Code QR de l'empreinte de cet appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="212"/>
+        <location filename="../CompartmentView.cpp" line="221"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
@@ -106,214 +106,294 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, pour le vérifier.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="219"/>
+        <location filename="../CompartmentView.cpp" line="228"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation>Ce compartiment n'a pas encore de clé d'appareil : elle est créée à sa première connexion.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>Device</source>
         <translation>Appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Fingerprint</source>
         <translation>Empreinte</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="227"/>
+        <location filename="../CompartmentView.cpp" line="236"/>
         <source>Contacts&apos; devices</source>
         <translation>Appareils des contacts</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="237"/>
+        <location filename="../CompartmentView.cpp" line="293"/>
         <source>trusted blindly</source>
         <translation>confiance aveugle</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="305"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation>⚠ non vérifié (non certifié par l'organisation)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="244"/>
+        <location filename="../CompartmentView.cpp" line="269"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Actualiser</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="245"/>
+        <location filename="../CompartmentView.cpp" line="263"/>
+        <source>&amp;Verify…</source>
+        <translation>Vé&amp;rifier…</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="265"/>
+        <source>Verify the selected device by comparing fingerprints</source>
+        <translation>Vérifier l'appareil sélectionné en comparant les empreintes</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="266"/>
+        <source>&amp;Unverify</source>
+        <translation>Re&amp;tirer la vérification</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="268"/>
+        <source>Withdraw the verification of the selected device</source>
+        <translation>Retirer la vérification de l'appareil sélectionné</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="270"/>
         <source>Refresh devices and key events</source>
         <translation>Actualiser les appareils et les événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="248"/>
+        <location filename="../CompartmentView.cpp" line="287"/>
         <source>&amp;Devices</source>
         <translation>A&amp;ppareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="295"/>
+        <source>✓ certified by the organisation</source>
+        <translation>✓ certifié par l'organisation</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="297"/>
+        <source>✓ verified by hand</source>
+        <translation>✓ vérifié à la main</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="299"/>
+        <source>⚠ key changed since it was verified</source>
+        <translation>⚠ clé changée depuis sa vérification</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="301"/>
+        <source>⚠ new device, not verified (others of this contact are)</source>
+        <translation>⚠ nouvel appareil, non vérifié (d'autres de ce contact le sont)</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="349"/>
+        <source>Recording the verification…</source>
+        <translation>Enregistrement de la vérification…</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="389"/>
+        <source>The verification of device %1 of %2 is withdrawn.</source>
+        <translation>La vérification de l'appareil %1 de %2 est retirée.</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="392"/>
+        <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
+        <translation>L'appareil %1 de %2 est vérifié : ses messages s'affichent comme fiables, et désormais seuls les appareils de %2 que vous avez vérifiés reçoivent vos messages.</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>#</source>
         <translation>n°</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Time</source>
         <translation>Heure</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Event</source>
         <translation>Événement</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Subject</source>
         <translation>Sujet</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="402"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="255"/>
+        <location filename="../CompartmentView.cpp" line="404"/>
         <source>Key events</source>
         <translation>Événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="268"/>
+        <location filename="../CompartmentView.cpp" line="412"/>
         <source>&amp;Key events</source>
         <translation>Événements de &amp;clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="273"/>
+        <location filename="../CompartmentView.cpp" line="426"/>
         <source>Room: %1</source>
         <translation>Salon : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="326"/>
+        <location filename="../CompartmentView.cpp" line="479"/>
         <source>An address looks like name@server.</source>
         <translation>Une adresse a la forme nom@serveur.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="340"/>
+        <location filename="../CompartmentView.cpp" line="493"/>
         <source>Choose a conversation first.</source>
         <translation>Choisissez d'abord une conversation.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="344"/>
+        <location filename="../CompartmentView.cpp" line="497"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation>Ce compartiment n'est pas connecté : rien n'a été envoyé.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="366"/>
-        <location filename="../CompartmentView.cpp" line="370"/>
+        <location filename="../CompartmentView.cpp" line="519"/>
+        <location filename="../CompartmentView.cpp" line="523"/>
         <source>Online as %1</source>
         <translation>En ligne en tant que %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
+        <location filename="../CompartmentView.cpp" line="528"/>
         <source>Offline, retrying: %1</source>
         <translation>Hors ligne, nouvel essai : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
+        <location filename="../CompartmentView.cpp" line="528"/>
         <source>Offline: %1</source>
         <translation>Hors ligne : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="556"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation>La liste des appareils de l'organisation est à jour (%1)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="410"/>
+        <location filename="../CompartmentView.cpp" line="564"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation>Politique de conservation : anciens messages supprimés de ce compartiment : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="414"/>
+        <location filename="../CompartmentView.cpp" line="568"/>
         <source>The retention purge failed: %1</source>
         <translation>La purge de conservation a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="418"/>
+        <location filename="../CompartmentView.cpp" line="572"/>
         <source>Refused the device list the server offered: %1</source>
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="578"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="425"/>
+        <location filename="../CompartmentView.cpp" line="579"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="586"/>
+        <source>Nothing was changed for device %1 of %2: %3</source>
+        <translation>Rien n'a été changé pour l'appareil %1 de %2 : %3</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="611"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="451"/>
+        <location filename="../CompartmentView.cpp" line="613"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="615"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="617"/>
+        <source>[⚠ key changed since verified]</source>
+        <translation>[⚠ clé changée depuis la vérification]</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="619"/>
+        <source>[⚠ new unverified device]</source>
+        <translation>[⚠ nouvel appareil non vérifié]</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="620"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="459"/>
+        <location filename="../CompartmentView.cpp" line="625"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="462"/>
+        <location filename="../CompartmentView.cpp" line="628"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="465"/>
+        <location filename="../CompartmentView.cpp" line="631"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="468"/>
+        <location filename="../CompartmentView.cpp" line="634"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="480"/>
+        <location filename="../CompartmentView.cpp" line="646"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="505"/>
+        <location filename="../CompartmentView.cpp" line="682"/>
+        <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
+        <translation>⚠ La clé de %1 a changé depuis que vous l'avez vérifiée : ce n'est peut-être plus la même personne. Il ne reçoit plus vos messages ; comparez sa nouvelle empreinte (onglet Appareils) avant de vous fier à ce qu'il dit.</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="687"/>
+        <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
+        <translation>⚠ Un appareil que vous n'avez pas vérifié a écrit ici : %1, à côté d'appareils du même contact que vous avez vérifiés. Il n'est peut-être pas le sien : il ne reçoit pas vos messages tant que vous n'avez pas comparé son empreinte (onglet Appareils).</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="695"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="510"/>
+        <location filename="../CompartmentView.cpp" line="700"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
@@ -835,6 +915,74 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
         <location filename="../UnlockScreen.cpp" line="207"/>
         <source>Too many failed attempts: wait %n second(s).</source>
         <translation><numerusform>Trop d'échecs : attendez %n seconde.</numerusform><numerusform>Trop d'échecs : attendez %n secondes.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>cloison::ui::VerifyDeviceDialog</name>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="29"/>
+        <source>Verify a device</source>
+        <translation>Vérifier un appareil</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="37"/>
+        <source>Compare these two fingerprints with %1 in person, or over another channel you trust (a phone call, not this chat). Their screen must show the same two, digit by digit. If any digit differs, someone may be reading along: do not verify.</source>
+        <translation>Comparez ces deux empreintes avec %1 en personne, ou par un autre canal de confiance (un appel téléphonique, pas cette conversation). Son écran doit montrer les deux mêmes, chiffre par chiffre. Si un seul chiffre diffère, quelqu'un lit peut-être par-dessus votre épaule : ne vérifiez pas.</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="42"/>
+        <source>⚠ This device had another key when it was verified before. A new key can mean a reinstalled app, or someone else&apos;s device.</source>
+        <translation>⚠ Cet appareil avait une autre clé lors de sa vérification précédente. Une nouvelle clé peut signifier une application réinstallée, ou l'appareil de quelqu'un d'autre.</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="63"/>
+        <source>Yours (%1, device %2)</source>
+        <translation>La vôtre (%1, appareil %2)</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="63"/>
+        <source>Your fingerprint</source>
+        <translation>Votre empreinte</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="64"/>
+        <source>Theirs (%1, device %2)</source>
+        <translation>La sienne (%1, appareil %2)</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="65"/>
+        <source>Their device&apos;s fingerprint</source>
+        <translation>L'empreinte de son appareil</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="71"/>
+        <source>I &amp;compared both with %1 and they match</source>
+        <translation>J'ai &amp;comparé les deux avec %1 et elles sont identiques</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="72"/>
+        <source>I compared both fingerprints and they match</source>
+        <translation>J'ai comparé les deux empreintes et elles sont identiques</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="76"/>
+        <source>&amp;Verify this device</source>
+        <translation>&amp;Vérifier cet appareil</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="77"/>
+        <source>Verify this device: the fingerprints match</source>
+        <translation>Vérifier cet appareil : les empreintes sont identiques</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="81"/>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../DeviceVerification.cpp" line="82"/>
+        <source>Cancel: do not verify this device</source>
+        <translation>Annuler : ne pas vérifier cet appareil</translation>
     </message>
 </context>
 </TS>
