@@ -22,6 +22,9 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
         case EventType::SessionStarted:
             recorded = log.record(audit::event::kSessionStarted, deviceOf(event));
             break;
+        case EventType::SessionReset:
+            recorded = log.record(audit::event::kSessionReset, deviceOf(event), {}, event.reason);
+            break;
         case EventType::MessageRejected:
             // The reason names what failed (tag, key, replay), never what the message said.
             recorded =

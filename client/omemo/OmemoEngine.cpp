@@ -26,7 +26,8 @@ constexpr const char* kMucUserNs = "http://jabber.org/protocol/muc#user";
 constexpr const char* kMucAdminNs = "http://jabber.org/protocol/muc#admin";
 constexpr std::size_t kMaxRoomOccupants = 1000;
 constexpr std::size_t kMaxStanzaIdBytes = 128;
-constexpr int kMaxArchivePages = 1000; // 100,000 messages per catch-up
+constexpr int kMaxArchivePages = 1000;                      // 100,000 messages per catch-up
+constexpr std::int64_t kSessionResetIntervalSeconds = 3600; // per device
 constexpr const char* kArchivePageSize = "100";
 
 // Ids come from other clients and servers: bounded, and no control characters (they end up in
@@ -668,7 +669,66 @@ Result<Output> OmemoEngine::sendMessage(const std::string& peerJid, const std::s
     return out;
 }
 
+// XEP-0384: the message that arrived on a broken session is lost, but the sender's next ones
+// need not be. A new session from its bundle, announced by an empty key-transport message,
+// replaces the sender's broken one (and ours).
+void OmemoEngine::resetSession(Output& out, const std::string& jid, std::uint32_t deviceId) {
+    const auto device = std::make_pair(jid, deviceId);
+    auto last = m_resetAt.find(device);
+    if (last != m_resetAt.end() && now() - last->second < kSessionResetIntervalSeconds)
+        return;
+    m_resetAt[device] = now();
+    // The session we hold, if any, is not removed: libsignal keeps it as a previous state of
+    // the new one, so messages already sent on it still decrypt (the trigger may be forged).
+    Outgoing transport{jid, {}, {device}, nextId(), {jid}, false};
+    transport.keyTransportTo = deviceId;
+    m_outbox.push_back(std::move(transport));
+    if (m_fetching.insert(device).second)
+        sendIq(out, bundleFetch(jid, deviceId, nextId()), {IqKind::Bundle, jid, deviceId, {}});
+}
+
+// Fresh key material for one device and no payload: it only carries the new session.
+Output OmemoEngine::sendKeyTransport(const Outgoing& message) {
+    Output out;
+    EncryptedElement encrypted;
+    encrypted.sid = m_deviceId;
+    encrypted.iv = randomBytes(kAesGcmIvBytes);
+    auto done = m_vault.transaction([&]() -> Result<void> {
+        SecretBytes& material = m_keyScratch;
+        struct Wipe {
+            SecretBytes& buffer;
+            ~Wipe() { sodium_memzero(buffer.data(), buffer.size()); }
+        } wipe{material};
+        randombytes_buf(material.data(), kMinKeyMaterialBytes);
+        auto sealedKey = m_adapter->encrypt(message.peer, message.keyTransportTo,
+                                            material.view().first(kMinKeyMaterialBytes));
+        if (!sealedKey)
+            return sealedKey.error();
+        encrypted.keys.push_back(
+            {message.keyTransportTo, std::move(sealedKey.value().data), sealedKey.value().preKey});
+        return {};
+    });
+    if (!done) {
+        out.events.push_back({EventType::DeviceUnreachable,
+                              message.peer,
+                              message.keyTransportTo,
+                              {},
+                              "no new session could be started: " + done.error().message});
+        return out;
+    }
+    out.stanzas.push_back(
+        xml::serialize(encryptedMessage(message.peer, message.stanzaId, encrypted)));
+    out.events.push_back({EventType::SessionReset,
+                          message.peer,
+                          message.keyTransportTo,
+                          {},
+                          "the sender's session was broken; a new one was sent"});
+    return out;
+}
+
 Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
+    if (message.keyTransportTo != 0)
+        return sendKeyTransport(message);
     const std::string& peer = message.peer;
     const std::string& text = message.text;
     const std::string& stanzaId = message.stanzaId;
@@ -1182,6 +1242,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     bool bundleChanged = false;
     bool sessionStarted = false;
     std::optional<std::string> uncertifiedKey;
+    bool brokenSession = false;
     auto done = m_vault.transaction([&]() -> Result<void> {
         bool usedPreKey = false;
         // A sender repeats its PreKey message until we answer; only the first starts a session.
@@ -1189,8 +1250,10 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         if (!hadSession)
             return hadSession.error();
         auto material = m_adapter->decrypt(from, sid, mine->data, mine->preKey, usedPreKey);
-        if (!material)
+        if (!material) {
+            brokenSession = material.error().code == ErrorCode::NotFound;
             return material.error();
+        }
         if (material.value().view().size() < kMinKeyMaterialBytes)
             return makeError(ErrorCode::InvalidArgument,
                              "key material is " + std::to_string(material.value().view().size()) +
@@ -1253,8 +1316,11 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
     });
     if (uncertifiedKey)
         return refuseUncertified(std::move(*uncertifiedKey));
-    if (!done)
+    if (!done) {
+        if (brokenSession)
+            resetSession(out, from, sid);
         return reject(done.error().message);
+    }
     if (sessionStarted)
         out.events.push_back({EventType::SessionStarted, from, sid, {}, {}});
     if (bundleChanged) {

@@ -43,6 +43,10 @@ enum class EventType {
     // A device list or bundle from peer went over a resource limit (reason names it) and was
     // refused whole: the devices known before stay, the device gets no session.
     LimitExceeded,
+    // A message from peer/deviceId could not be read because its session rests on a prekey we
+    // no longer hold, or on a session we do not have: a new session was started from its
+    // bundle and an empty key-transport message sent, so that its next messages can be read.
+    SessionReset,
 };
 
 struct Event {
@@ -153,6 +157,8 @@ private:
         std::string stanzaId;
         std::vector<std::string> recipients; // bare JIDs other than ours
         bool groupchat = false;              // `peer` is a room
+        // Non-zero: an empty key-transport message to this one device of `peer` (resetSession).
+        std::uint32_t keyTransportTo = 0;
     };
     struct Room {
         std::string nick;
@@ -206,6 +212,8 @@ private:
                                                                             Output& out);
     void resolve(Output& out, const std::string& jid, std::uint32_t deviceId);
     Result<Output> encryptNow(const Outgoing& message);
+    void resetSession(Output& out, const std::string& jid, std::uint32_t deviceId);
+    Output sendKeyTransport(const Outgoing& message);
     void handlePresence(const xml::Element& presence);
     // Strict trust: may this device receive and be believed? Always true otherwise. `key`
     // empty: any certified key for the device id will do (the key is checked once known).
@@ -230,6 +238,9 @@ private:
     std::map<std::string, PendingIq> m_pendingIqs;
     std::set<std::pair<std::string, std::uint32_t>> m_fetching;
     std::vector<Outgoing> m_outbox;
+    // When each device's session was last reset (seconds): at most once an hour, since what
+    // triggers a reset (an unreadable message) can be forged by anyone.
+    std::map<std::pair<std::string, std::uint32_t>, std::int64_t> m_resetAt;
     std::map<std::string, ArchiveQuery> m_archiveQueries; // by queryid
     std::map<std::string, Room> m_rooms;                  // by room bare JID
     std::uint64_t m_counter = 0;

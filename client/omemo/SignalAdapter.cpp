@@ -37,6 +37,14 @@ Result<Bytes> serializePublic(const ec_public_key* key) {
     return buffer.bytes();
 }
 
+// A prekey we no longer hold, or no session at all: the sender's session is broken, which the
+// engine answers with a new one (ErrorCode::NotFound says so). Anything else keeps its code.
+Error brokenSessionOr(Error error, int rc) {
+    if (rc == SG_ERR_INVALID_KEY_ID || rc == SG_ERR_NO_SESSION)
+        error.code = ErrorCode::NotFound;
+    return error;
+}
+
 } // namespace
 
 Error SignalAdapter::failure(const std::string& what, int rc) const {
@@ -231,7 +239,7 @@ Result<SignalBuffer> SignalAdapter::decrypt(const std::string& jid, std::uint32_
         if (int rc = session_cipher_decrypt_pre_key_signal_message(cipher.get(), message.get(),
                                                                    nullptr, plaintext.out());
             rc != 0)
-            return failure("key decryption", rc);
+            return brokenSessionOr(failure("key decryption", rc), rc);
     } else {
         SignalRef<signal_message> message;
         if (int rc = signal_message_deserialize(message.out(), data.data(), data.size(),
@@ -241,7 +249,7 @@ Result<SignalBuffer> SignalAdapter::decrypt(const std::string& jid, std::uint32_
         if (int rc = session_cipher_decrypt_signal_message(cipher.get(), message.get(), nullptr,
                                                            plaintext.out());
             rc != 0)
-            return failure("key decryption", rc);
+            return brokenSessionOr(failure("key decryption", rc), rc);
     }
     return plaintext;
 }

@@ -135,9 +135,11 @@ Element encryptedMessage(const std::string& to, const std::string& id,
         element.withText(toBase64(key.data));
     }
     header.add(Element("iv")).withText(toBase64(encrypted.iv));
-    if (encrypted.payload)
+    // A key-transport message has no payload and says nothing to a person: no fallback body.
+    if (encrypted.payload) {
         body.add(Element("payload")).withText(toBase64(*encrypted.payload));
-    message.add(Element("body")).withText(kFallbackBody);
+        message.add(Element("body")).withText(kFallbackBody);
+    }
     message.add(Element("encryption", "urn:xmpp:eme:0"))
         .set("namespace", kOmemoNs)
         .set("name", "OMEMO");

@@ -134,6 +134,68 @@ TEST_CASE("two peers that pick the same prekey from one bundle both get through"
     }));
 }
 
+TEST_CASE("a sender whose session rests on a prekey we no longer hold is sent a new session") {
+    std::int64_t now = 1'700'000'000;
+    omemo::EngineOptions options;
+    options.clock = [&] {
+        return now;
+    };
+    options.keys.preKeyCount = 1;
+    OmemoPeer bob("bob@example.org", options);
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer dave("dave@example.org");
+    FakeXmppServer server;
+    FakeDevice& b = server.connect("bob@example.org/1", *bob.engine);
+    FakeDevice& a = server.connect("alice@example.org/1", *alice.engine);
+    FakeDevice& d = server.connect("dave@example.org/1", *dave.engine);
+    server.run();
+    const std::string bundleNode =
+        omemo::kBundleNodePrefix + std::to_string(bob.engine->deviceId());
+    const std::string staleBundle = server.nodes["bob@example.org"][bundleNode];
+    server.submit(a, must(alice.engine->sendMessage("bob@example.org", "first")));
+    server.run();
+    REQUIRE(receivedTexts(b) == std::vector<std::string>{"first"});
+    now += omemo::KeyPolicy{}.usedPreKeyRetentionSeconds;
+    server.submit(b, must(bob.engine->maintainKeys()));
+    server.run();
+
+    // Dave builds his session on the prekey bob used and forgot a day ago: that message is lost
+    // (nothing can read it), and bob answers with a new session, logged as a reset.
+    server.nodes["bob@example.org"][bundleNode] = staleBundle;
+    server.holdMessages = true;
+    server.submit(d, must(dave.engine->sendMessage("bob@example.org", "unreadable")));
+    server.run();
+    REQUIRE(server.held.size() == 1);
+    const std::string unreadable = server.held[0].second;
+    server.holdMessages = false;
+    const std::size_t toDaveBefore = d.received.size();
+    server.deliver(b, unreadable);
+    server.run();
+    CHECK(receivedTexts(b).size() == 1);
+    CHECK(std::count_if(b.events.begin(), b.events.end(), [](const omemo::Event& event) {
+              return event.type == EventType::SessionReset;
+          }) == 1);
+    const std::size_t toDaveAfterReset = d.received.size();
+    CHECK(toDaveAfterReset > toDaveBefore);
+    const std::string transport = d.received.back();
+    CHECK(transport.find("<payload") == std::string::npos);
+    CHECK(transport.find("<body") == std::string::npos);
+
+    // Dave's next message travels on the new session.
+    server.submit(d, must(dave.engine->sendMessage("bob@example.org", "readable")));
+    server.run();
+    CHECK(receivedTexts(b) == std::vector<std::string>{"first", "readable"});
+
+    // The same unreadable message again (a replay, or a forgery naming dave's device) is refused
+    // but does not make bob reset again within the hour.
+    server.deliver(b, unreadable);
+    server.run();
+    CHECK(std::count_if(b.events.begin(), b.events.end(), [](const omemo::Event& event) {
+              return event.type == EventType::SessionReset;
+          }) == 1);
+    CHECK(receivedTexts(b) == std::vector<std::string>{"first", "readable"});
+}
+
 TEST_CASE("the signed prekey rotates weekly and old ones stay for messages in flight") {
     std::int64_t now = 1'700'000'000;
     omemo::EngineOptions options;
