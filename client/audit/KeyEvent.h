@@ -23,7 +23,6 @@ inline constexpr const char* kDeviceTrustWithdrawn = "device-trust-withdrawn";
 inline constexpr const char* kDeviceRevoked = "device-revoked";
 inline constexpr const char* kSessionStarted = "session-started";
 inline constexpr const char* kSessionReset = "session-reset";
-inline constexpr const char* kSessionReset = "session-reset";
 inline constexpr const char* kMessageRefused = "message-refused";
 // Strict trust refused a message from a device the organisation did not certify (issue 5).
 inline constexpr const char* kRejectedUncertified = "rejected-uncertified";
