@@ -141,6 +141,20 @@ Result<void> compartmentCertifiedDevices(Database& db) {
                    " version INTEGER NOT NULL);");
 }
 
+// Issue 13: documents received inside the compartment. The plaintext is never in a plain file:
+// it is sealed in a file beside the vault under `file_key`, which exists only here, so that
+// destroying the row (retention, removal) leaves the file unreadable even before it is deleted.
+Result<void> compartmentDocuments(Database& db) {
+    return db.exec("CREATE TABLE documents ("
+                   " id TEXT PRIMARY KEY NOT NULL,"
+                   " conversation TEXT NOT NULL,"
+                   " sender TEXT NOT NULL,"
+                   " name TEXT NOT NULL,"
+                   " size INTEGER NOT NULL,"
+                   " received_at INTEGER NOT NULL,"
+                   " file_key BLOB NOT NULL);");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -152,6 +166,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{4, "message dedupe and archive cursors", &compartmentV4},
     Migration{5, "outbox", &compartmentOutbox},
     Migration{6, "certified devices", &compartmentCertifiedDevices},
+    Migration{7, "documents", &compartmentDocuments},
 };
 
 } // namespace
