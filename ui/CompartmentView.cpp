@@ -420,6 +420,9 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
     case Type::LogHeadPublished:
     case Type::LogHeadRefused: // for auditors; tried again at the next interval
         break;
+    case Type::QueryAnswered: // the app asks no queries and runs no vault tasks (yet)
+    case Type::VaultTaskDone:
+        break;
     case Type::MessageRejected:
         m_status->setText(tr("Refused a message from %1: %2")
                               .arg(event.from.empty() ? tr("the server") : fromStd(event.from),

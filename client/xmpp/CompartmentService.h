@@ -87,6 +87,8 @@ struct ServiceEvent {
         LogHeadRefused,   // the server refused it: error (tried again at the next interval)
         RetentionPurged,  // the retention policy removed `count` messages stored before timeMs
         RetentionFailed,  // the scheduled purge failed: error (tried again at the next interval)
+        QueryAnswered,    // the answer to query() stanzaId, serialised in text; or error
+        VaultTaskDone,    // withVault() task stanzaId ran: error when it failed
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -117,6 +119,14 @@ public:
     std::string send(const std::string& to, const std::string& text);
     // The same, to every member of the compartment's room (ServiceOptions::room).
     std::string sendToRoom(const std::string& text);
+    // Sends one IQ request (type get or set, addressed with `to`, with the id `id`) that the
+    // caller built, such as an XEP-0363 upload slot request; its answer comes back as
+    // QueryAnswered with stanzaId == id (the answer in text), or with an error when the
+    // connection is not up. Only an answer from the address asked is taken as the answer.
+    void query(std::string stanza, std::string to, std::string id);
+    // Runs `task` on the network thread, which owns the vault while the service runs (a
+    // document received by the caller is recorded this way); VaultTaskDone says how it went.
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task);
     // The next event, waiting up to `wait`.
     std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
 
