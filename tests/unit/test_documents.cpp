@@ -5,6 +5,7 @@
 #include "client/documents/DocumentTransfer.h"
 #include "client/documents/HttpTransfer.h"
 #include "client/documents/UploadSlot.h"
+#include "client/provisioning/Retention.h"
 #include "crypto/DocumentCipher.h"
 #include "crypto/Hash.h"
 #include "storage/DocumentRepository.h"
@@ -541,4 +542,49 @@ TEST_CASE("a wrong key in the link and a truncated download are refused and noth
     INFO(listened.err);
     CHECK_THAT(error, Catch::Contains("cut short"));
     CHECK(filesContaining(bob.profile(), canary).empty());
+}
+
+TEST_CASE("retention purges documents with their keys and files as it purges messages") {
+    Party holder("holder");
+    storage::Vault& vault = *holder.vault;
+    const auto dir = storage::documentsDirOf(vault);
+    std::filesystem::create_directories(dir);
+    const std::int64_t day = 86'400'000;
+    const std::int64_t now = 400 * day;
+    auto keep = [&](const std::string& name, std::int64_t receivedAt) {
+        storage::DocumentRecord record{randomId(), "peer@localhost", "peer@localhost", name,
+                                       5,          receivedAt};
+        const SecretBytes key = SecretBytes::random(kDocumentKeyBytes);
+        auto writer = SealedFileWriter::create(dir / (record.id + ".doc"), key).value();
+        REQUIRE(writer.write(asBytes("hello")));
+        REQUIRE(writer.finish());
+        REQUIRE(storage::DocumentRepository(vault).add(record, key));
+        return record.id;
+    };
+    const std::string old = keep("old.pdf", now - 40 * day);
+    const std::string recent = keep("recent.pdf", now - 2 * day);
+    REQUIRE(provisioning::setRetentionDays(vault, 30));
+    auto purged = provisioning::applyRetention(vault, holder.compartmentId, now);
+    REQUIRE(purged);
+    CHECK(purged.value() == 1);
+    auto left = storage::DocumentRepository(vault).list().value();
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].id == recent);
+    CHECK(!std::filesystem::exists(dir / (old + ".doc")));
+    CHECK(std::filesystem::exists(dir / (recent + ".doc")));
+    CHECK(storage::DocumentRepository(vault).fileKey(old).error().code == ErrorCode::NotFound);
+    // What is left exports; a document that is gone does not.
+    TempDir out;
+    CHECK(documents::exportDocument(vault, recent, out / "recent.pdf").value() == 5);
+    CHECK(documents::exportDocument(vault, old, out / "old.pdf").error().code ==
+          ErrorCode::NotFound);
+    // A stored file altered on disk is refused on export, and nothing is written.
+    flipByte(dir / (recent + ".doc"), 40);
+    CHECK(documents::exportDocument(vault, recent, out / "again.pdf").error().code ==
+          ErrorCode::Corrupted);
+    CHECK(!std::filesystem::exists(out / "again.pdf"));
+    CHECK(!std::filesystem::exists(out / "again.pdf.partial"));
+    // Removing the compartment removes its documents directory.
+    REQUIRE(holder.profile->removeCompartment("chat"));
+    CHECK(!std::filesystem::exists(dir));
 }
