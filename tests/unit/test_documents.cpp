@@ -13,6 +13,7 @@
 #include "tests/support/Process.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/ServiceParty.h"
+#include "tests/support/StaffTools.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -587,4 +588,36 @@ TEST_CASE("retention purges documents with their keys and files as it purges mes
     // Removing the compartment removes its documents directory.
     REQUIRE(holder.profile->removeCompartment("chat"));
     CHECK(!std::filesystem::exists(dir));
+}
+
+TEST_CASE("the document policy an invite carries refuses a type or a size before any upload") {
+    ProsodyOptions options;
+    options.accounts.emplace_back("admin", "admin-password");
+    options.debugLog = false;
+    options.uploadLimit = 8 * 1024 * 1024;
+    auto server = ProsodyServer::start(options);
+    TempDir dir;
+    const auto org = createFinance(dir, *server, {"alice", "bob"},
+                                   {"--max-document-mib", "1", "--document-types", "pdf,docx"});
+    importAndCertify(dir, org.fingerprint, {"alice", "bob"});
+    writeDocument(dir / "notes.txt", 1000, 1);
+    auto sent =
+        member(dir, "alice",
+               {"send-file", "--compartment", "finance", "--room", (dir / "notes.txt").string()});
+    CHECK(sent.exitCode == 13);
+    CHECK_THAT(sent.err, Catch::Contains("accepts only documents of these types: pdf, docx"));
+    writeDocument(dir / "big.pdf", 1024 * 1024 + 1, 2);
+    sent = member(dir, "alice",
+                  {"send-file", "--compartment", "finance", "--room", (dir / "big.pdf").string()});
+    CHECK(sent.exitCode == 13);
+    CHECK_THAT(sent.err, Catch::Contains("allows at most 1048576"));
+    CHECK(uploadedFiles(*server).empty());
+    // Within the policy it goes to the room.
+    writeDocument(dir / "small.pdf", 1000, 3);
+    sent =
+        member(dir, "alice",
+               {"send-file", "--compartment", "finance", "--room", (dir / "small.pdf").string()});
+    INFO(sent.err);
+    CHECK(sent.exitCode == 0);
+    CHECK(uploadedFiles(*server).size() == 1);
 }
