@@ -1,5 +1,7 @@
 #include "ui/TextDisplay.h"
 
+#include "client/documents/DocumentLink.h"
+
 #include <QChar>
 #include <QCoreApplication>
 
@@ -41,6 +43,19 @@ QString visibleText(const QString& text) {
 
 RenderedBody renderBody(const std::string& utf8, const linkguard::LinkGuard* guard) {
     RenderedBody body;
+    // A document link carries the document's key: it is never shown. The app does not fetch
+    // documents yet; cloison-cli listen does, and keeps them inside the compartment.
+    if (documents::isDocumentLink(utf8)) {
+        auto link = documents::parseDocumentLink(utf8);
+        const QString name =
+            link ? visibleText(QString::fromStdString(link.value().fileName)) : QStringLiteral("?");
+        body.text = QCoreApplication::translate(
+                        "cloison::ui",
+                        "📄 Document %1 (not fetched by the app yet: cloison-cli listen and save "
+                        "fetch it)")
+                        .arg(name);
+        return body;
+    }
     if (!guard) {
         body.text = visibleText(QString::fromStdString(utf8));
         return body;

@@ -243,6 +243,16 @@ bool sendFromView(CompartmentView& view, const std::string& conversation, const 
 
 } // namespace
 
+TEST_CASE("a document link is shown as a document and its key never") {
+    app();
+    const std::string key(88, 'c');
+    const QString shown =
+        ui::renderBody("aesgcm://127.0.0.1:5281/file_share/x/plan.pdf#" + key, nullptr).text;
+    CHECK(shown.contains(QStringLiteral("plan.pdf")));
+    CHECK(!shown.contains(QString::fromStdString(key)));
+    CHECK(!shown.contains(QStringLiteral("aesgcm")));
+}
+
 TEST_CASE("hidden characters are shown by name, markup as typed") {
     app();
     CHECK(ui::visibleText(QString::fromUtf8("a\u202Eb\u200Bc\u2066d\u00ADe")) ==

@@ -4,17 +4,22 @@
 <context>
     <name>cloison::ui</name>
     <message>
-        <location filename="../TextDisplay.cpp" line="60"/>
+        <location filename="../TextDisplay.cpp" line="52"/>
+        <source>📄 Document %1 (not fetched by the app yet: cloison-cli listen and save fetch it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../TextDisplay.cpp" line="75"/>
         <source> [blocked: on the phishing list]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="62"/>
+        <location filename="../TextDisplay.cpp" line="77"/>
         <source> [suspicious link]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="63"/>
+        <location filename="../TextDisplay.cpp" line="78"/>
         <source> [suspicious: imitates %1]</source>
         <translation type="unfinished"></translation>
     </message>
@@ -251,67 +256,67 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="427"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="425"/>
+        <location filename="../CompartmentView.cpp" line="428"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="452"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="451"/>
+        <location filename="../CompartmentView.cpp" line="454"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="457"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="457"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="459"/>
+        <location filename="../CompartmentView.cpp" line="462"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="462"/>
+        <location filename="../CompartmentView.cpp" line="465"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="465"/>
+        <location filename="../CompartmentView.cpp" line="468"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="468"/>
+        <location filename="../CompartmentView.cpp" line="471"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="480"/>
+        <location filename="../CompartmentView.cpp" line="483"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="505"/>
+        <location filename="../CompartmentView.cpp" line="508"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="510"/>
+        <location filename="../CompartmentView.cpp" line="513"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>

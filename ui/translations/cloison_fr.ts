@@ -4,17 +4,22 @@
 <context>
     <name>cloison::ui</name>
     <message>
-        <location filename="../TextDisplay.cpp" line="60"/>
+        <location filename="../TextDisplay.cpp" line="52"/>
+        <source>📄 Document %1 (not fetched by the app yet: cloison-cli listen and save fetch it)</source>
+        <translation>📄 Document %1 (pas encore récupéré par l'application : cloison-cli listen et save le récupèrent)</translation>
+    </message>
+    <message>
+        <location filename="../TextDisplay.cpp" line="75"/>
         <source> [blocked: on the phishing list]</source>
         <translation> [bloqué : sur la liste d'hameçonnage]</translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="62"/>
+        <location filename="../TextDisplay.cpp" line="77"/>
         <source> [suspicious link]</source>
         <translation> [lien suspect]</translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="63"/>
+        <location filename="../TextDisplay.cpp" line="78"/>
         <source> [suspicious: imitates %1]</source>
         <translation> [suspect : imite %1]</translation>
     </message>
@@ -253,67 +258,67 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="424"/>
+        <location filename="../CompartmentView.cpp" line="427"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="425"/>
+        <location filename="../CompartmentView.cpp" line="428"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="449"/>
+        <location filename="../CompartmentView.cpp" line="452"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="451"/>
+        <location filename="../CompartmentView.cpp" line="454"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="457"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="457"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="459"/>
+        <location filename="../CompartmentView.cpp" line="462"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="462"/>
+        <location filename="../CompartmentView.cpp" line="465"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="465"/>
+        <location filename="../CompartmentView.cpp" line="468"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="468"/>
+        <location filename="../CompartmentView.cpp" line="471"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="480"/>
+        <location filename="../CompartmentView.cpp" line="483"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="505"/>
+        <location filename="../CompartmentView.cpp" line="508"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="510"/>
+        <location filename="../CompartmentView.cpp" line="513"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
