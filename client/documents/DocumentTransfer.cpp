@@ -253,6 +253,9 @@ Result<ReceivedDocument> downloadDocument(const DocumentLink& link,
     // next bytes arrive or the download ends.
     Bytes held;
     held.reserve(kDocumentTagBytes);
+    // Both buffers are made once: a transfer allocates nothing per chunk.
+    Bytes window;
+    window.reserve(kDocumentChunkBytes + kDocumentTagBytes);
     SecretBytes plain(kDocumentChunkBytes + kDocumentTagBytes);
     std::uint64_t received = 0;
     const std::uint64_t limit = ciphertextSize(maxBytes);
@@ -265,7 +268,7 @@ Result<ReceivedDocument> downloadDocument(const DocumentLink& link,
         while (!bytes.empty()) {
             // Ciphertext is what comes before the last 16 bytes seen so far.
             const std::size_t step = std::min(bytes.size(), kDocumentChunkBytes);
-            Bytes window(held);
+            window.assign(held.begin(), held.end());
             window.insert(window.end(), bytes.begin(), bytes.begin() + step);
             bytes = bytes.subspan(step);
             const std::size_t ready =
