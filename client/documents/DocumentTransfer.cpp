@@ -348,8 +348,13 @@ Result<std::uint64_t> exportDocument(storage::Vault& vault, const std::string& i
     if (std::fflush(out.get()) != 0 || ::fsync(::fileno(out.get())) != 0)
         return fail(ioError("write", partial));
     out.reset();
-    if (std::rename(partial.c_str(), output.c_str()) != 0) {
+    // Never over a file that appeared meanwhile: the export loses nothing of anyone's.
+    if (::renameat2(AT_FDCWD, partial.c_str(), AT_FDCWD, output.c_str(), RENAME_NOREPLACE) != 0) {
+        const bool taken = errno == EEXIST;
         ::unlink(partial.c_str());
+        if (taken)
+            return makeError(ErrorCode::AlreadyExists,
+                             output.string() + " already exists; nothing was written");
         return ioError("write", output);
     }
     return total;

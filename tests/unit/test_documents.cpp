@@ -398,6 +398,11 @@ TEST_CASE("a 50 MB document round-trips between two compartments in bounded memo
     REQUIRE(onServer.size() == 1);
     CHECK(std::filesystem::file_size(onServer[0]) == kSize + kDocumentTagBytes);
 
+    const auto listed = bob.run({"documents", "--compartment", kCompartment}).out;
+    CHECK(jsonValue(listed, "id") == id);
+    CHECK(jsonValue(listed, "from") == alice.jid());
+    CHECK(jsonValue(listed, "name").ends_with(".pdf"));
+    CHECK(jsonValue(listed, "name").find("Campaign") == std::string::npos); // never told
     const auto saved = bob.dir / "saved.pdf";
     const auto save =
         bob.run({"save", "--compartment", kCompartment, "--file", id, "-o", saved.string()});
