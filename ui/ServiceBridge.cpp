@@ -22,6 +22,10 @@ std::string ServiceBridge::sendToRoom(const std::string& text) {
     return m_service->sendToRoom(text);
 }
 
+std::string ServiceBridge::withVault(std::function<Result<void>(storage::Vault& vault)> task) {
+    return m_service->withVault(std::move(task));
+}
+
 void ServiceBridge::drain() {
     for (int i = 0; i < kMaxEventsPerPoll; ++i) {
         auto event = m_service->nextEvent(std::chrono::milliseconds(0));

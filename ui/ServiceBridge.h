@@ -24,6 +24,8 @@ public:
 
     std::string send(const std::string& to, const std::string& text);
     std::string sendToRoom(const std::string& text);
+    // Runs `task` on the compartment's thread, which owns the vault (VaultTaskDone reports it).
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task);
 
 signals:
     void eventArrived(const cloison::xmpp::ServiceEvent& event);

@@ -43,17 +43,14 @@ QString visibleText(const QString& text) {
 
 RenderedBody renderBody(const std::string& utf8, const linkguard::LinkGuard* guard) {
     RenderedBody body;
-    // A document link carries the document's key: it is never shown. The app does not fetch
-    // documents yet; cloison-cli listen does, and keeps them inside the compartment.
+    // A document link carries the document's key: it is never shown. The document itself is
+    // fetched into the compartment and listed under Documents.
     if (documents::isDocumentLink(utf8)) {
         auto link = documents::parseDocumentLink(utf8);
         const QString name =
             link ? visibleText(QString::fromStdString(link.value().fileName)) : QStringLiteral("?");
-        body.text = QCoreApplication::translate(
-                        "cloison::ui",
-                        "📄 Document %1 (not fetched by the app yet: cloison-cli listen and save "
-                        "fetch it)")
-                        .arg(name);
+        body.text =
+            QCoreApplication::translate("cloison::ui", "📄 Document %1 (see Documents)").arg(name);
         return body;
     }
     if (!guard) {

@@ -4,22 +4,22 @@
 <context>
     <name>cloison::ui</name>
     <message>
-        <location filename="../TextDisplay.cpp" line="52"/>
-        <source>📄 Document %1 (not fetched by the app yet: cloison-cli listen and save fetch it)</source>
+        <location filename="../TextDisplay.cpp" line="53"/>
+        <source>📄 Document %1 (see Documents)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="75"/>
+        <location filename="../TextDisplay.cpp" line="72"/>
         <source> [blocked: on the phishing list]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="77"/>
+        <location filename="../TextDisplay.cpp" line="74"/>
         <source> [suspicious link]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="78"/>
+        <location filename="../TextDisplay.cpp" line="75"/>
         <source> [suspicious: imitates %1]</source>
         <translation type="unfinished"></translation>
     </message>
@@ -27,296 +27,357 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="103"/>
+        <location filename="../CompartmentView.cpp" line="107"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="107"/>
+        <location filename="../CompartmentView.cpp" line="111"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="122"/>
+        <location filename="../CompartmentView.cpp" line="126"/>
         <source>&amp;Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="126"/>
+        <location filename="../CompartmentView.cpp" line="130"/>
         <source>Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="130"/>
+        <location filename="../CompartmentView.cpp" line="134"/>
         <source>Start a conversation: name@server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="131"/>
+        <location filename="../CompartmentView.cpp" line="135"/>
         <source>Address for a new conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="149"/>
+        <location filename="../CompartmentView.cpp" line="153"/>
         <source>Device warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="155"/>
+        <location filename="../CompartmentView.cpp" line="159"/>
         <source>Loading history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="163"/>
+        <location filename="../CompartmentView.cpp" line="167"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="171"/>
+        <location filename="../CompartmentView.cpp" line="175"/>
         <source>Message to send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="172"/>
+        <location filename="../CompartmentView.cpp" line="176"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="178"/>
+        <location filename="../CompartmentView.cpp" line="182"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="179"/>
+        <location filename="../CompartmentView.cpp" line="183"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="194"/>
+        <location filename="../CompartmentView.cpp" line="198"/>
         <source>&amp;Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="206"/>
+        <location filename="../CompartmentView.cpp" line="210"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="212"/>
+        <location filename="../CompartmentView.cpp" line="216"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="219"/>
+        <location filename="../CompartmentView.cpp" line="223"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="229"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="229"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="229"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="229"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="227"/>
+        <location filename="../CompartmentView.cpp" line="231"/>
         <source>Contacts&apos; devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="237"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
         <source>trusted blindly</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="242"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="244"/>
+        <location filename="../CompartmentView.cpp" line="248"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="245"/>
+        <location filename="../CompartmentView.cpp" line="249"/>
         <source>Refresh devices and key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="248"/>
+        <location filename="../CompartmentView.cpp" line="252"/>
         <source>&amp;Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="253"/>
+        <location filename="../CompartmentView.cpp" line="257"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="255"/>
+        <location filename="../CompartmentView.cpp" line="259"/>
         <source>Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="268"/>
+        <location filename="../CompartmentView.cpp" line="272"/>
         <source>&amp;Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="273"/>
-        <source>Room: %1</source>
+        <location filename="../CompartmentView.cpp" line="286"/>
+        <source>Documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="326"/>
-        <source>An address looks like name@server.</source>
+        <location filename="../CompartmentView.cpp" line="287"/>
+        <source>&amp;Save…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="340"/>
-        <source>Choose a conversation first.</source>
+        <location filename="../CompartmentView.cpp" line="288"/>
+        <source>Save the selected document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="344"/>
-        <source>This compartment is not connected: nothing was sent.</source>
+        <location filename="../CompartmentView.cpp" line="290"/>
+        <source>Documents stay sealed inside this compartment; Save… writes a plain copy where you choose.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="366"/>
-        <location filename="../CompartmentView.cpp" line="370"/>
-        <source>Online as %1</source>
+        <location filename="../CompartmentView.cpp" line="303"/>
+        <source>D&amp;ocuments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
-        <source>Offline, retrying: %1</source>
+        <location filename="../CompartmentView.cpp" line="308"/>
+        <source>%1 — %2 bytes — from %3 — %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="375"/>
-        <source>Offline: %1</source>
+        <location filename="../CompartmentView.cpp" line="321"/>
+        <source>Save document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="341"/>
+        <source>Refused a document from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="359"/>
+        <location filename="../CompartmentView.cpp" line="389"/>
+        <source>Refused a document from %1: %2; nothing was saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="394"/>
+        <source>Document received: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="401"/>
+        <source>The document was not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../CompartmentView.cpp" line="402"/>
+        <source>Document saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="408"/>
+        <source>Room: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="461"/>
+        <source>An address looks like name@server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="475"/>
+        <source>Choose a conversation first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="479"/>
+        <source>This compartment is not connected: nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="501"/>
+        <location filename="../CompartmentView.cpp" line="505"/>
+        <source>Online as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="510"/>
+        <source>Offline, retrying: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="510"/>
+        <source>Offline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="539"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="410"/>
+        <location filename="../CompartmentView.cpp" line="547"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="414"/>
+        <location filename="../CompartmentView.cpp" line="551"/>
         <source>The retention purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="418"/>
+        <location filename="../CompartmentView.cpp" line="555"/>
         <source>Refused the device list the server offered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="427"/>
+        <location filename="../CompartmentView.cpp" line="566"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="428"/>
+        <location filename="../CompartmentView.cpp" line="567"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="452"/>
+        <location filename="../CompartmentView.cpp" line="591"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="454"/>
+        <location filename="../CompartmentView.cpp" line="593"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="457"/>
+        <location filename="../CompartmentView.cpp" line="596"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="457"/>
+        <location filename="../CompartmentView.cpp" line="596"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="462"/>
+        <location filename="../CompartmentView.cpp" line="601"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="465"/>
+        <location filename="../CompartmentView.cpp" line="604"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="468"/>
+        <location filename="../CompartmentView.cpp" line="607"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="471"/>
+        <location filename="../CompartmentView.cpp" line="610"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="483"/>
+        <location filename="../CompartmentView.cpp" line="622"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="508"/>
+        <location filename="../CompartmentView.cpp" line="647"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="513"/>
+        <location filename="../CompartmentView.cpp" line="652"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>
