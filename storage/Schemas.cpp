@@ -158,6 +158,20 @@ Result<void> compartmentVerifiedDevices(Database& db) {
                    " PRIMARY KEY (jid, device_id));");
 }
 
+// Issue 13: documents received inside the compartment. The plaintext is never in a plain file:
+// it is sealed in a file beside the vault under `file_key`, which exists only here, so that
+// destroying the row (retention, removal) leaves the file unreadable even before it is deleted.
+Result<void> compartmentDocuments(Database& db) {
+    return db.exec("CREATE TABLE documents ("
+                   " id TEXT PRIMARY KEY NOT NULL,"
+                   " conversation TEXT NOT NULL,"
+                   " sender TEXT NOT NULL,"
+                   " name TEXT NOT NULL,"
+                   " size INTEGER NOT NULL,"
+                   " received_at INTEGER NOT NULL,"
+                   " file_key BLOB NOT NULL);");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -171,6 +185,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{6, "certified devices", &compartmentCertifiedDevices},
     Migration{7, "used prekeys kept for a grace period", &compartmentUsedPreKeys},
     Migration{8, "devices verified by hand", &compartmentVerifiedDevices},
+    Migration{9, "documents", &compartmentDocuments},
 };
 
 } // namespace

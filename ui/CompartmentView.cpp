@@ -6,6 +6,7 @@
 #include "ui/TextDisplay.h"
 
 #include <QDateTime>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
@@ -69,7 +70,9 @@ QTableWidgetItem* cell(const QString& text) {
 CompartmentView::CompartmentView(const CompartmentSnapshot& snapshot, ServiceBridge* bridge,
                                  const linkguard::LinkGuard* guard, QWidget* parent)
     : QWidget(parent), m_name(snapshot.info.name), m_jid(snapshot.jid), m_room(snapshot.room),
-      m_trust(snapshot.trust), m_bridge(bridge), m_guard(guard), m_tabs(new QTabWidget(this)),
+      m_trust(snapshot.trust), m_bridge(bridge), m_guard(guard),
+      m_documentsDir(snapshot.documentsDir), m_documentPolicy(snapshot.documentPolicy),
+      m_transfer(snapshot.transfer), m_tabs(new QTabWidget(this)),
       m_conversations(new QListWidget(this)), m_newConversation(new QLineEdit(this)),
       m_conversationTitle(new QLabel(this)), m_untrusted(new QLabel(this)),
       m_status(new QLabel(this)), m_catchUp(new QProgressBar(this)),
@@ -98,6 +101,7 @@ CompartmentView::CompartmentView(const CompartmentSnapshot& snapshot, ServiceBri
     buildMessagesTab();
     buildDevicesTab(snapshot);
     buildKeyEventsTab(snapshot);
+    buildDocumentsTab(snapshot);
 
     if (!m_room.empty())
         addConversation(m_room, false);
@@ -421,6 +425,137 @@ void CompartmentView::addKeyEventRow(int row, const storage::KeyEventRow& event)
     m_keyEvents->setItem(row, 5, cell(fromStd(event.details)));
 }
 
+CompartmentView::~CompartmentView() {
+    for (std::thread& fetch : m_fetches)
+        if (fetch.joinable())
+            fetch.join();
+}
+
+void CompartmentView::buildDocumentsTab(const CompartmentSnapshot& snapshot) {
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_documentList = new QListWidget(page);
+    m_documentList->setObjectName(QStringLiteral("documents"));
+    m_documentList->setAccessibleName(tr("Documents"));
+    m_saveDocument = new QPushButton(tr("&Save…"), page);
+    m_saveDocument->setAccessibleName(tr("Save the selected document"));
+    m_saveDocument->setEnabled(false);
+    auto* note = new QLabel(tr("Documents stay sealed inside this compartment; Save… writes a "
+                               "plain copy where you choose."),
+                            page);
+    note->setWordWrap(true);
+    note->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_documentList);
+    layout->addWidget(note);
+    layout->addWidget(m_saveDocument);
+    connect(m_documentList, &QListWidget::currentRowChanged, this,
+            [this](int row) { m_saveDocument->setEnabled(row >= 0 && m_bridge); });
+    connect(m_saveDocument, &QPushButton::clicked, this, &CompartmentView::saveSelectedDocument);
+    for (const auto& record : snapshot.documents)
+        addDocumentRow(record);
+    m_tabs->addTab(page, tr("D&ocuments"));
+}
+
+void CompartmentView::addDocumentRow(const storage::DocumentRecord& record) {
+    m_documentRecords.push_back(record);
+    m_documentList->addItem(tr("%1 — %2 bytes — from %3 — %4")
+                                .arg(fromStd(record.name))
+                                .arg(record.size)
+                                .arg(fromStd(record.sender))
+                                .arg(timeText(record.receivedAt)));
+}
+
+void CompartmentView::saveSelectedDocument() {
+    const int row = m_documentList->currentRow();
+    if (row < 0 || row >= static_cast<int>(m_documentRecords.size()))
+        return;
+    const auto& record = m_documentRecords[static_cast<std::size_t>(row)];
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save document"), fromStd(record.name));
+    if (!path.isEmpty())
+        saveDocument(record.id, path);
+}
+
+void CompartmentView::saveDocument(const std::string& id, const QString& path) {
+    if (!m_bridge)
+        return;
+    const std::filesystem::path target = path.toStdString();
+    const std::string task = m_bridge->withVault([id, target](storage::Vault& vault) {
+        auto saved = documents::exportDocument(vault, id, target);
+        return saved ? Result<void>() : Result<void>(saved.error());
+    });
+    m_saving[task] = path;
+}
+
+void CompartmentView::fetchDocument(const xmpp::ServiceEvent& event) {
+    auto link =
+        std::make_shared<Result<documents::DocumentLink>>(documents::parseDocumentLink(event.text));
+    if (!link->ok()) {
+        m_status->setText(tr("Refused a document from %1: %2")
+                              .arg(fromStd(event.from), fromStd(link->error().message)));
+        return;
+    }
+    // Off the UI thread: a large document takes seconds. Only the result comes back.
+    m_fetches.emplace_back([this, event, link, dir = m_documentsDir,
+                            max = m_documentPolicy.maxBytes, transfer = m_transfer] {
+        auto fetched = std::make_shared<Result<documents::ReceivedDocument>>(
+            documents::downloadDocument(link->value(), dir, max, transfer, {}));
+        QMetaObject::invokeMethod(
+            this, [this, event, fetched] { onDocumentFetched(event, fetched); },
+            Qt::QueuedConnection);
+    });
+}
+
+void CompartmentView::onDocumentFetched(
+    const xmpp::ServiceEvent& event, std::shared_ptr<Result<documents::ReceivedDocument>> fetched) {
+    if (!fetched->ok()) {
+        m_status->setText(tr("Refused a document from %1: %2; nothing was saved")
+                              .arg(fromStd(event.from), fromStd(fetched->error().message)));
+        return;
+    }
+    if (!m_bridge) {
+        documents::discardDocumentFile(m_documentsDir, fetched->value().record.id);
+        return;
+    }
+    storage::DocumentRecord record = fetched->value().record;
+    record.conversation = event.conversation;
+    record.sender = event.from;
+    record.receivedAt = event.timeMs;
+    const auto policy = m_documentPolicy;
+    const std::string task = m_bridge->withVault([record, fetched, policy](storage::Vault& vault) {
+        if (auto allowed = documents::checkDocumentPolicy(policy, record.name,
+                                                          static_cast<std::uint64_t>(record.size));
+            !allowed)
+            return allowed;
+        return storage::DocumentRepository(vault).add(record, fetched->value().fileKey);
+    });
+    m_recording[task] = record;
+}
+
+void CompartmentView::onVaultTaskDone(const xmpp::ServiceEvent& event) {
+    const bool failed = !event.error.message.empty(); // VaultTaskDone carries one only then
+    if (auto recorded = m_recording.find(event.stanzaId); recorded != m_recording.end()) {
+        const storage::DocumentRecord record = recorded->second;
+        m_recording.erase(recorded);
+        if (failed) {
+            documents::discardDocumentFile(m_documentsDir, record.id);
+            m_status->setText(tr("Refused a document from %1: %2; nothing was saved")
+                                  .arg(fromStd(record.sender), fromStd(event.error.message)));
+            return;
+        }
+        addDocumentRow(record);
+        m_status->setText(tr("Document received: %1").arg(fromStd(record.name)));
+        return;
+    }
+    if (auto saving = m_saving.find(event.stanzaId); saving != m_saving.end()) {
+        const QString path = saving->second;
+        m_saving.erase(saving);
+        m_status->setText(
+            failed ? tr("The document was not saved: %1").arg(fromStd(event.error.message))
+                   : tr("Document saved to %1").arg(visibleText(path)));
+    }
+}
+
 QString CompartmentView::conversationLabel(const std::string& conversation) const {
     QString label =
         conversation == m_room ? tr("Room: %1").arg(fromStd(conversation)) : fromStd(conversation);
@@ -532,6 +667,8 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         m_catchUp->hide();
         break;
     case Type::MessageReceived: {
+        if (documents::isDocumentLink(event.text))
+            fetchDocument(event);
         Message message;
         message.sender = event.from;
         message.timeMs = event.timeMs;
@@ -573,6 +710,11 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
         break;
     case Type::LogHeadPublished:
     case Type::LogHeadRefused: // for auditors; tried again at the next interval
+        break;
+    case Type::QueryAnswered: // the app asks no queries
+        break;
+    case Type::VaultTaskDone:
+        onVaultTaskDone(event);
         break;
     case Type::MessageRejected:
         m_status->setText(tr("Refused a message from %1: %2")

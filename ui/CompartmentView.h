@@ -14,6 +14,8 @@
 #include <QWidget>
 
 #include <map>
+#include <memory>
+#include <thread>
 #include <vector>
 
 class QLabel;
@@ -46,6 +48,7 @@ public:
 
     CompartmentView(const CompartmentSnapshot& snapshot, ServiceBridge* bridge,
                     const linkguard::LinkGuard* guard, QWidget* parent = nullptr);
+    ~CompartmentView() override; // waits for document downloads in progress
 
     const std::string& name() const { return m_name; }
     int unreadTotal() const;
@@ -75,6 +78,13 @@ public:
     // What the view holds for a conversation (empty when none), oldest first.
     const std::vector<Message>& history(const std::string& conversation) const;
     void selectConversation(const QString& conversation);
+    // Documents (issue 13): those held, oldest first; the list and its Save… button.
+    const std::vector<storage::DocumentRecord>& documents() const { return m_documentRecords; }
+    QListWidget* documentList() const { return m_documentList; }
+    QPushButton* saveDocumentButton() const { return m_saveDocument; }
+    // Exports a document in plaintext to `path` (never over an existing file), on the
+    // compartment's thread; the status line says how it went. Save… asks for the path.
+    void saveDocument(const std::string& id, const QString& path);
 
 signals:
     void unreadChanged();
@@ -93,7 +103,15 @@ private:
     int selectedDeviceRow() const;
     void updateDeviceButtons();
     void onDeviceTrustChanged(const xmpp::ServiceEvent& event);
+    void buildDocumentsTab(const CompartmentSnapshot& snapshot);
     void onEvent(const xmpp::ServiceEvent& event);
+    // A document link arrived: fetched on a thread of its own, recorded through the vault's.
+    void fetchDocument(const xmpp::ServiceEvent& event);
+    void onDocumentFetched(const xmpp::ServiceEvent& event,
+                           std::shared_ptr<Result<documents::ReceivedDocument>> fetched);
+    void onVaultTaskDone(const xmpp::ServiceEvent& event);
+    void addDocumentRow(const storage::DocumentRecord& record);
+    void saveSelectedDocument();
     void sendDraft();
     void startConversation();
     void addConversation(const std::string& conversation, bool front);
@@ -108,6 +126,9 @@ private:
     xmpp::TrustMode m_trust;
     QPointer<ServiceBridge> m_bridge;
     const linkguard::LinkGuard* m_guard;
+    std::filesystem::path m_documentsDir;
+    documents::DocumentPolicy m_documentPolicy;
+    documents::TransferSecurity m_transfer;
     bool m_online = false;
     std::map<std::string, std::vector<Message>> m_history;
     std::map<std::string, int> m_unread;
@@ -131,6 +152,12 @@ private:
     QPointer<VerifyDeviceDialog> m_verifyDialog;
     std::uint32_t m_ownDevice = 0; // 0: no device key yet
     std::string m_ownFingerprint;
+    QListWidget* m_documentList = nullptr;
+    QPushButton* m_saveDocument = nullptr;
+    std::vector<storage::DocumentRecord> m_documentRecords;
+    std::vector<std::thread> m_fetches;
+    std::map<std::string, storage::DocumentRecord> m_recording; // vault task id -> document
+    std::map<std::string, QString> m_saving;                    // vault task id -> where
 };
 
 } // namespace cloison::ui

@@ -31,6 +31,10 @@ void ServiceBridge::unverifyDevice(const std::string& jid, std::uint32_t device)
     m_service->unverifyDevice(jid, device);
 }
 
+std::string ServiceBridge::withVault(std::function<Result<void>(storage::Vault& vault)> task) {
+    return m_service->withVault(std::move(task));
+}
+
 void ServiceBridge::drain() {
     for (int i = 0; i < kMaxEventsPerPoll; ++i) {
         auto event = m_service->nextEvent(std::chrono::milliseconds(0));

@@ -27,6 +27,8 @@ public:
     // Manual verification (CompartmentService::verifyDevice): the answer comes as an event.
     void verifyDevice(const std::string& jid, std::uint32_t device, const std::string& fingerprint);
     void unverifyDevice(const std::string& jid, std::uint32_t device);
+    // Runs `task` on the compartment's thread, which owns the vault (VaultTaskDone reports it).
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task);
 
 signals:
     void eventArrived(const cloison::xmpp::ServiceEvent& event);

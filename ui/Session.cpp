@@ -123,6 +123,7 @@ Result<CompartmentSnapshot> Session::snapshot(const std::string& name, storage::
         snap.jid = account.value().settings.jid;
         snap.room = account.value().room;
         snap.trust = account.value().trust;
+        snap.transfer = {account.value().settings.pin, account.value().settings.insecureLoopback};
     } else if (account.error().code != ErrorCode::NotFound) {
         return account.error();
     }
@@ -143,6 +144,16 @@ Result<CompartmentSnapshot> Session::snapshot(const std::string& name, storage::
             peers.insert(conversation);
         snap.history[conversation] = std::move(latest).value();
     }
+
+    auto documents = storage::DocumentRepository(vault).list();
+    if (!documents)
+        return documents.error();
+    snap.documents = std::move(documents).value();
+    snap.documentsDir = storage::documentsDirOf(vault);
+    auto policy = documents::documentPolicy(vault);
+    if (!policy)
+        return policy.error();
+    snap.documentPolicy = std::move(policy).value();
 
     auto events = storage::KeyEventRepository(vault).all();
     if (!events)

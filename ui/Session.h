@@ -4,6 +4,7 @@
 // left in memory once the app shows the unlock screen again.
 #pragma once
 
+#include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/LinkGuard.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
@@ -41,6 +42,12 @@ struct CompartmentSnapshot {
     std::map<std::string, std::vector<storage::StoredMessage>> history;
     std::vector<storage::KeyEventRow> keyEvents;
     std::vector<DeviceInfo> devices; // ours first
+    // Documents (issue 13): those held, where their sealed files go, the policy, and how the
+    // compartment's server is reached for downloads (its pin, as for XMPP).
+    std::vector<storage::DocumentRecord> documents;
+    std::filesystem::path documentsDir;
+    documents::DocumentPolicy documentPolicy;
+    documents::TransferSecurity transfer;
 };
 
 class Session {

@@ -1,5 +1,7 @@
 #include "ui/TextDisplay.h"
 
+#include "client/documents/DocumentLink.h"
+
 #include <QChar>
 #include <QCoreApplication>
 
@@ -41,6 +43,16 @@ QString visibleText(const QString& text) {
 
 RenderedBody renderBody(const std::string& utf8, const linkguard::LinkGuard* guard) {
     RenderedBody body;
+    // A document link carries the document's key: it is never shown. The document itself is
+    // fetched into the compartment and listed under Documents.
+    if (documents::isDocumentLink(utf8)) {
+        auto link = documents::parseDocumentLink(utf8);
+        const QString name =
+            link ? visibleText(QString::fromStdString(link.value().fileName)) : QStringLiteral("?");
+        body.text =
+            QCoreApplication::translate("cloison::ui", "📄 Document %1 (see Documents)").arg(name);
+        return body;
+    }
     if (!guard) {
         body.text = visibleText(QString::fromStdString(utf8));
         return body;

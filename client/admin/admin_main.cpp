@@ -44,11 +44,15 @@ Commands:
   compartment define NAME --server HOST[:PORT] --pin SHA256 [--room JID]
       [--trust strict|manual|blind] [--retention-days N] [--colour #rrggbb]
       [--label TEXT] [--trusted-domains DOMAIN,...] [--sealed] [--roster-owner JID]
+      [--max-document-mib N] [--document-types EXT,...]
                            store a compartment's definition and policy in the admin vault,
                            with an empty device roster (version 1); trust defaults to strict,
                            retention to 0 (messages kept). --roster-owner names the admin
                            account that will publish the roster (invites carry it, and the
-                           members' clients fetch the roster from it at every connection)
+                           members' clients fetch the roster from it at every connection).
+                           --max-document-mib and --document-types (file extensions such as
+                           pdf,docx) limit the documents members send and keep (default:
+                           1024 MiB, any type)
   compartment create NAME --server HOST[:PORT] --pin SHA256 --members REQ[,REQ...]
       (--room JID | --rooms-domain DOMAIN) --server-admin JID [--server-admin-password-fd N]
       --out-dir DIR [--valid-days N] [policy options as for define]
@@ -862,6 +866,13 @@ int main(int argc, char** argv) {
             if (!days)
                 return usageError("--retention-days takes 0 to 36500");
             options.definition.retentionDays = static_cast<std::uint32_t>(*days);
+        } else if (arg == "--max-document-mib") {
+            auto mib = cli::parseNumber(*text, 1, 1 << 20);
+            if (!mib)
+                return usageError("--max-document-mib takes 1 to 1048576");
+            options.definition.maxDocumentBytes = static_cast<std::uint64_t>(*mib) << 20;
+        } else if (arg == "--document-types") {
+            options.definition.documentTypes = cli::splitCommas(*text);
         } else if (arg == "--valid-days") {
             auto days = cli::parseNumber(*text, 0, provisioning::kMaxInviteDays);
             if (!days)

@@ -2,11 +2,14 @@
 
 #include "client/cli/CommandLine.h"
 
+#include "client/cli/DocumentCommands.h"
 #include "client/cli/PassphraseSource.h"
+#include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/Json.h"
 #include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/TlsPin.h"
+#include "storage/DocumentRepository.h"
 
 #include <ctime>
 #include <iostream>
@@ -34,10 +37,7 @@ Result<std::pair<std::string, std::uint16_t>> parseServer(const std::string& ser
     return std::pair{host, static_cast<std::uint16_t>(port)};
 }
 
-struct Running {
-    std::unique_ptr<xmpp::CompartmentService> service;
-    std::string room;
-};
+} // namespace
 
 Result<Running> startService(Profile& profile, const std::string& compartment) {
     auto vault = profile.compartmentVault(compartment);
@@ -53,12 +53,16 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
         provisioning::serviceOptions(*vault.value(), compartmentId.value(), account.value());
     if (!options)
         return options.error();
+    auto policy = documents::documentPolicy(*vault.value());
+    if (!policy)
+        return policy.error();
     auto service =
         xmpp::CompartmentService::start(*vault.value(), account.value().settings,
                                         std::move(account.value().password), options.value());
     if (!service)
         return service.error();
-    return Running{std::move(service).value(), account.value().room};
+    return Running{std::move(service).value(), account.value().room, account.value().settings,
+                   storage::documentsDirOf(*vault.value()), policy.value()};
 }
 
 int exitForNetwork(const Error& error, std::ostream& err) {
@@ -72,8 +76,6 @@ int exitForNetwork(const Error& error, std::ostream& err) {
         return kExitUnreachable;
     }
 }
-
-} // namespace
 
 bool hasAccountOptions(const MessagingOptions& options) {
     return !options.jid.empty() || !options.server.empty() || options.passwordFd ||
@@ -136,12 +138,17 @@ Result<int> runSend(Profile& profile, const std::string& compartment,
     if (options.toRoom && running.value().room.empty())
         return makeError(ErrorCode::InvalidArgument,
                          "this compartment has no room (set one with compartment add --room-jid)");
-    const std::string id = options.toRoom ? running.value().service->sendToRoom(text)
-                                          : running.value().service->send(options.to, text);
+    return sendAndAwaitDelivery(running.value(), options, text, out);
+}
+
+Result<int> sendAndAwaitDelivery(Running& running, const MessagingOptions& options,
+                                 const std::string& text, std::ostream& out) {
+    const std::string id = options.toRoom ? running.service->sendToRoom(text)
+                                          : running.service->send(options.to, text);
     const auto deadline = Clock::now() + std::chrono::seconds(options.timeoutSeconds);
     Error last{ErrorCode::Unreachable, "the server did not acknowledge the message in time"};
     while (Clock::now() < deadline) {
-        auto event = running.value().service->nextEvent(std::chrono::milliseconds(200));
+        auto event = running.service->nextEvent(std::chrono::milliseconds(200));
         if (!event)
             continue;
         if (event->type == ServiceEvent::Type::MessageDelivered && event->stanzaId == id) {
@@ -185,12 +192,22 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
     const auto deadline = Clock::now() + std::chrono::seconds(options.timeoutSeconds);
     long received = 0;
     std::optional<Error> offline;
+    ListenDocuments documents(running.value());
     while (Clock::now() < deadline && (!options.count || received < *options.count)) {
         auto event = running.value().service->nextEvent(std::chrono::milliseconds(200));
         if (!event)
             continue;
         switch (event->type) {
-        case ServiceEvent::Type::MessageReceived:
+        case ServiceEvent::Type::VaultTaskDone:
+            if (documents.onTaskDone(*event, out))
+                ++received;
+            break;
+        case ServiceEvent::Type::MessageReceived: {
+            const auto outcome = documents.onMessage(*event, out);
+            if (outcome == ListenDocuments::Outcome::Printed)
+                ++received;
+            if (outcome != ListenDocuments::Outcome::NotADocument)
+                break;
             out << "{\"from\":" << linkguard::jsonString(event->from)
                 << ",\"conversation\":" << linkguard::jsonString(event->conversation)
                 << ",\"device\":" << event->device
@@ -200,6 +217,7 @@ Result<int> runListen(Profile& profile, const std::string& compartment,
             out.flush();
             ++received;
             break;
+        }
         case ServiceEvent::Type::MessageRejected:
             std::cerr << "cloison-cli: refused a message from "
                       << (event->from.empty() ? "the server" : event->from) << ": "

@@ -1,9 +1,12 @@
 // cloison-cli's messaging commands: an account for a compartment, send, listen.
 #pragma once
 
-#include <chrono>
-
+#include "client/documents/DocumentTransfer.h"
 #include "client/profile/Profile.h"
+#include "client/xmpp/CompartmentService.h"
+
+#include <chrono>
+#include <filesystem>
 
 #include <iosfwd>
 #include <optional>
@@ -25,7 +28,24 @@ struct MessagingOptions {
     bool toRoom = false;
     std::optional<long> count;
     long timeoutSeconds = 30;
+    // send-file, save
+    std::string file;
 };
+
+// A compartment connected for one command.
+struct Running {
+    std::unique_ptr<xmpp::CompartmentService> service;
+    std::string room;
+    xmpp::AccountSettings account; // its server, pin and whether it is an insecure loopback
+    std::filesystem::path documentsDir;
+    documents::DocumentPolicy documentPolicy;
+};
+[[nodiscard]] Result<Running> startService(Profile& profile, const std::string& compartment);
+// Says `error` on `err` and returns the exit code of a network failure (15, 16 or 17).
+int exitForNetwork(const Error& error, std::ostream& err);
+// Sends `text` to --to or --room and waits for the server to have it: prints "sent ID".
+[[nodiscard]] Result<int> sendAndAwaitDelivery(Running& running, const MessagingOptions& options,
+                                               const std::string& text, std::ostream& out);
 
 // Exit codes of the messaging commands, beyond those of main.cpp.
 constexpr int kExitUnreachable = 15;

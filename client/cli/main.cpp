@@ -3,6 +3,7 @@
 #include "client/cli/CheckLinkCommand.h"
 #include "client/cli/CommandLine.h"
 #include "client/cli/DeviceCommands.h"
+#include "client/cli/DocumentCommands.h"
 #include "client/cli/FidoCommands.h"
 #include "client/cli/MessagingCommands.h"
 #include "client/cli/PassphraseSource.h"
@@ -53,6 +54,28 @@ Commands:
                            policy at connect and hourly: each change is one line on standard
                            error ("cloison-cli: roster version N: C certified, R revoked",
                            "cloison-cli: retention policy: purged N messages")
+                           A message that is a document link (aesgcm://, XEP-0454) is a
+                           document: it is downloaded (HTTPS, the server's key pinned),
+                           decrypted and verified as it streams, and kept sealed inside the
+                           compartment; its line has "document": {id, name, size} instead of
+                           "text", or "document": null and "error" when it was refused (altered,
+                           cut short, wrong key, too large): then nothing is saved
+  send-file --compartment NAME (--to JID | --room) [--timeout S] FILE
+                           send FILE as an encrypted document: encrypted with a fresh
+                           AES-256-GCM key while it is uploaded to the compartment's server
+                           (XEP-0363 HTTP File Upload, HTTPS with the server's key pinned), and
+                           the link with the key sent in an OMEMO message, as Conversations,
+                           Dino and profanity do. The server sees a random file name, never the
+                           document. Progress goes to standard error; prints "sent ID". A file
+                           over the compartment's policy or the server's advertised maximum is
+                           refused before anything is uploaded (exit code 13)
+  documents --compartment NAME
+                           list the documents received, one JSON object per line: id, from,
+                           conversation, name, size, time
+  save --compartment NAME --file ID -o PATH
+                           export document ID in plaintext to PATH (which must not exist),
+                           deliberately: received documents are otherwise kept only sealed
+                           inside the compartment
   compartment remove NAME  destroy a compartment: its key, and its vault overwritten
   compartment trust-domains NAME [DOMAIN,...]
                            set the compartment's trusted domains for the link guard (each
@@ -147,8 +170,9 @@ Options:
   --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
   --kdf-passes N           (init) Argon2id passes (default 3)
   --compartment NAME       the compartment a command works on
+  --file ID                (save) the document, as listen and documents print its id
   -o, --output FILE        (export-audit, enroll-request, import) write to FILE instead of
-                           standard output
+                           standard output; (save) where the document goes
   --name NAME              (enroll-request) the display name the admin sees
   --org-fingerprint FP     (import) the organisation key's fingerprint, from the admin
   --device ID              (devices verify, unverify) the contact's OMEMO device id
@@ -176,7 +200,8 @@ Exit codes:
   10 wrong PIN, PIN required or PIN blocked
   11 the security key was not touched in time
   12 the security key lacks a needed feature (hmac-secret, PIN)
-  13 refused by the profile's policy (e.g. removing its last security key)
+  13 refused by the profile's policy (e.g. removing its last security key), or (send-file)
+     by the compartment's document policy or the server (file too large, type not allowed)
   14 (check-link) a link is lookalike or blocked
   15 the server could not be reached (send: the message stays in the outbox)
   16 the server's key does not match the compartment's pin (logged as a key event)
@@ -380,6 +405,33 @@ int runMessaging(const Options& options, const std::string& command) {
     return done ? done.value() : exitFor(done.error());
 }
 
+int runDocumentCommand(const Options& options, const std::string& command) {
+    if (options.compartment.empty())
+        return usageError("'" + command + "' needs --compartment NAME");
+    const cli::MessagingOptions& messaging = options.messaging;
+    if (command == "send-file") {
+        if (options.words.size() != 2)
+            return usageError("expected 'send-file --compartment NAME (--to JID | --room) FILE'");
+        if (messaging.to.empty() == !messaging.toRoom)
+            return usageError("'send-file' needs exactly one of --to JID and --room");
+    } else if (options.words.size() != 1) {
+        return usageError("'" + command + "' takes no arguments");
+    }
+    if (command == "save" && (messaging.file.empty() || options.output.empty()))
+        return usageError("expected 'save --compartment NAME --file ID -o PATH'");
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    Profile& unlocked = *profile.value();
+    auto done = command == "send-file" ? cli::runSendFile(unlocked, options.compartment, messaging,
+                                                          options.words[1], std::cout)
+                : command == "documents"
+                    ? cli::runDocuments(unlocked, options.compartment, std::cout)
+                    : cli::runSave(unlocked, options.compartment, messaging.file, options.output,
+                                   std::cout);
+    return done ? done.value() : exitFor(done.error());
+}
+
 int runProvisioning(const Options& options) {
     cli::ProvisioningOptions provisioning = options.provisioning;
     provisioning.output = options.output;
@@ -460,6 +512,11 @@ int main(int argc, char** argv) {
             if (!text)
                 return kUsageError;
             (arg == "--compartment" ? options.compartment : options.output) = *text;
+        } else if (arg == "--file") {
+            auto text = value(arg.c_str());
+            if (!text)
+                return kUsageError;
+            options.messaging.file = *text;
         } else if (arg == "--from") {
             auto text = value(arg.c_str());
             if (!text)
@@ -567,6 +624,8 @@ int main(int argc, char** argv) {
         return runDevices(options);
     if (command == "send" || command == "listen")
         return runMessaging(options, command);
+    if (command == "send-file" || command == "documents" || command == "save")
+        return runDocumentCommand(options, command);
     if (command == "enroll-request" || command == "import" || command == "roster" ||
         command == "purge")
         return runProvisioning(options);

@@ -7,6 +7,7 @@
 #include "crypto/Aead.h"
 #include "crypto/AtomicFile.h"
 #include "crypto/Hash.h"
+#include "storage/DocumentRepository.h"
 #include "storage/KeyEventRepository.h"
 #include "storage/ProfileRepository.h"
 #include "storage/Schemas.h"
@@ -551,7 +552,13 @@ Result<void> Profile::removeCompartment(const std::string& name) {
     // clears them out of the write-ahead log.
     if (auto flushed = m_profileVault->checkpoint(); !flushed)
         return flushed;
-    return storage::destroyVaultFiles(compartmentPath(id));
+    if (auto destroyed = storage::destroyVaultFiles(compartmentPath(id)); !destroyed)
+        return destroyed;
+    // Its documents' files were sealed under keys that lived only in that vault: noise now,
+    // and removed with it.
+    std::error_code ignored;
+    std::filesystem::remove_all(storage::documentsDirOf(compartmentPath(id)), ignored);
+    return {};
 }
 
 Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {

@@ -56,6 +56,7 @@ bool isHost(std::string_view host) {
     });
 }
 
+// "a,b,c": trusted domains, document types.
 std::string joinDomains(const std::vector<std::string>& domains) {
     std::string out;
     for (const std::string& domain : domains) {
@@ -323,6 +324,16 @@ Result<void> validateDefinition(const CompartmentDefinition& d) {
     if (d.label.size() > kMaxNameBytes || hasControl(d.label) ||
         (!d.label.empty() && (d.label.front() == ' ' || d.label.back() == ' ')))
         return bad("the label has at most 64 bytes of text");
+    if (d.maxDocumentBytes > kMaxSharedDocumentBytes)
+        return bad("the largest document is at most 1 TiB");
+    if (d.documentTypes.size() > kMaxDocumentTypes)
+        return bad("at most 100 document types");
+    for (const std::string& type : d.documentTypes) {
+        if (type.empty() || type.size() > 16 ||
+            type.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)
+            return bad("a document type is a file extension of lowercase letters and digits, "
+                       "such as pdf");
+    }
     if (d.trustedDomains.size() > kMaxTrustedDomains)
         return bad("at most 100 trusted domains");
     for (const std::string& domain : d.trustedDomains) {
@@ -348,6 +359,10 @@ void writeDefinition(SignedTextWriter& writer, const CompartmentDefinition& d) {
         .add("sealed", d.sealed ? "yes" : "no");
     if (!d.rosterOwner.empty())
         writer.add("roster-owner", d.rosterOwner);
+    if (d.maxDocumentBytes != 0)
+        writer.add("max-document-bytes", std::to_string(d.maxDocumentBytes));
+    if (!d.documentTypes.empty())
+        writer.add("document-types", joinDomains(d.documentTypes));
 }
 
 Result<CompartmentDefinition> readDefinition(FieldReader& reader) {
@@ -406,6 +421,24 @@ Result<CompartmentDefinition> readDefinition(FieldReader& reader) {
         if (!owner)
             return owner.error();
         d.rosterOwner = std::move(owner.value());
+    }
+    if (reader.at("max-document-bytes")) {
+        auto max = readNumber(reader, "max-document-bytes", kMaxSharedDocumentBytes);
+        if (!max)
+            return max.error();
+        if (max.value() == 0)
+            return reader.malformed("max-document-bytes is written only when set");
+        d.maxDocumentBytes = max.value();
+    }
+    if (reader.at("document-types")) {
+        auto types = reader.next("document-types");
+        if (!types)
+            return types.error();
+        for (std::size_t pos = 0; pos <= types.value().size();) {
+            const std::size_t end = std::min(types.value().find(',', pos), types.value().size());
+            d.documentTypes.emplace_back(types.value().substr(pos, end - pos)); // empty: refused
+            pos = end + 1;
+        }
     }
     if (auto valid = validateDefinition(d); !valid)
         return reader.malformed(valid.error().message);

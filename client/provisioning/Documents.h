@@ -37,6 +37,8 @@ constexpr std::size_t kOmemoIdentityKeyBytes = 33;
 constexpr std::size_t kMaxSealedInviteBytes = 64 * 1024;
 constexpr std::size_t kMaxTrustedDomains = 100;
 constexpr std::uint32_t kMaxRetentionDays = 36500;
+constexpr std::uint64_t kMaxSharedDocumentBytes = 1ull << 40; // a policy's largest file
+constexpr std::size_t kMaxDocumentTypes = 100;
 
 // A member's long-term profile keys: an X25519 key pair that invites are sealed to and an
 // Ed25519 key that signs what the member hands back. Kept in the profile vault, generated on
@@ -92,6 +94,11 @@ struct CompartmentDefinition {
     // empty (definitions made before it was carried: members then fetch by hand). Written
     // last, and only when set, so that older documents read the same.
     std::string rosterOwner;
+    // The document policy (issue 13): the largest document members may send or keep, in bytes
+    // (0: the client's default), and the file-name extensions allowed (empty: any). Each is
+    // written after the roster owner, and only when set, like it.
+    std::uint64_t maxDocumentBytes = 0;
+    std::vector<std::string> documentTypes;
 };
 
 // InvalidArgument naming what is wrong.

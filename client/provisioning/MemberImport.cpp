@@ -1,6 +1,7 @@
 #include "client/provisioning/MemberImport.h"
 
 #include "client/audit/KeyEventLog.h"
+#include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/OmemoEngine.h"
 #include "client/provisioning/Retention.h"
@@ -74,6 +75,14 @@ Result<ImportResult> provision(Profile& profile, const CompartmentInfo& info, co
             for (const auto& [key, value] : values) {
                 if (auto put = settings.put(key, asBytes(value)); !put)
                     return put;
+            }
+            if (d.maxDocumentBytes != 0 || !d.documentTypes.empty()) {
+                documents::DocumentPolicy policy;
+                if (d.maxDocumentBytes != 0)
+                    policy.maxBytes = d.maxDocumentBytes;
+                policy.extensions = d.documentTypes;
+                if (auto set = documents::setDocumentPolicy(v, policy); !set)
+                    return set;
             }
             if (!d.rosterOwner.empty())
                 return settings.put(kRosterOwnerKey, asBytes(d.rosterOwner));

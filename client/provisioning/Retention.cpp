@@ -1,6 +1,7 @@
 #include "client/provisioning/Retention.h"
 
 #include "client/audit/KeyEventLog.h"
+#include "client/documents/DocumentTransfer.h"
 #include "client/provisioning/SignedText.h"
 #include "storage/MessageRepository.h"
 #include "storage/SettingsRepository.h"
@@ -42,7 +43,11 @@ Result<std::int64_t> applyRetention(storage::Vault& vault, const std::string& co
     auto purged = storage::MessageRepository(vault).purgeSentBefore(cutoff);
     if (!purged)
         return purged.error();
-    if (purged.value() == 0)
+    // Documents go by the same rule, by the time they were received: rows, keys and files.
+    auto documents = documents::purgeDocumentsBefore(vault, cutoff);
+    if (!documents)
+        return documents.error();
+    if (purged.value() == 0 && documents.value() == 0)
         return purged;
     // secure_delete zeroed the rows in the pages; the checkpoint takes the WAL's copies too.
     if (auto flushed = vault.checkpoint(); !flushed)
@@ -52,11 +57,12 @@ Result<std::int64_t> applyRetention(storage::Vault& vault, const std::string& co
         return log.error();
     if (auto recorded = log.value().record(audit::event::kRetentionPurge, compartmentId, {},
                                            "messages=" + std::to_string(purged.value()) +
+                                               " documents=" + std::to_string(documents.value()) +
                                                " days=" + std::to_string(*days.value()) +
                                                " cutoff-ms=" + std::to_string(cutoff));
         !recorded)
         return recorded.error();
-    return purged;
+    return purged.value() + documents.value();
 }
 
 } // namespace cloison::provisioning

@@ -16,8 +16,9 @@ constexpr const char* kRetentionDaysKey = "policy.retention-days";
 // nullopt when the compartment keeps messages (no policy, or 0 days).
 [[nodiscard]] Result<std::optional<std::uint32_t>> retentionDays(storage::Vault& vault);
 [[nodiscard]] Result<void> setRetentionDays(storage::Vault& vault, std::uint32_t days);
-// Returns how many messages were purged. `nowMs`: milliseconds since the epoch. `cutoffMs`,
-// when given, receives the time before which messages were purged (unchanged without a policy).
+// Returns how many messages and documents (by the time received) were purged. `nowMs`:
+// milliseconds since the epoch. `cutoffMs`, when given, receives the time before which they
+// were purged (unchanged without a policy).
 [[nodiscard]] Result<std::int64_t> applyRetention(storage::Vault& vault,
                                                   const std::string& compartmentId,
                                                   std::int64_t nowMs,

@@ -11,6 +11,7 @@
 #include "storage/OutboxRepository.h"
 
 #include <atomic>
+#include <map>
 #include <random>
 #include <set>
 
@@ -83,6 +84,17 @@ struct CompartmentService::Worker {
         std::uint32_t deviceId = 0; // VerifyDevice, UnverifyDevice
     };
     std::deque<Command> commands;
+    struct Query {
+        std::string stanza;
+        std::string to;
+        std::string id;
+    };
+    std::deque<Query> queries;
+    struct VaultTask {
+        std::function<Result<void>(storage::Vault&)> task;
+        std::string id;
+    };
+    std::deque<VaultTask> vaultTasks;
     std::atomic<bool> stopping{false};
 
     // Network thread only.
@@ -99,8 +111,9 @@ struct CompartmentService::Worker {
     bool announced = false;
     std::vector<std::string> unacknowledged;
     std::vector<std::string> covered;
-    std::string ackInFlight;     // id of the acknowledging IQ we wait for
-    std::string rosterFetch;     // id of the roster fetch we wait for
+    std::string ackInFlight;                            // id of the acknowledging IQ we wait for
+    std::map<std::string, std::string> queriesInFlight; // query id -> the address asked
+    std::string rosterFetch;                            // id of the roster fetch we wait for
     bool rosterReport = false;   // it is the connection's first: report it whatever it says
     bool rosterAgain = false;    // a notice came while it was in flight: fetch once more
     std::string rosterLastError; // the last refusal reported (a timer repeats none)
@@ -300,6 +313,7 @@ struct CompartmentService::Worker {
         unacknowledged.clear();
         covered.clear();
         awaitingStanza.clear();
+        queriesInFlight.clear(); // asked on the last connection: the caller's timeout says so
         ackInFlight.clear();
         emit(ServiceEvent{ServiceEvent::Type::Online});
         transmit("<presence/>");
@@ -365,6 +379,17 @@ struct CompartmentService::Worker {
             if (!headPublish.empty() && id == headPublish) {
                 headPublish.clear();
                 onHeadPublished(iq);
+                return;
+            }
+            if (auto asked = queriesInFlight.find(id);
+                asked != queriesInFlight.end() && (type == "result" || type == "error") &&
+                (omemo::bareJid(iq.attribute("from").value_or(domainOf(account.jid))) ==
+                 omemo::bareJid(asked->second))) {
+                queriesInFlight.erase(asked);
+                ServiceEvent event{ServiceEvent::Type::QueryAnswered};
+                event.stanzaId = id;
+                event.text = std::string(stanza);
+                emit(std::move(event));
                 return;
             }
             if (!ackInFlight.empty() && id == ackInFlight) {
@@ -587,7 +612,37 @@ struct CompartmentService::Worker {
     // stanza recorded, all in one vault transaction (a burst costs one commit, not three per
     // message). Nothing is sent before that commit: stanzas are handed to the connection after
     // it, and libstrophe writes only on the next runOnce() anyway.
+    // Queries and vault tasks from the caller, in the order they came.
+    void drainRequests() {
+        std::deque<Query> asked;
+        std::deque<VaultTask> tasks;
+        {
+            std::lock_guard lock(mutex);
+            asked.swap(queries);
+            tasks.swap(vaultTasks);
+        }
+        for (Query& query : asked) {
+            if (!connection->online()) {
+                ServiceEvent event{ServiceEvent::Type::QueryAnswered};
+                event.stanzaId = query.id;
+                event.error = {ErrorCode::Unreachable, "the compartment is not connected"};
+                emit(std::move(event));
+                continue;
+            }
+            queriesInFlight[query.id] = query.to;
+            transmit(query.stanza);
+        }
+        for (VaultTask& task : tasks) {
+            ServiceEvent event{ServiceEvent::Type::VaultTaskDone};
+            event.stanzaId = task.id;
+            if (auto done = task.task(vault); !done)
+                event.error = done.error();
+            emit(std::move(event));
+        }
+    }
+
     void drainCommands() {
+        drainRequests();
         std::deque<Command> todo;
         {
             std::lock_guard lock(mutex);
@@ -796,6 +851,24 @@ void CompartmentService::verifyDevice(const std::string& jid, std::uint32_t devi
 
 void CompartmentService::unverifyDevice(const std::string& jid, std::uint32_t deviceId) {
     m_worker->post({jid, {}, {}, false, Worker::Command::Kind::UnverifyDevice, deviceId});
+}
+
+void CompartmentService::query(std::string stanza, std::string to, std::string id) {
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->queries.push_back({std::move(stanza), std::move(to), std::move(id)});
+    }
+    m_worker->connection->wake();
+}
+
+std::string CompartmentService::withVault(std::function<Result<void>(storage::Vault&)> task) {
+    std::string id = "cloison-task-" + randomId();
+    {
+        std::lock_guard lock(m_worker->mutex);
+        m_worker->vaultTasks.push_back({std::move(task), id});
+    }
+    m_worker->connection->wake();
+    return id;
 }
 
 std::optional<ServiceEvent> CompartmentService::nextEvent(std::chrono::milliseconds wait) {

@@ -93,6 +93,8 @@ struct ServiceEvent {
         // in text, deviceTrust now, and keyEvent the key event written.
         DeviceTrustChanged,
         DeviceTrustRefused, // they changed nothing: error says why (from, device as asked)
+        QueryAnswered,    // the answer to query() stanzaId, serialised in text; or error
+        VaultTaskDone,    // withVault() task stanzaId ran: error when it failed
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -134,6 +136,14 @@ public:
     void verifyDevice(const std::string& jid, std::uint32_t deviceId,
                       const std::string& fingerprint);
     void unverifyDevice(const std::string& jid, std::uint32_t deviceId);
+    // Sends one IQ request (type get or set, addressed with `to`, with the id `id`) that the
+    // caller built, such as an XEP-0363 upload slot request; its answer comes back as
+    // QueryAnswered with stanzaId == id (the answer in text), or with an error when the
+    // connection is not up. Only an answer from the address asked is taken as the answer.
+    void query(std::string stanza, std::string to, std::string id);
+    // Runs `task` on the network thread, which owns the vault while the service runs (a
+    // document received by the caller is recorded this way); VaultTaskDone says how it went.
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task);
     // The next event, waiting up to `wait`.
     std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
 

@@ -44,8 +44,9 @@ sql = { driver = "SQLite3", database = "prosody.sqlite" }
 
 -- Disable Nagle's algorithm (TCP_NODELAY) on every connection: small stanzas go out at once.
 -- In 0.12 this is `nagle = false` (there is no tcp_nodelay option) and needs the default epoll
--- network backend.
-network_settings = { nagle = false }
+-- network backend. The epoll loop reads 8 KiB per round by default, which makes large uploads
+-- crawl; 256 KiB reads halved a 50 MB upload's time in Cloison's tests.
+network_settings = { nagle = false; read_size = 262144 }
 
 modules_enabled = {
   "roster";      -- contacts (XEP-0237 versioning)
@@ -72,6 +73,9 @@ default_archive_policy = true -- archive all conversations, so offline devices c
 smacks_hibernation_time = 300
 
 -- Uploads: served over HTTPS on 5281; files are encrypted by the client before upload.
+-- Cloison pins the HTTPS server's key with the same pin as the XMPP service: the certificate
+-- for upload.example.org must carry the same key as example.org's (one key, several names,
+-- or `certbot --reuse-key` with the same key for both), or clients refuse the uploads.
 https_ports = { 5281 }
 http_ports = { }
 http_file_share_size_limit = 100 * 1024 * 1024 -- 100 MiB per file

@@ -16,6 +16,7 @@ struct ProcessResult {
     int exitCode = -1; // -1 when killed by a signal
     std::string out;
     std::string err;
+    long peakRssKb = 0; // the process's peak resident set (VmHWM), from wait4's rusage
 };
 
 struct ProcessOptions {
@@ -33,6 +34,9 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 // above; timeoutSeconds is not used (the caller ends it).
 pid_t startProcess(const std::vector<std::string>& argv, const ProcessOptions& options,
                    const std::filesystem::path& output);
+// Waits up to `timeoutSeconds` for a process startProcess() started to end by itself (then
+// SIGKILL); exitCode and peakRssKb are set, out and err are in its output file.
+ProcessResult waitForProcess(pid_t pid, int timeoutSeconds);
 // Sends `signal`, waits for the process and returns its wait status.
 int stopProcess(pid_t pid, int signal);
 

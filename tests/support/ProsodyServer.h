@@ -30,6 +30,11 @@ struct ProsodyOptions {
     // Loads tests/support/prosody/mod_cloison_hostile.lua: the server then obeys commands from
     // this account (register it in `accounts`) to forge, replay and withhold. See the module.
     std::string hostileController = {};
+    // XEP-0363 uploads: mod_http_file_share as the component upload.localhost, served over
+    // HTTPS (the same certificate and key as c2s, so the compartment's pin covers it) on a free
+    // loopback port as https://127.0.0.1:PORT/file_share/..., with files up to this many bytes
+    // kept in uploadStorageDir(). None: no upload service.
+    std::optional<std::uint64_t> uploadLimit = {};
 };
 
 class ProsodyServer {
@@ -58,6 +63,11 @@ public:
     // SHA-256 of the certificate's SubjectPublicKeyInfo (DER), lowercase hex: what clients pin.
     const std::string& spkiSha256Hex() const { return m_spkiSha256Hex; }
     std::filesystem::path dataDir() const { return m_dir / "data"; }
+    // Where mod_http_file_share keeps the uploaded files (SLOT.bin) and the HTTPS port.
+    std::filesystem::path uploadStorageDir() const {
+        return dataDir() / "upload%2elocalhost" / "http_file_share";
+    }
+    std::uint16_t httpsPort() const { return m_httpsPort; }
     std::filesystem::path logFile() const { return m_dir / "prosody.log"; }
     std::filesystem::path configFile() const { return m_dir / "prosody.cfg.lua"; }
 
@@ -82,6 +92,7 @@ private:
 
     TempDir m_dir;
     std::uint16_t m_port = 0;
+    std::uint16_t m_httpsPort = 0;
     pid_t m_pid = -1;
     std::string m_certificatePem;
     std::string m_spkiSha256Hex;

@@ -1,6 +1,7 @@
 // The desktop app driven as a person would (QtTest on the offscreen platform), against the real
 // core and a real Prosody on loopback: unlock and back-off, lock, compartments, drafts that
 // never cross compartments, sending and receiving, warnings, and text shown literally.
+#include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
 #include "client/profile/FidoSlots.h"
@@ -199,9 +200,11 @@ struct Scene {
     std::unique_ptr<Peer> bob;
     std::unique_ptr<MainWindow> window;
 
-    explicit Scene(const std::vector<AccountSpec>& specs) {
+    explicit Scene(const std::vector<AccountSpec>& specs,
+                   std::optional<std::uint64_t> uploadLimit = std::nullopt) {
         ProsodyOptions options;
         options.withRooms = false;
+        options.uploadLimit = uploadLimit;
         for (const auto& spec : specs)
             options.accounts.emplace_back(spec.user, spec.user + "-password");
         options.accounts.emplace_back("bob", "bob-password");
@@ -249,6 +252,16 @@ bool sendFromView(CompartmentView& view, const std::string& conversation, const 
 }
 
 } // namespace
+
+TEST_CASE("a document link is shown as a document and its key never") {
+    app();
+    const std::string key(88, 'c');
+    const QString shown =
+        ui::renderBody("aesgcm://127.0.0.1:5281/file_share/x/plan.pdf#" + key, nullptr).text;
+    CHECK(shown.contains(QStringLiteral("plan.pdf")));
+    CHECK(!shown.contains(QString::fromStdString(key)));
+    CHECK(!shown.contains(QStringLiteral("aesgcm")));
+}
 
 TEST_CASE("hidden characters are shown by name, markup as typed") {
     app();
@@ -919,4 +932,43 @@ TEST_CASE("screenshots of the main screens", "[.screenshots]") {
     REQUIRE(waitFor([&] { return dialog.isNull(); }));
     finance->tabs()->setCurrentIndex(2);
     save("key-events.png");
+}
+
+TEST_CASE("a document arrives in the app: fetched and sealed and listed and saved where asked") {
+    app();
+    Scene scene({{"finance", "alice"}}, 4 * 1024 * 1024);
+    CompartmentView& view = *scene.window->view("finance");
+    // Bob uploads a document and sends its link, as any XEP-0454 client does.
+    TempDir dir;
+    Bytes content(300'000);
+    for (std::size_t i = 0; i < content.size(); ++i)
+        content[i] = static_cast<std::uint8_t>(i * 7 + 3);
+    writeFile(dir / "plan.pdf", content);
+    std::deque<xmpp::ServiceEvent> other;
+    auto slot = documents::requestUploadSlot(*scene.bob->service, "localhost", "plan.pdf",
+                                             documents::ciphertextSize(content.size()),
+                                             std::chrono::seconds(20), other);
+    REQUIRE(slot);
+    auto link = documents::uploadDocument(dir / "plan.pdf", content.size(), slot.value(),
+                                          {scene.server->spkiSha256Hex(), false}, {});
+    REQUIRE(link);
+    REQUIRE(scene.bob->sendUntilDelivered("alice@localhost", link.value()));
+
+    REQUIRE(waitFor([&] { return view.documents().size() == 1; }));
+    CHECK(view.documents()[0].name == "plan.pdf");
+    CHECK(view.documents()[0].size == 300'000);
+    CHECK(view.documentList()->count() == 1);
+    CHECK(view.messageView()->toPlainText().contains(QStringLiteral("📄 Document plan.pdf")));
+    CHECK(!view.messageView()->toPlainText().contains(QStringLiteral("aesgcm")));
+
+    const auto saved = dir / "saved.pdf";
+    view.saveDocument(view.documents()[0].id, QString::fromStdString(saved.string()));
+    REQUIRE(waitFor([&] { return std::filesystem::exists(saved); }));
+    CHECK(readFile(saved) == content);
+    REQUIRE(waitFor(
+        [&] { return view.statusLabel()->text().contains(QStringLiteral("Document saved")); }));
+    // Not over a file that is there: refused, and said so.
+    view.saveDocument(view.documents()[0].id, QString::fromStdString(saved.string()));
+    REQUIRE(waitFor(
+        [&] { return view.statusLabel()->text().contains(QStringLiteral("already exists")); }));
 }

@@ -715,6 +715,49 @@ TEST_CASE("the invite names the roster owner, and the member's compartment keeps
     }
 }
 
+TEST_CASE("a definition carries the document policy only when set and refuses a bad one") {
+    const SigningKey key = SigningKey::generate();
+    auto roundTrip = [&](const CompartmentDefinition& d, const std::string& extra = {}) {
+        SignedTextWriter writer("compartment-definition");
+        writeDefinition(writer, d);
+        const std::string signed_ = appendSignature(writer.body().value() + extra, key);
+        auto text = splitSignedText(signed_, "compartment-definition");
+        if (!text) // refused as a document already (an empty value, say)
+            return Result<CompartmentDefinition>(text.error());
+        FieldReader reader(text.value(), "definition");
+        auto read = readDefinition(reader);
+        if (read && !reader.finish())
+            return Result<CompartmentDefinition>(makeError(ErrorCode::Corrupted, "trailing"));
+        return read;
+    };
+    CompartmentDefinition d = financeDefinition();
+    d.id = randomId();
+    d.maxDocumentBytes = 5u << 20;
+    d.documentTypes = {"pdf", "docx"};
+    auto read = roundTrip(d);
+    REQUIRE(read);
+    CHECK(read.value().maxDocumentBytes == (5u << 20));
+    CHECK(read.value().documentTypes == std::vector<std::string>{"pdf", "docx"});
+    // Without a policy nothing is written, as before the fields existed.
+    CompartmentDefinition plain = financeDefinition();
+    plain.id = randomId();
+    SignedTextWriter writer("compartment-definition");
+    writeDefinition(writer, plain);
+    CHECK(writer.body().value().find("document") == std::string::npos);
+    CHECK(roundTrip(plain).value().documentTypes.empty());
+    for (const char* bad :
+         {"max-document-bytes 0\n", "max-document-bytes 01\n", "document-types \n",
+          "document-types pdf,,doc\n", "document-types PDF\n", "document-types ../x\n"}) {
+        INFO(bad);
+        CHECK_FALSE(roundTrip(plain, bad));
+    }
+    d.documentTypes = {"p df"};
+    CHECK_FALSE(validateDefinition(d));
+    d.documentTypes = {};
+    d.maxDocumentBytes = (1ull << 40) + 1;
+    CHECK_FALSE(validateDefinition(d));
+}
+
 TEST_CASE("an invite past its expiry is refused at import and nothing changes") {
     test::TempDir dir;
     auto admin = makeAdmin(dir / "admin");
