@@ -4,17 +4,22 @@
 <context>
     <name>cloison::ui</name>
     <message>
-        <location filename="../TextDisplay.cpp" line="60"/>
+        <location filename="../TextDisplay.cpp" line="53"/>
+        <source>📄 Document %1 (see Documents)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../TextDisplay.cpp" line="72"/>
         <source> [blocked: on the phishing list]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="62"/>
+        <location filename="../TextDisplay.cpp" line="74"/>
         <source> [suspicious link]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="63"/>
+        <location filename="../TextDisplay.cpp" line="75"/>
         <source> [suspicious: imitates %1]</source>
         <translation type="unfinished"></translation>
     </message>
@@ -22,376 +27,437 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="110"/>
+        <location filename="../CompartmentView.cpp" line="114"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="114"/>
+        <location filename="../CompartmentView.cpp" line="118"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="129"/>
+        <location filename="../CompartmentView.cpp" line="133"/>
         <source>&amp;Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="133"/>
+        <location filename="../CompartmentView.cpp" line="137"/>
         <source>Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="137"/>
+        <location filename="../CompartmentView.cpp" line="141"/>
         <source>Start a conversation: name@server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="138"/>
+        <location filename="../CompartmentView.cpp" line="142"/>
         <source>Address for a new conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="156"/>
+        <location filename="../CompartmentView.cpp" line="160"/>
         <source>Device warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="162"/>
+        <location filename="../CompartmentView.cpp" line="166"/>
         <source>Loading history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="170"/>
+        <location filename="../CompartmentView.cpp" line="174"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="178"/>
+        <location filename="../CompartmentView.cpp" line="182"/>
         <source>Message to send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="179"/>
+        <location filename="../CompartmentView.cpp" line="183"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="185"/>
+        <location filename="../CompartmentView.cpp" line="189"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="186"/>
+        <location filename="../CompartmentView.cpp" line="190"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="201"/>
+        <location filename="../CompartmentView.cpp" line="205"/>
         <source>&amp;Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="213"/>
+        <location filename="../CompartmentView.cpp" line="217"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="221"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="228"/>
+        <location filename="../CompartmentView.cpp" line="232"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="236"/>
+        <location filename="../CompartmentView.cpp" line="240"/>
         <source>Contacts&apos; devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="293"/>
+        <location filename="../CompartmentView.cpp" line="297"/>
         <source>trusted blindly</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="305"/>
+        <location filename="../CompartmentView.cpp" line="309"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="269"/>
+        <location filename="../CompartmentView.cpp" line="273"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="263"/>
+        <location filename="../CompartmentView.cpp" line="267"/>
         <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="265"/>
+        <location filename="../CompartmentView.cpp" line="269"/>
         <source>Verify the selected device by comparing fingerprints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="266"/>
+        <location filename="../CompartmentView.cpp" line="270"/>
         <source>&amp;Unverify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="268"/>
+        <location filename="../CompartmentView.cpp" line="272"/>
         <source>Withdraw the verification of the selected device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="274"/>
         <source>Refresh devices and key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="287"/>
+        <location filename="../CompartmentView.cpp" line="291"/>
         <source>&amp;Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="295"/>
+        <location filename="../CompartmentView.cpp" line="299"/>
         <source>✓ certified by the organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="297"/>
+        <location filename="../CompartmentView.cpp" line="301"/>
         <source>✓ verified by hand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="299"/>
+        <location filename="../CompartmentView.cpp" line="303"/>
         <source>⚠ key changed since it was verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="301"/>
+        <location filename="../CompartmentView.cpp" line="305"/>
         <source>⚠ new device, not verified (others of this contact are)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="349"/>
+        <location filename="../CompartmentView.cpp" line="353"/>
         <source>Recording the verification…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="389"/>
+        <location filename="../CompartmentView.cpp" line="393"/>
         <source>The verification of device %1 of %2 is withdrawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="392"/>
+        <location filename="../CompartmentView.cpp" line="396"/>
         <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="404"/>
+        <location filename="../CompartmentView.cpp" line="408"/>
         <source>Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="412"/>
+        <location filename="../CompartmentView.cpp" line="416"/>
         <source>&amp;Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="426"/>
+        <location filename="../CompartmentView.cpp" line="439"/>
+        <source>Documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="440"/>
+        <source>&amp;Save…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="441"/>
+        <source>Save the selected document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="443"/>
+        <source>Documents stay sealed inside this compartment; Save… writes a plain copy where you choose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="456"/>
+        <source>D&amp;ocuments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="461"/>
+        <source>%1 — %2 bytes — from %3 — %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="474"/>
+        <source>Save document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="494"/>
+        <source>Refused a document from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="512"/>
+        <location filename="../CompartmentView.cpp" line="542"/>
+        <source>Refused a document from %1: %2; nothing was saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="547"/>
+        <source>Document received: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="554"/>
+        <source>The document was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="555"/>
+        <source>Document saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="561"/>
         <source>Room: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="479"/>
+        <location filename="../CompartmentView.cpp" line="614"/>
         <source>An address looks like name@server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="493"/>
+        <location filename="../CompartmentView.cpp" line="628"/>
         <source>Choose a conversation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="497"/>
+        <location filename="../CompartmentView.cpp" line="632"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="519"/>
-        <location filename="../CompartmentView.cpp" line="523"/>
+        <location filename="../CompartmentView.cpp" line="654"/>
+        <location filename="../CompartmentView.cpp" line="658"/>
         <source>Online as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="528"/>
+        <location filename="../CompartmentView.cpp" line="663"/>
         <source>Offline, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="528"/>
+        <location filename="../CompartmentView.cpp" line="663"/>
         <source>Offline: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="556"/>
+        <location filename="../CompartmentView.cpp" line="693"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="564"/>
+        <location filename="../CompartmentView.cpp" line="701"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="568"/>
+        <location filename="../CompartmentView.cpp" line="705"/>
         <source>The retention purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="572"/>
+        <location filename="../CompartmentView.cpp" line="709"/>
         <source>Refused the device list the server offered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="578"/>
+        <location filename="../CompartmentView.cpp" line="720"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="579"/>
+        <location filename="../CompartmentView.cpp" line="721"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="586"/>
+        <location filename="../CompartmentView.cpp" line="728"/>
         <source>Nothing was changed for device %1 of %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="611"/>
+        <location filename="../CompartmentView.cpp" line="753"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="613"/>
+        <location filename="../CompartmentView.cpp" line="755"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="615"/>
+        <location filename="../CompartmentView.cpp" line="757"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="617"/>
+        <location filename="../CompartmentView.cpp" line="759"/>
         <source>[⚠ key changed since verified]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="619"/>
+        <location filename="../CompartmentView.cpp" line="761"/>
         <source>[⚠ new unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="620"/>
+        <location filename="../CompartmentView.cpp" line="762"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="625"/>
+        <location filename="../CompartmentView.cpp" line="767"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="628"/>
+        <location filename="../CompartmentView.cpp" line="770"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="631"/>
+        <location filename="../CompartmentView.cpp" line="773"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="634"/>
+        <location filename="../CompartmentView.cpp" line="776"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="646"/>
+        <location filename="../CompartmentView.cpp" line="788"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="682"/>
+        <location filename="../CompartmentView.cpp" line="824"/>
         <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="687"/>
+        <location filename="../CompartmentView.cpp" line="829"/>
         <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="695"/>
+        <location filename="../CompartmentView.cpp" line="837"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="700"/>
+        <location filename="../CompartmentView.cpp" line="842"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>

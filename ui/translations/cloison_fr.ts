@@ -4,17 +4,22 @@
 <context>
     <name>cloison::ui</name>
     <message>
-        <location filename="../TextDisplay.cpp" line="60"/>
+        <location filename="../TextDisplay.cpp" line="53"/>
+        <source>📄 Document %1 (see Documents)</source>
+        <translation>📄 Document %1 (voir Documents)</translation>
+    </message>
+    <message>
+        <location filename="../TextDisplay.cpp" line="72"/>
         <source> [blocked: on the phishing list]</source>
         <translation> [bloqué : sur la liste d'hameçonnage]</translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="62"/>
+        <location filename="../TextDisplay.cpp" line="74"/>
         <source> [suspicious link]</source>
         <translation> [lien suspect]</translation>
     </message>
     <message>
-        <location filename="../TextDisplay.cpp" line="63"/>
+        <location filename="../TextDisplay.cpp" line="75"/>
         <source> [suspicious: imitates %1]</source>
         <translation> [suspect : imite %1]</translation>
     </message>
@@ -22,82 +27,82 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="110"/>
+        <location filename="../CompartmentView.cpp" line="114"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation>Ce compartiment n'a pas encore de compte : il est hors ligne.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="114"/>
+        <location filename="../CompartmentView.cpp" line="118"/>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="129"/>
+        <location filename="../CompartmentView.cpp" line="133"/>
         <source>&amp;Conversations</source>
         <translation>&amp;Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="133"/>
+        <location filename="../CompartmentView.cpp" line="137"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="137"/>
+        <location filename="../CompartmentView.cpp" line="141"/>
         <source>Start a conversation: name@server</source>
         <translation>Nouvelle conversation : nom@serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="138"/>
+        <location filename="../CompartmentView.cpp" line="142"/>
         <source>Address for a new conversation</source>
         <translation>Adresse d'une nouvelle conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="156"/>
+        <location filename="../CompartmentView.cpp" line="160"/>
         <source>Device warning</source>
         <translation>Avertissement sur les appareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="162"/>
+        <location filename="../CompartmentView.cpp" line="166"/>
         <source>Loading history</source>
         <translation>Chargement de l'historique</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="170"/>
+        <location filename="../CompartmentView.cpp" line="174"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="178"/>
+        <location filename="../CompartmentView.cpp" line="182"/>
         <source>Message to send</source>
         <translation>Message à envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="179"/>
+        <location filename="../CompartmentView.cpp" line="183"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation>Écrire un message (Ctrl+Entrée envoie)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="185"/>
+        <location filename="../CompartmentView.cpp" line="189"/>
         <source>&amp;Send</source>
         <translation>&amp;Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="186"/>
+        <location filename="../CompartmentView.cpp" line="190"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="201"/>
+        <location filename="../CompartmentView.cpp" line="205"/>
         <source>&amp;Messages</source>
         <translation>&amp;Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="213"/>
+        <location filename="../CompartmentView.cpp" line="217"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation>Code QR de l'empreinte de cet appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="221"/>
+        <location filename="../CompartmentView.cpp" line="225"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
@@ -106,294 +111,355 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, pour le vérifier.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="228"/>
+        <location filename="../CompartmentView.cpp" line="232"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation>Ce compartiment n'a pas encore de clé d'appareil : elle est créée à sa première connexion.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>Device</source>
         <translation>Appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="234"/>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Fingerprint</source>
         <translation>Empreinte</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="236"/>
+        <location filename="../CompartmentView.cpp" line="240"/>
         <source>Contacts&apos; devices</source>
         <translation>Appareils des contacts</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="293"/>
+        <location filename="../CompartmentView.cpp" line="297"/>
         <source>trusted blindly</source>
         <translation>confiance aveugle</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="305"/>
+        <location filename="../CompartmentView.cpp" line="309"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation>⚠ non vérifié (non certifié par l'organisation)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="269"/>
+        <location filename="../CompartmentView.cpp" line="273"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Actualiser</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="263"/>
+        <location filename="../CompartmentView.cpp" line="267"/>
         <source>&amp;Verify…</source>
         <translation>Vé&amp;rifier…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="265"/>
+        <location filename="../CompartmentView.cpp" line="269"/>
         <source>Verify the selected device by comparing fingerprints</source>
         <translation>Vérifier l'appareil sélectionné en comparant les empreintes</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="266"/>
+        <location filename="../CompartmentView.cpp" line="270"/>
         <source>&amp;Unverify</source>
         <translation>Re&amp;tirer la vérification</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="268"/>
+        <location filename="../CompartmentView.cpp" line="272"/>
         <source>Withdraw the verification of the selected device</source>
         <translation>Retirer la vérification de l'appareil sélectionné</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="274"/>
         <source>Refresh devices and key events</source>
         <translation>Actualiser les appareils et les événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="287"/>
+        <location filename="../CompartmentView.cpp" line="291"/>
         <source>&amp;Devices</source>
         <translation>A&amp;ppareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="295"/>
+        <location filename="../CompartmentView.cpp" line="299"/>
         <source>✓ certified by the organisation</source>
         <translation>✓ certifié par l'organisation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="297"/>
+        <location filename="../CompartmentView.cpp" line="301"/>
         <source>✓ verified by hand</source>
         <translation>✓ vérifié à la main</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="299"/>
+        <location filename="../CompartmentView.cpp" line="303"/>
         <source>⚠ key changed since it was verified</source>
         <translation>⚠ clé changée depuis sa vérification</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="301"/>
+        <location filename="../CompartmentView.cpp" line="305"/>
         <source>⚠ new device, not verified (others of this contact are)</source>
         <translation>⚠ nouvel appareil, non vérifié (d'autres de ce contact le sont)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="349"/>
+        <location filename="../CompartmentView.cpp" line="353"/>
         <source>Recording the verification…</source>
         <translation>Enregistrement de la vérification…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="389"/>
+        <location filename="../CompartmentView.cpp" line="393"/>
         <source>The verification of device %1 of %2 is withdrawn.</source>
         <translation>La vérification de l'appareil %1 de %2 est retirée.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="392"/>
+        <location filename="../CompartmentView.cpp" line="396"/>
         <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
         <translation>L'appareil %1 de %2 est vérifié : ses messages s'affichent comme fiables, et désormais seuls les appareils de %2 que vous avez vérifiés reçoivent vos messages.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>#</source>
         <translation>n°</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Time</source>
         <translation>Heure</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Event</source>
         <translation>Événement</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Subject</source>
         <translation>Sujet</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="402"/>
+        <location filename="../CompartmentView.cpp" line="406"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="404"/>
+        <location filename="../CompartmentView.cpp" line="408"/>
         <source>Key events</source>
         <translation>Événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="412"/>
+        <location filename="../CompartmentView.cpp" line="416"/>
         <source>&amp;Key events</source>
         <translation>Événements de &amp;clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="426"/>
+        <location filename="../CompartmentView.cpp" line="439"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="440"/>
+        <source>&amp;Save…</source>
+        <translation>&amp;Enregistrer…</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="441"/>
+        <source>Save the selected document</source>
+        <translation>Enregistrer le document sélectionné</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="443"/>
+        <source>Documents stay sealed inside this compartment; Save… writes a plain copy where you choose.</source>
+        <translation>Les documents restent scellés dans ce compartiment ; Enregistrer… en écrit une copie en clair à l'endroit choisi.</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="456"/>
+        <source>D&amp;ocuments</source>
+        <translation>D&amp;ocuments</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="461"/>
+        <source>%1 — %2 bytes — from %3 — %4</source>
+        <translation>%1 — %2 octets — de %3 — %4</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="474"/>
+        <source>Save document</source>
+        <translation>Enregistrer le document</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="494"/>
+        <source>Refused a document from %1: %2</source>
+        <translation>Document de %1 refusé : %2</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="512"/>
+        <location filename="../CompartmentView.cpp" line="542"/>
+        <source>Refused a document from %1: %2; nothing was saved</source>
+        <translation>Document de %1 refusé : %2 ; rien n'a été enregistré</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="547"/>
+        <source>Document received: %1</source>
+        <translation>Document reçu : %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="554"/>
+        <source>The document was not saved: %1</source>
+        <translation>Le document n'a pas été enregistré : %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="555"/>
+        <source>Document saved to %1</source>
+        <translation>Document enregistré dans %1</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="561"/>
         <source>Room: %1</source>
         <translation>Salon : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="479"/>
+        <location filename="../CompartmentView.cpp" line="614"/>
         <source>An address looks like name@server.</source>
         <translation>Une adresse a la forme nom@serveur.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="493"/>
+        <location filename="../CompartmentView.cpp" line="628"/>
         <source>Choose a conversation first.</source>
         <translation>Choisissez d'abord une conversation.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="497"/>
+        <location filename="../CompartmentView.cpp" line="632"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation>Ce compartiment n'est pas connecté : rien n'a été envoyé.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="519"/>
-        <location filename="../CompartmentView.cpp" line="523"/>
+        <location filename="../CompartmentView.cpp" line="654"/>
+        <location filename="../CompartmentView.cpp" line="658"/>
         <source>Online as %1</source>
         <translation>En ligne en tant que %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="528"/>
+        <location filename="../CompartmentView.cpp" line="663"/>
         <source>Offline, retrying: %1</source>
         <translation>Hors ligne, nouvel essai : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="528"/>
+        <location filename="../CompartmentView.cpp" line="663"/>
         <source>Offline: %1</source>
         <translation>Hors ligne : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="556"/>
+        <location filename="../CompartmentView.cpp" line="693"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation>La liste des appareils de l'organisation est à jour (%1)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="564"/>
+        <location filename="../CompartmentView.cpp" line="701"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation>Politique de conservation : anciens messages supprimés de ce compartiment : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="568"/>
+        <location filename="../CompartmentView.cpp" line="705"/>
         <source>The retention purge failed: %1</source>
         <translation>La purge de conservation a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="572"/>
+        <location filename="../CompartmentView.cpp" line="709"/>
         <source>Refused the device list the server offered: %1</source>
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="578"/>
+        <location filename="../CompartmentView.cpp" line="720"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="579"/>
+        <location filename="../CompartmentView.cpp" line="721"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="586"/>
+        <location filename="../CompartmentView.cpp" line="728"/>
         <source>Nothing was changed for device %1 of %2: %3</source>
         <translation>Rien n'a été changé pour l'appareil %1 de %2 : %3</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="611"/>
+        <location filename="../CompartmentView.cpp" line="753"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="613"/>
+        <location filename="../CompartmentView.cpp" line="755"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="615"/>
+        <location filename="../CompartmentView.cpp" line="757"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="617"/>
+        <location filename="../CompartmentView.cpp" line="759"/>
         <source>[⚠ key changed since verified]</source>
         <translation>[⚠ clé changée depuis la vérification]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="619"/>
+        <location filename="../CompartmentView.cpp" line="761"/>
         <source>[⚠ new unverified device]</source>
         <translation>[⚠ nouvel appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="620"/>
+        <location filename="../CompartmentView.cpp" line="762"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="625"/>
+        <location filename="../CompartmentView.cpp" line="767"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="628"/>
+        <location filename="../CompartmentView.cpp" line="770"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="631"/>
+        <location filename="../CompartmentView.cpp" line="773"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="634"/>
+        <location filename="../CompartmentView.cpp" line="776"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="646"/>
+        <location filename="../CompartmentView.cpp" line="788"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="682"/>
+        <location filename="../CompartmentView.cpp" line="824"/>
         <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
         <translation>⚠ La clé de %1 a changé depuis que vous l'avez vérifiée : ce n'est peut-être plus la même personne. Il ne reçoit plus vos messages ; comparez sa nouvelle empreinte (onglet Appareils) avant de vous fier à ce qu'il dit.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="687"/>
+        <location filename="../CompartmentView.cpp" line="829"/>
         <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
         <translation>⚠ Un appareil que vous n'avez pas vérifié a écrit ici : %1, à côté d'appareils du même contact que vous avez vérifiés. Il n'est peut-être pas le sien : il ne reçoit pas vos messages tant que vous n'avez pas comparé son empreinte (onglet Appareils).</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="695"/>
+        <location filename="../CompartmentView.cpp" line="837"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="700"/>
+        <location filename="../CompartmentView.cpp" line="842"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
