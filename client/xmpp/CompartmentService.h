@@ -93,8 +93,8 @@ struct ServiceEvent {
         // in text, deviceTrust now, and keyEvent the key event written.
         DeviceTrustChanged,
         DeviceTrustRefused, // they changed nothing: error says why (from, device as asked)
-        QueryAnswered,    // the answer to query() stanzaId, serialised in text; or error
-        VaultTaskDone,    // withVault() task stanzaId ran: error when it failed
+        QueryAnswered,      // the answer to query() stanzaId, serialised in text; or error
+        VaultTaskDone,      // withVault() task stanzaId ran: error when it failed
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
