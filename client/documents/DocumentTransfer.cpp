@@ -43,6 +43,19 @@ Error ioError(const std::string& what, const std::filesystem::path& path) {
                      "cannot " + what + " " + path.string() + ": " + std::strerror(errno));
 }
 
+// A download cut off by a crash or a kill leaves its partial file, sealed under a key that
+// only that process held: noise. One a day old is no live download's; it goes.
+void removeAbandonedDownloads(const std::filesystem::path& documentsDir) {
+    std::error_code error;
+    const auto dayAgo = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);
+    for (const auto& entry : std::filesystem::directory_iterator(documentsDir, error)) {
+        std::error_code ignored;
+        if (entry.path().extension() == kPartialSuffix && entry.last_write_time(ignored) < dayAgo &&
+            !ignored)
+            std::filesystem::remove(entry.path(), ignored);
+    }
+}
+
 } // namespace
 
 Result<DocumentPolicy> documentPolicy(storage::Vault& vault) {
@@ -238,6 +251,7 @@ Result<ReceivedDocument> downloadDocument(const DocumentLink& link,
         return allowed.error();
     if (::mkdir(documentsDir.c_str(), 0700) != 0 && errno != EEXIST)
         return ioError("create", documentsDir);
+    removeAbandonedDownloads(documentsDir);
     auto cipher = AesGcmStream::decryptor(link.key.view(), link.iv.view());
     if (!cipher)
         return cipher.error();

@@ -72,9 +72,10 @@ struct ReceivedDocument {
 };
 
 // Downloads and verifies `link` into `documentsDir` (created 0700 if missing) as described
-// above. Errors: WrongKey when the tag does not verify (altered, truncated or wrong key),
-// Corrupted when the download was cut short, PolicyRefused over `maxBytes`, NotFound when the
-// server no longer has it, ServerKeyMismatch, Unreachable.
+// above; partial files a day old (downloads a crash cut off) are removed first. Errors: WrongKey
+// when the tag does not verify (altered, truncated or wrong key), Corrupted when the download was
+// cut short, PolicyRefused over `maxBytes`, NotFound when the server no longer has it,
+// ServerKeyMismatch, Unreachable.
 [[nodiscard]] Result<ReceivedDocument> downloadDocument(const DocumentLink& link,
                                                         const std::filesystem::path& documentsDir,
                                                         std::uint64_t maxBytes,

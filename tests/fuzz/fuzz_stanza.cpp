@@ -8,7 +8,11 @@
 // the engine's latest .. tenth-latest IQ, and "@RID@" the engine's device id, so that results
 // and messages can reach past the id and recipient checks.
 // Invariants: every stanza the engine emits is well-formed; a stanza that parses serialises
-// to XML that parses and serialises to the same text.
+// to XML that parses and serialises to the same text. Each stanza also goes through the
+// XEP-0363 readers (disco items, upload service, slot) and its text through the XEP-0454 link
+// parser: a slot's headers never carry a line break, a link's file name never a slash.
+#include "client/documents/DocumentLink.h"
+#include "client/documents/UploadSlot.h"
 #include "client/omemo/Xml.h"
 #include "tests/fuzz/FuzzEngine.h"
 #include "tests/fuzz/FuzzSnapshot.h"
@@ -52,7 +56,24 @@ void replaceAll(std::string& text, const std::string& from, const std::string& t
         text.replace(at, from.size(), to);
 }
 
+void checkDocumentReaders(const std::string& stanza) {
+    if (auto link = documents::parseDocumentLink(stanza)) {
+        FUZZ_CHECK(!link.value().fileName.empty());
+        FUZZ_CHECK(link.value().fileName.find('/') == std::string::npos);
+        FUZZ_CHECK(link.value().key.size() == 32);
+    }
+    auto parsed = xml::parse(stanza);
+    if (!parsed)
+        return;
+    (void)documents::discoItems(parsed.value());
+    (void)documents::uploadServiceFrom(parsed.value(), "upload.localhost");
+    if (auto slot = documents::slotFrom(parsed.value()))
+        for (const auto& [name, value] : slot.value().putHeaders)
+            FUZZ_CHECK(value.find_first_of("\r\n") == std::string::npos);
+}
+
 void checkXmlRoundTrip(const std::string& stanza) {
+    checkDocumentReaders(stanza);
     auto parsed = xml::parse(stanza);
     if (!parsed)
         return;

@@ -525,9 +525,17 @@ TEST_CASE("a wrong key in the link and a truncated download are refused and noth
     CHECK(documents::downloadDocument(parsed, scratch / "documents", 1 << 30, otherPin, {})
               .error()
               .code == ErrorCode::ServerKeyMismatch);
-    // The link as sent works.
+    // The link as sent works; a partial file a crash left a day ago goes, a fresh one stays.
+    const auto abandoned = scratch / "documents" / "abandoned.part";
+    const auto inProgress = scratch / "documents" / "in-progress.part";
+    writeFile(abandoned, asBytes("sealed noise"));
+    writeFile(inProgress, asBytes("sealed noise"));
+    std::filesystem::last_write_time(abandoned, std::filesystem::file_time_type::clock::now() -
+                                                    std::chrono::hours(25));
     auto good = documents::downloadDocument(parsed, scratch / "documents", 1 << 30, pinned, {});
     REQUIRE(good);
+    CHECK(!std::filesystem::exists(abandoned));
+    CHECK(std::filesystem::exists(inProgress));
     CHECK(good.value().record.size == 200'000);
 
     // One hex digit of the key changed: the tag cannot verify.
