@@ -30,6 +30,12 @@ constexpr int kMaxArchivePages = 1000;                      // 100,000 messages 
 constexpr std::int64_t kSessionResetIntervalSeconds = 3600; // per device
 constexpr const char* kArchivePageSize = "100";
 
+// Wipes the engine's scratch key buffer when a scope ends, however it ends.
+struct WipeOnExit {
+    SecretBytes& buffer;
+    ~WipeOnExit() { sodium_memzero(buffer.data(), buffer.size()); }
+};
+
 // Ids come from other clients and servers: bounded, and no control characters (they end up in
 // the vault and in events).
 bool validStanzaId(std::string_view id) {
@@ -695,10 +701,7 @@ Output OmemoEngine::sendKeyTransport(const Outgoing& message) {
     encrypted.iv = randomBytes(kAesGcmIvBytes);
     auto done = m_vault.transaction([&]() -> Result<void> {
         SecretBytes& material = m_keyScratch;
-        struct Wipe {
-            SecretBytes& buffer;
-            ~Wipe() { sodium_memzero(buffer.data(), buffer.size()); }
-        } wipe{material};
+        WipeOnExit wipe{material};
         randombytes_buf(material.data(), kMinKeyMaterialBytes);
         auto sealedKey = m_adapter->encrypt(message.peer, message.keyTransportTo,
                                             material.view().first(kMinKeyMaterialBytes));
@@ -793,10 +796,7 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
         // payload is sealed; wiped below whatever happens. (A guarded allocation per message
         // would cost more than the whole ratchet step.)
         SecretBytes& material = m_keyScratch;
-        struct Wipe {
-            SecretBytes& buffer;
-            ~Wipe() { sodium_memzero(buffer.data(), buffer.size()); }
-        } wipe{material};
+        WipeOnExit wipe{material};
         randombytes_buf(material.data(), kAesGcmKeyBytes);
         auto sealed =
             aes128GcmEncrypt(material.view().first(kAesGcmKeyBytes), encrypted.iv, asBytes(text));
