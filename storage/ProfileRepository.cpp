@@ -4,21 +4,22 @@ namespace cloison::storage {
 namespace {
 
 CompartmentRecord readRecord(const Statement& stmt) {
-    return {stmt.columnText(0),  stmt.columnText(1),       stmt.columnBlob(2),
-            stmt.columnInt64(3), stmt.columnInt64(4) != 0, stmt.columnBlob(5)};
+    return {stmt.columnText(0),      stmt.columnText(1),       stmt.columnBlob(2),
+            stmt.columnInt64(3),     stmt.columnInt64(4) != 0, stmt.columnBlob(5),
+            stmt.columnInt64(6) != 0};
 }
 
 } // namespace
 
 Result<void> ProfileRepository::insertCompartment(const CompartmentRecord& record) {
     auto stmt = m_vault.db().cached(
-        "INSERT INTO compartments (id, name, wrapped_key, created_at, sealed, seal_slot)"
-        " VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO compartments (id, name, wrapped_key, created_at, sealed, seal_slot, decoy)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     stmt.value()->bind(1, record.id).bind(2, record.name).bind(3, record.wrappedKey);
     stmt.value()->bind(4, record.createdAt).bind(5, std::int64_t{record.sealed ? 1 : 0});
-    stmt.value()->bind(6, record.sealSlot);
+    stmt.value()->bind(6, record.sealSlot).bind(7, std::int64_t{record.decoy ? 1 : 0});
     auto done = stmt.value()->run();
     if (!done && done.error().code == ErrorCode::AlreadyExists)
         return makeError(ErrorCode::AlreadyExists,
@@ -56,7 +57,7 @@ Result<void> ProfileRepository::updateCompartmentKey(const std::string& id, Byte
 
 Result<std::vector<CompartmentRecord>> ProfileRepository::compartments() {
     auto stmt = m_vault.db().cached(
-        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot FROM compartments"
+        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot, decoy FROM compartments"
         " ORDER BY created_at, name");
     if (!stmt)
         return stmt.error();
@@ -76,7 +77,7 @@ Result<std::vector<CompartmentRecord>> ProfileRepository::compartments() {
 Result<std::optional<CompartmentRecord>>
 ProfileRepository::compartmentNamed(const std::string& name) {
     auto stmt = m_vault.db().cached(
-        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot FROM compartments"
+        "SELECT id, name, wrapped_key, created_at, sealed, seal_slot, decoy FROM compartments"
         " WHERE name = ?");
     if (!stmt)
         return stmt.error();

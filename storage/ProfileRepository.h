@@ -18,6 +18,7 @@ struct CompartmentRecord {
     // sealSlot, so the profile key alone does not open the compartment.
     bool sealed = false;
     Bytes sealSlot;
+    bool decoy = false; // provisioned as a decoy (issue 14); never a real conversation
 };
 
 class ProfileRepository {

@@ -24,6 +24,13 @@ Result<void> profileV2(Database& db) {
                    "ALTER TABLE compartments ADD COLUMN seal_slot BLOB;");
 }
 
+// Issue 14: a decoy compartment, provisioned by the admin with generated history and canary
+// credentials. Its vault is an ordinary compartment vault; only this flag, inside the
+// encrypted profile vault, tells its owner what it is.
+Result<void> profileV3(Database& db) {
+    return db.exec("ALTER TABLE compartments ADD COLUMN decoy INTEGER NOT NULL DEFAULT 0;");
+}
+
 Result<void> compartmentV1(Database& db) {
     return db.exec("CREATE TABLE messages ("
                    " id INTEGER PRIMARY KEY,"
@@ -175,6 +182,7 @@ Result<void> compartmentDocuments(Database& db) {
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
+    Migration{3, "decoy compartments", &profileV3},
 };
 constexpr std::array kCompartmentMigrations{
     Migration{1, "messages and settings", &compartmentV1},

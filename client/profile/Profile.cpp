@@ -481,7 +481,7 @@ Result<std::vector<CompartmentInfo>> Profile::compartments() {
         return records.error();
     std::vector<CompartmentInfo> out;
     for (const auto& record : records.value())
-        out.push_back({record.id, record.name, record.createdAt, record.sealed});
+        out.push_back({record.id, record.name, record.createdAt, record.sealed, record.decoy});
     return out;
 }
 
@@ -495,7 +495,7 @@ Result<std::string> Profile::compartmentId(const std::string& name) {
     return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
 }
 
-Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
+Result<CompartmentInfo> Profile::addCompartment(const std::string& name, CompartmentKind kind) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked.error();
     if (auto valid = validateCompartmentName(name); !valid)
@@ -508,7 +508,8 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
         return makeError(ErrorCode::AlreadyExists,
                          "a compartment named \"" + name + "\" already exists");
 
-    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds(), false, {}};
+    const bool decoy = kind == CompartmentKind::Decoy;
+    storage::CompartmentRecord record{randomId(), name, {}, nowSeconds(), false, {}, decoy};
     const SecretBytes compartmentKey = SecretBytes::random(kKeyBytes);
     record.wrappedKey =
         wrapKey(subkey(kCompartmentWrapKey), compartmentKey, compartmentKeyBinding(record.id));
@@ -529,7 +530,7 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name) {
     if (auto seen = markUnlockFailuresSeen(record.id); !seen)
         return seen.error();
     m_openCompartments[record.id] = std::move(vault.value());
-    return CompartmentInfo{record.id, record.name, record.createdAt, false};
+    return CompartmentInfo{record.id, record.name, record.createdAt, false, decoy};
 }
 
 Result<void> Profile::removeCompartment(const std::string& name) {

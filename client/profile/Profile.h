@@ -23,7 +23,13 @@ struct CompartmentInfo {
     std::string name;
     std::int64_t createdAt = 0; // seconds since the epoch
     bool sealed = false;        // opens only with its own security key touch
+    // Provisioned by the admin as a decoy (issue 14): plausible generated history and canary
+    // credentials for a thief to find. Its vault looks like any other; the owner is always
+    // shown which it is.
+    bool decoy = false;
 };
+
+enum class CompartmentKind { Real, Decoy };
 
 struct FidoAccess;
 struct ProfileHeader;
@@ -94,7 +100,8 @@ public:
     [[nodiscard]] Result<std::vector<CompartmentInfo>> compartments();
     // The local id of the compartment named `name` (it names its key-event log). NotFound.
     [[nodiscard]] Result<std::string> compartmentId(const std::string& name);
-    [[nodiscard]] Result<CompartmentInfo> addCompartment(const std::string& name);
+    [[nodiscard]] Result<CompartmentInfo>
+    addCompartment(const std::string& name, CompartmentKind kind = CompartmentKind::Real);
     // Destroys the compartment's key and overwrites its vault file before removing it.
     [[nodiscard]] Result<void> removeCompartment(const std::string& name);
     // Opened on first use and kept open until lock(); the pointer is invalid after lock() or

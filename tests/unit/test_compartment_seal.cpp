@@ -115,7 +115,7 @@ TEST_CASE("profile schema: migrated from v1 equals created fresh") {
     test::TempDir tmp;
     const SecretBytes key = SecretBytes::random(kKeyBytes);
     const storage::Schema& latest = storage::profileSchema();
-    REQUIRE(latest.latestVersion() == 2);
+    REQUIRE(latest.latestVersion() >= 2);
     const storage::Schema v1{"profile", latest.migrations.first(1)};
     {
         auto old = storage::Vault::create(tmp / "old.db", key, v1);
@@ -125,7 +125,7 @@ TEST_CASE("profile schema: migrated from v1 equals created fresh") {
     }
     auto migrated = storage::Vault::open(tmp / "old.db", key, latest);
     REQUIRE(migrated);
-    CHECK(migrated.value()->schemaVersion() == 2);
+    CHECK(migrated.value()->schemaVersion() == latest.latestVersion());
     auto fresh = storage::Vault::create(tmp / "fresh.db", key, latest);
     REQUIRE(fresh);
     CHECK(schemaOf(*migrated.value()) == schemaOf(*fresh.value()));
