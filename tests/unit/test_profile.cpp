@@ -170,7 +170,7 @@ TEST_CASE("a header in a form Cloison never writes is corruption even with a val
     createProfile(dir / "p");
     const Bytes original = test::readFile(dir / "p" / Profile::kHeaderFile);
     const auto withChecksum = [](Bytes file) {
-        file.resize(file.size() - kHashBytes);
+        file.erase(file.end() - kHashBytes, file.end());
         const Bytes checksum = blake2b(file);
         file.insert(file.end(), checksum.begin(), checksum.end());
         return file;
