@@ -6,8 +6,8 @@ namespace cloison::storage {
 
 Result<void> MessageRepository::insert(const NewMessage& message) {
     auto stmt = m_vault.db().cached(
-        "INSERT INTO messages (conversation, sender, sent_at, body, stanza_id, server_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO messages (conversation, sender, sent_at, body, stanza_id, server_id,"
+        " sender_device) VALUES (?, ?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     Statement& insert = *stmt.value();
@@ -21,6 +21,7 @@ Result<void> MessageRepository::insert(const NewMessage& message) {
         insert.bindNull(6);
     else
         insert.bind(6, message.serverId);
+    insert.bind(7, static_cast<std::int64_t>(message.senderDevice));
     return insert.run();
 }
 
@@ -42,15 +43,17 @@ Result<void> MessageRepository::appendBatch(std::span<const NewMessage> messages
 
 Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view conversation,
                                                              int limit) {
-    auto stmt = m_vault.db().cached("SELECT id, conversation, sender, sent_at, body FROM messages"
-                                    " WHERE conversation = ? ORDER BY id DESC LIMIT ?");
+    auto stmt = m_vault.db().cached(
+        "SELECT id, conversation, sender, sent_at, body, sender_device FROM messages"
+        " WHERE conversation = ? ORDER BY id DESC LIMIT ?");
     if (!stmt)
         return stmt.error();
     Statement& query = *stmt.value();
     query.bind(1, conversation).bind(2, static_cast<std::int64_t>(limit));
     auto out = query.allRows([](const Statement& row) {
-        return StoredMessage{row.columnInt64(0), row.columnText(1), row.columnText(2),
-                             row.columnInt64(3), row.columnText(4)};
+        return StoredMessage{row.columnInt64(0), row.columnText(1),
+                             row.columnText(2),  row.columnInt64(3),
+                             row.columnText(4),  static_cast<std::uint32_t>(row.columnInt64(5))};
     });
     if (out)
         std::reverse(out.value().begin(), out.value().end());

@@ -13,10 +13,11 @@ namespace cloison::storage {
 struct NewMessage {
     std::string conversation; // the peer's or the room's address
     std::string sender;
-    std::int64_t sentAt = 0; // milliseconds since the epoch
-    std::string body;        // plain text, never interpreted
-    std::string stanzaId{};  // the sender's id (origin-id or id attribute); empty: none
-    std::string serverId{};  // the archive's id for it; empty: none
+    std::int64_t sentAt = 0;        // milliseconds since the epoch
+    std::string body;               // plain text, never interpreted
+    std::string stanzaId{};         // the sender's id (origin-id or id attribute); empty: none
+    std::string serverId{};         // the archive's id for it; empty: none
+    std::uint32_t senderDevice = 0; // the OMEMO device that wrote it; 0: unknown or ours
 };
 
 struct StoredMessage {
@@ -25,6 +26,7 @@ struct StoredMessage {
     std::string sender;
     std::int64_t sentAt = 0;
     std::string body;
+    std::uint32_t senderDevice = 0;
 };
 
 class MessageRepository {

@@ -179,6 +179,13 @@ Result<void> compartmentDocuments(Database& db) {
                    " file_key BLOB NOT NULL);");
 }
 
+// Which of the sender's devices wrote each received message, so that history read back from
+// the vault shows the same device and trust as the message did when it arrived (0: unknown,
+// for messages stored before, and for our own).
+Result<void> compartmentSenderDevice(Database& db) {
+    return db.exec("ALTER TABLE messages ADD COLUMN sender_device INTEGER NOT NULL DEFAULT 0;");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -194,6 +201,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{7, "used prekeys kept for a grace period", &compartmentUsedPreKeys},
     Migration{8, "devices verified by hand", &compartmentVerifiedDevices},
     Migration{9, "documents", &compartmentDocuments},
+    Migration{10, "the sender's device of each message", &compartmentSenderDevice},
 };
 
 } // namespace

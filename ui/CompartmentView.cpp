@@ -94,7 +94,17 @@ CompartmentView::CompartmentView(const CompartmentSnapshot& snapshot, ServiceBri
             shown.body = message.body;
             shown.outgoing = message.sender == m_jid;
             shown.delivery = shown.outgoing ? Delivery::Stored : Delivery::Received;
+            shown.device = message.senderDevice;
+            // As trusted as its device is now (the snapshot's devices carry today's trust);
+            // a device no longer listed, or a message from before devices were recorded,
+            // stays unverified unless everything is believed.
             shown.trusted = m_trust == xmpp::TrustMode::Blind;
+            for (const auto& device : snapshot.devices)
+                if (!device.own && device.jid == message.sender &&
+                    device.device == message.senderDevice && message.senderDevice != 0) {
+                    shown.trust = device.trust;
+                    shown.trusted = omemo::isTrusted(device.trust);
+                }
             messages.push_back(std::move(shown));
         }
     }

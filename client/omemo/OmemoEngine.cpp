@@ -1305,7 +1305,8 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
             return makeError(ErrorCode::InvalidArgument, "the message text is not valid UTF-8");
         }
         const std::int64_t sentAt = inbound.sentAtMs != 0 ? inbound.sentAtMs : now() * 1000;
-        storage::NewMessage message{conversation, from, sentAt, text, stanzaId, inbound.serverId};
+        storage::NewMessage message{conversation,     from, sentAt, text, stanzaId,
+                                    inbound.serverId, sid};
         auto stored = m_messages.append(message);
         if (!stored)
             return stored.error();

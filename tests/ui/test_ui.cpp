@@ -636,6 +636,21 @@ TEST_CASE("verify a contact's device by hand: both fingerprints shown and Cancel
     CHECK(finance->history("bob@localhost").back().trust == omemo::DeviceTrust::Verified);
     CHECK(finance->messageView()->toPlainText().contains(QStringLiteral("[trusted]")));
 
+    // Read back from the vault, as after a restart: each message keeps the device that wrote
+    // it, and shows that device's trust today (both from bob's one verified device).
+    window.refreshCompartment("finance");
+    finance = window.view("finance");
+    devices = finance->deviceTable();
+    finance->selectConversation(QStringLiteral("bob@localhost"));
+    for (const auto& message : finance->history("bob@localhost")) {
+        if (message.outgoing)
+            continue;
+        CHECK(message.device == device.toUInt());
+        CHECK(message.trusted);
+        CHECK(message.trust == omemo::DeviceTrust::Verified);
+    }
+    CHECK_FALSE(finance->messageView()->toPlainText().contains(QStringLiteral("unverified")));
+
     // A second device appears on bob's account: not verified, beside a verified one.
     Peer stranger(*scene.server, "bob", "second");
     REQUIRE(stranger.sendUntilDelivered("alice@localhost", "from a new device"));
@@ -651,6 +666,7 @@ TEST_CASE("verify a contact's device by hand: both fingerprints shown and Cancel
 
     // Unverify: back to not verified, with its own key event.
     finance->tabs()->setCurrentIndex(1);
+    events = finance->keyEventTable();
     devices->selectRow(0);
     QTest::mouseClick(finance->unverifyDeviceButton(), Qt::LeftButton);
     REQUIRE(waitFor([&] { return devices->item(0, 2)->text() == notVerified; }));

@@ -59,18 +59,22 @@ TEST_CASE("a vault keeps its data across close and reopen") {
         MessageRepository messages(*vault.value());
         REQUIRE(messages.appendBatch(someMessages(10)));
         REQUIRE(messages.append({"other@example.org", "me", 5, "hello"}));
+        REQUIRE(messages.append({"other@example.org", "peer", 6, "hi", "s1", "a1", 4242}));
     }
     auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
     REQUIRE(vault);
     CHECK(vault.value()->schemaVersion() == compartmentSchema().latestVersion());
     MessageRepository messages(*vault.value());
-    CHECK(messages.count().value() == 11);
+    CHECK(messages.count().value() == 12);
     auto last = messages.latest("peer@example.org", 3);
     REQUIRE(last);
     REQUIRE(last.value().size() == 3);
     CHECK(last.value().front().body.starts_with("message number 7"));
     CHECK(last.value().back().body.starts_with("message number 9"));
-    CHECK(messages.latest("other@example.org", 50).value().size() == 1);
+    const auto other = messages.latest("other@example.org", 50).value();
+    REQUIRE(other.size() == 2);
+    CHECK(other.front().senderDevice == 0); // unknown: ours, or stored before devices were
+    CHECK(other.back().senderDevice == 4242);
 }
 
 TEST_CASE("a vault is never silently replaced, and a missing one is reported") {
