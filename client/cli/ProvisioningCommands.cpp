@@ -1,6 +1,7 @@
 #include "client/cli/ProvisioningCommands.h"
 
 #include "client/cli/MessagingCommands.h"
+#include "client/provisioning/Decoy.h"
 #include "client/provisioning/MemberImport.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
@@ -88,6 +89,12 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
         // import, so say plainly what failed.
         return written.error();
     }
+    if (result.decoy) {
+        err << "cloison-cli: imported decoy compartment " << result.compartment
+            << ": it holds bait your admin planted and never connects to the server; "
+               "'compartments' lists it as a decoy. No certification request is needed\n";
+        return 0;
+    }
     // Announced now, the new device can receive from the other members before this person
     // first opens the compartment. Not being able to is not a failure of the import.
     if (auto announced =
@@ -130,6 +137,8 @@ Result<int> runRosterFetch(const ProvisioningOptions& options, const UnlockFn& u
     auto profile = unlock();
     if (!profile)
         return profile.error();
+    if (auto allowed = provisioning::mayConnect(*profile.value(), options.compartment); !allowed)
+        return allowed.error();
     auto vault = profile.value()->compartmentVault(options.compartment);
     if (!vault)
         return vault.error();

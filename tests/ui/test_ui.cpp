@@ -13,6 +13,7 @@
 #include "crypto/fido/SoftAuthenticator.h"
 #include "storage/OmemoStore.h"
 #include "storage/SettingsRepository.h"
+#include "tests/support/DecoyInvite.h"
 #include "tests/support/Files.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/StaffTools.h"
@@ -25,6 +26,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QFrame>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -397,6 +400,45 @@ TEST_CASE("a profile with a security key asks for a touch, and says when the key
           QStringLiteral("Touch your security key now"));
     REQUIRE(waitFor([&] { return !window.isLocked(); }));
     CHECK(window.rail()->count() == 1);
+}
+
+TEST_CASE("a decoy compartment is marked Decoy in the rail and the banner with its own band") {
+    app();
+    test::Invited invited(passphrase());
+    REQUIRE(invited.member->addCompartment("finance"));
+    REQUIRE(provisioning::importInvite(*invited.member, invited.decoyInvite(), invited.trusting()));
+    invited.member->lock();
+    MainWindow window(optionsFor(invited.dir / "member"));
+    window.show();
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    REQUIRE(window.rail()->count() == 2);
+    const int decoy = window.rail()->item(0)->text().contains(QStringLiteral("Donors")) ? 0 : 1;
+    CHECK(window.rail()->item(decoy)->text() == QStringLiteral("⚠ Donors (Decoy)"));
+    CHECK(window.rail()->item(1 - decoy)->text() == QStringLiteral("finance"));
+    const auto swatchOf = [&](int row) {
+        return window.rail()->item(row)->icon().pixmap(16, 16).toImage().pixelColor(8, 8);
+    };
+    CHECK(swatchOf(decoy) != swatchOf(1 - decoy));
+    auto* frame = window.findChild<QFrame*>(QStringLiteral("compartmentFrame"));
+    REQUIRE(frame);
+    window.selectCompartment("finance");
+    const QString realStyle = frame->styleSheet();
+    CHECK_FALSE(realStyle.contains(QStringLiteral("dashed")));
+    CHECK_FALSE(window.banner()->text().contains(QStringLiteral("DECOY")));
+
+    window.selectCompartment("Donors");
+    CHECK(window.banner()->text().startsWith(QStringLiteral("⚠ DECOY — Donors")));
+    CHECK(frame->styleSheet().contains(QStringLiteral("dashed")));
+    CHECK(frame->styleSheet() !=
+          QString(realStyle).replace(QStringLiteral("solid"), QStringLiteral("dashed")));
+    // Its history and document are there to be read; nothing can be sent, and it says why.
+    CompartmentView* view = window.view("Donors");
+    REQUIRE(view);
+    CHECK(view->history("grace.hughes@localhost").size() >= 10);
+    CHECK_FALSE(view->composer()->isEnabled());
+    CHECK(view->statusLabel()->text().startsWith(QStringLiteral("Decoy compartment")));
+    CHECK_FALSE(view->online());
 }
 
 TEST_CASE("the app locks itself after the idle time") {
