@@ -371,6 +371,7 @@ void ImportInviteDialog::finish(Result<provisioning::ImportResult> result,
     m_result->setText(text);
     m_request->setDocument(done.certificationRequest,
                            fromStd(done.compartment) + QStringLiteral(".cert"));
+    m_request->setVisible(!done.decoy); // a decoy's device is never certified
     m_pages->setCurrentIndex(3);
     emit imported(fromStd(done.compartment));
 }

@@ -894,7 +894,8 @@ int runCanary(Options options) {
 // in its history are canaries, its document names the member's device.
 int runDecoy(Options options) {
     if (options.words.size() != 2 || options.words[1] != "create" || options.decoyName.empty() ||
-        options.member.empty() || options.serverAdmin.empty() || options.output.empty())
+        options.member.empty() || options.server.empty() || options.serverAdmin.empty() ||
+        options.output.empty())
         return usageError("expected 'decoy create --name NAME --member JID --server HOST[:PORT] "
                           "--pin SHA256 --server-admin JID -o FILE'");
     if (!provisioning::isBareJid(options.member))

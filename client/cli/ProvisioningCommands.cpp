@@ -84,16 +84,17 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
     const provisioning::ImportResult& result = imported.value();
     if (result.pinnedNow)
         err << "cloison-cli: pinned organisation key " << result.orgFingerprint << '\n';
+    if (result.decoy) {
+        err << "cloison-cli: imported decoy compartment " << result.compartment
+            << ": it holds bait your admin planted and never connects to the server; "
+               "'compartments' lists it as a decoy. Its device is never certified: no "
+               "certification request is written\n";
+        return 0;
+    }
     if (auto written = writeDocument(options.output, result.certificationRequest, out); !written) {
         // The compartment exists; the request can be made again from it later only by a new
         // import, so say plainly what failed.
         return written.error();
-    }
-    if (result.decoy) {
-        err << "cloison-cli: imported decoy compartment " << result.compartment
-            << ": it holds bait your admin planted and never connects to the server; "
-               "'compartments' lists it as a decoy. No certification request is needed\n";
-        return 0;
     }
     // Announced now, the new device can receive from the other members before this person
     // first opens the compartment. Not being able to is not a failure of the import.

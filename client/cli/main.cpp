@@ -135,8 +135,9 @@ Commands:
                            reach it (a failure to connect is reported, not an error). An
                            invite past its expiry is refused (exit code 19). A decoy invite
                            (the admin's 'decoy create') makes a decoy compartment with the
-                           history and document it carries; it is not announced, and never
-                           connects (send, listen, send-file, roster fetch refuse it, exit 13)
+                           history and document it carries; it is not announced, no
+                           certification request is written, and it never connects (send,
+                           listen, send-file, roster fetch refuse it, exit 13)
   roster apply --compartment NAME FILE
                            install the admin's signed device roster; a roster not newer than
                            the one held, for another compartment or badly signed is refused

@@ -129,6 +129,7 @@ TEST_CASE("decoy compartments for two staff: shown as decoys and a leaked docume
         INFO(imported.err);
         REQUIRE(imported.exitCode == 0);
         CHECK_THAT(imported.err, Catch::Contains("imported decoy compartment Donors"));
+        CHECK_FALSE(std::filesystem::exists(dir / (who + "-decoy.cert")));
         // The owner can always tell.
         auto listed = member(dir, who, {"compartments"});
         require(listed);
