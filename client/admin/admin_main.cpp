@@ -925,15 +925,13 @@ int runDecoy(Options options) {
     if (!own)
         return exitFor(own.error());
     auto planted = createCanary(*server.value(), admin, about + "planted in its history");
-    if (!planted) {
-        (void)server.value()->deleteAccount(own.value().jid);
-        return exitFor(planted.error());
-    }
+    // A canary made before a failure stays, account and entry: still watched, and harmless.
+    if (!planted)
+        return exitFor(Error{planted.error().code, planted.error().message + " (canary " +
+                                                       own.value().jid + " was made and stays)"});
     auto failed = [&](const Error& error) {
-        // The canaries stay listed in the admin vault; their accounts go.
-        (void)server.value()->deleteAccount(own.value().jid);
-        (void)server.value()->deleteAccount(planted.value().jid);
-        return exitFor(error);
+        return exitFor(Error{error.code, error.message + " (canaries " + own.value().jid + " and " +
+                                             planted.value().jid + " were made and stay)"});
     };
 
     const std::int64_t now = audit::KeyEventLog::nowMs();

@@ -221,6 +221,15 @@ TEST_CASE("decoy compartments for two staff: shown as decoys and a leaked docume
         CHECK_THAT(alert.out,
                    Catch::StartsWith("{\"event\":\"canary-used\",\"jid\":\"" + jid + "\""));
     }
+
+    // The invite cannot be written after the canaries were made: they stay, and it says so.
+    auto unwritable =
+        withServer({"decoy", "create", "--name", "Other", "--member", accounts["alice"], "-o",
+                    (dir / "no-such-dir" / "other.invite").string()});
+    CHECK(unwritable.exitCode != 0);
+    CHECK_THAT(unwritable.err, Catch::Contains("were made and stay"));
+    CHECK(admin(dir, {"canary", "list"}).out.find("note=decoy Other of " + accounts["alice"]) !=
+          std::string::npos);
 }
 
 TEST_CASE("decoy create: usage errors and a member no invite went to") {
