@@ -261,17 +261,12 @@ Result<Enrolment> AdminVault::enrolmentOf(const std::string& account) {
     auto keys = storage::SettingsRepository(m_vault).keysWithPrefix(enrolmentKey(""));
     if (!keys)
         return keys.error();
-    std::optional<Enrolment> found;
     for (const std::string& key : keys.value()) {
         auto enrolled = enrolment(key.substr(enrolmentKey("").size()));
-        if (!enrolled)
-            return enrolled.error();
-        if (enrolled.value().account == account)
-            found = std::move(enrolled.value());
+        if (!enrolled || enrolled.value().account == account)
+            return enrolled;
     }
-    if (!found)
-        return makeError(ErrorCode::NotFound, "no invite from this admin vault went to " + account);
-    return std::move(*found);
+    return makeError(ErrorCode::NotFound, "no invite from this admin vault went to " + account);
 }
 
 Result<std::string> AdminVault::writeDecoyInvite(const Enrolment& enrolment,

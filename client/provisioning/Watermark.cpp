@@ -5,7 +5,6 @@
 #include "storage/SettingsRepository.h"
 
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <sstream>
 
