@@ -1,6 +1,7 @@
 #include "client/provisioning/Decoy.h"
 
 #include "client/documents/DocumentTransfer.h"
+#include "crypto/Hash.h"
 #include "crypto/Sodium.h"
 #include "storage/MessageRepository.h"
 
@@ -136,9 +137,17 @@ std::vector<DecoyMessage> plausibleHistory(const std::string& owner,
 }
 
 Result<void> storeDecoyContent(storage::Vault& vault, const DecoyContent& content) {
+    // Ids of the forms a Cloison sender's origin-id and Prosody's archive give real messages.
     std::vector<storage::NewMessage> messages;
-    for (const DecoyMessage& m : content.history)
-        messages.push_back({m.conversation, m.sender, m.sentAtMs, m.body});
+    for (std::size_t i = 0; i < content.history.size(); ++i) {
+        const DecoyMessage& m = content.history[i];
+        const std::string archive = randomId();
+        messages.push_back({m.conversation, m.sender, m.sentAtMs, m.body,
+                            "omemo-" + randomId().substr(0, 16) + "-" + std::to_string(i / 3 + 1),
+                            archive.substr(0, 8) + "-" + archive.substr(8, 4) + "-" +
+                                archive.substr(12, 4) + "-" + archive.substr(16, 4) + "-" +
+                                archive.substr(20)});
+    }
     if (auto stored = storage::MessageRepository(vault).appendBatch(messages); !stored)
         return stored;
     storage::DocumentRecord record;
