@@ -639,7 +639,7 @@ Result<Invite> openInvite(std::string_view file, const MemberKeys& keys) {
     if (!plain)
         return plain.error();
     const SecretBytes& document = plain.value();
-    auto text = splitSignedText(asText(document), "invite", kMaxSealedInviteBytes);
+    auto text = splitSignedText(asText(document), "invite", kPaddedInviteBytes);
     if (!text)
         return makeError(ErrorCode::Corrupted,
                          "the sealed invite is malformed: " + text.error().message);
