@@ -368,7 +368,8 @@ void MainWindow::showCompartment(int row) {
         entry.info.decoy ? tr("⚠ DECOY — %1 — bait your admin planted; it never connects").arg(name)
         : entry.info.sealed ? tr("🔒 %1 — sealed compartment").arg(name)
                             : tr("■ %1 — compartment").arg(name.toUpper()));
-    setWindowTitle(tr("Cloison — %1").arg(name));
+    setWindowTitle(entry.info.decoy ? tr("Cloison — %1 (Decoy)").arg(name)
+                                    : tr("Cloison — %1").arg(name));
     if (entry.view)
         entry.view->composer()->setFocus();
     updateRail();

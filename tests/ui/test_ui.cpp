@@ -849,6 +849,7 @@ TEST_CASE("a decoy imported in the app is marked Decoy in the rail and the banne
 
     window.selectCompartment("Donors");
     CHECK(window.banner()->text().startsWith(QStringLiteral("⚠ DECOY — Donors")));
+    CHECK(window.windowTitle() == QStringLiteral("Cloison — Donors (Decoy)"));
     CHECK(frame->styleSheet().contains(QStringLiteral("dashed")));
     CHECK(frame->styleSheet() !=
           QString(realStyle).replace(QStringLiteral("solid"), QStringLiteral("dashed")));

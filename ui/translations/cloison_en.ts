@@ -518,53 +518,53 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 <context>
     <name>cloison::ui::EnrollRequestDialog</name>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="380"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>&amp;Make the request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="380"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>Make the enrolment request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="382"/>
+        <location filename="../ProvisioningDialogs.cpp" line="383"/>
         <source>Enrolment request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="387"/>
+        <location filename="../ProvisioningDialogs.cpp" line="388"/>
         <source>Your admin needs this profile&apos;s enrolment request (its public keys) to send you invites. It holds no secret. Enter the name your admin knows you by:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="390"/>
         <location filename="../ProvisioningDialogs.cpp" line="391"/>
+        <location filename="../ProvisioningDialogs.cpp" line="392"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="400"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Cl&amp;ose</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="400"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="418"/>
+        <location filename="../ProvisioningDialogs.cpp" line="419"/>
         <source>The name must be 1 to 64 bytes, without control characters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="419"/>
+        <location filename="../ProvisioningDialogs.cpp" line="420"/>
         <source>Could not make the request: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="423"/>
+        <location filename="../ProvisioningDialogs.cpp" line="424"/>
         <source>Your enrolment key fingerprint is %1. Tell it to your admin in person or by phone; send them the request below (Save… or Copy).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -778,8 +778,8 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
     <name>cloison::ui::MainWindow</name>
     <message>
         <location filename="../MainWindow.cpp" line="61"/>
-        <location filename="../MainWindow.cpp" line="412"/>
-        <location filename="../MainWindow.cpp" line="434"/>
+        <location filename="../MainWindow.cpp" line="413"/>
+        <location filename="../MainWindow.cpp" line="435"/>
         <source>Cloison</source>
         <translation type="unfinished"></translation>
     </message>
@@ -890,21 +890,26 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
     </message>
     <message>
         <location filename="../MainWindow.cpp" line="371"/>
+        <source>Cloison — %1 (Decoy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="372"/>
         <source>Cloison — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="386"/>
+        <location filename="../MainWindow.cpp" line="387"/>
         <source>⚠ %1 (Decoy)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="388"/>
+        <location filename="../MainWindow.cpp" line="389"/>
         <source>🔒 %1 (sealed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="409"/>
+        <location filename="../MainWindow.cpp" line="410"/>
         <source>New message in Cloison</source>
         <translation type="unfinished"></translation>
     </message>

@@ -520,53 +520,53 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
 <context>
     <name>cloison::ui::EnrollRequestDialog</name>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="380"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>&amp;Make the request</source>
         <translation>&amp;Faire la demande</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="380"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>Make the enrolment request</source>
         <translation>Faire la demande d'inscription</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="382"/>
+        <location filename="../ProvisioningDialogs.cpp" line="383"/>
         <source>Enrolment request</source>
         <translation>Demande d'inscription</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="387"/>
+        <location filename="../ProvisioningDialogs.cpp" line="388"/>
         <source>Your admin needs this profile&apos;s enrolment request (its public keys) to send you invites. It holds no secret. Enter the name your admin knows you by:</source>
         <translation>Votre administrateur a besoin de la demande d'inscription de ce profil (ses clés publiques) pour vous envoyer des invitations. Elle ne contient aucun secret. Saisissez le nom sous lequel votre administrateur vous connaît :</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="390"/>
         <location filename="../ProvisioningDialogs.cpp" line="391"/>
+        <location filename="../ProvisioningDialogs.cpp" line="392"/>
         <source>Your name</source>
         <translation>Votre nom</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="400"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Cl&amp;ose</source>
         <translation>&amp;Fermer</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="400"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Close</source>
         <translation>Fermer</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="418"/>
+        <location filename="../ProvisioningDialogs.cpp" line="419"/>
         <source>The name must be 1 to 64 bytes, without control characters.</source>
         <translation>Le nom doit faire de 1 à 64 octets, sans caractères de contrôle.</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="419"/>
+        <location filename="../ProvisioningDialogs.cpp" line="420"/>
         <source>Could not make the request: %1</source>
         <translation>Impossible de faire la demande : %1</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="423"/>
+        <location filename="../ProvisioningDialogs.cpp" line="424"/>
         <source>Your enrolment key fingerprint is %1. Tell it to your admin in person or by phone; send them the request below (Save… or Copy).</source>
         <translation>L'empreinte de votre clé d'inscription est %1. Dites-la à votre administrateur en personne ou par téléphone ; envoyez-lui la demande ci-dessous (Enregistrer… ou Copier).</translation>
     </message>
@@ -782,8 +782,8 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
     <name>cloison::ui::MainWindow</name>
     <message>
         <location filename="../MainWindow.cpp" line="61"/>
-        <location filename="../MainWindow.cpp" line="412"/>
-        <location filename="../MainWindow.cpp" line="434"/>
+        <location filename="../MainWindow.cpp" line="413"/>
+        <location filename="../MainWindow.cpp" line="435"/>
         <source>Cloison</source>
         <translation>Cloison</translation>
     </message>
@@ -894,21 +894,26 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
     </message>
     <message>
         <location filename="../MainWindow.cpp" line="371"/>
+        <source>Cloison — %1 (Decoy)</source>
+        <translation>Cloison — %1 (Leurre)</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="372"/>
         <source>Cloison — %1</source>
         <translation>Cloison — %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="386"/>
+        <location filename="../MainWindow.cpp" line="387"/>
         <source>⚠ %1 (Decoy)</source>
         <translation>⚠ %1 (Leurre)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="388"/>
+        <location filename="../MainWindow.cpp" line="389"/>
         <source>🔒 %1 (sealed)</source>
         <translation>🔒 %1 (scellé)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="409"/>
+        <location filename="../MainWindow.cpp" line="410"/>
         <source>New message in Cloison</source>
         <translation>Nouveau message dans Cloison</translation>
     </message>
