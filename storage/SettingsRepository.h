@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cloison::storage {
 
@@ -19,6 +20,9 @@ public:
     [[nodiscard]] Result<std::optional<SecretBytes>> getSecret(const std::string& key);
     // Inserts or replaces.
     [[nodiscard]] Result<void> put(const std::string& key, ByteView value);
+    // The keys that start with `prefix`, sorted: records kept one per key (the admin vault's
+    // enrolments).
+    [[nodiscard]] Result<std::vector<std::string>> keysWithPrefix(const std::string& prefix);
     // Removing a key that is not there is not an error.
     [[nodiscard]] Result<void> remove(const std::string& key);
     // Several values in one transaction: all written or none.

@@ -120,8 +120,11 @@ CompartmentView::CompartmentView(const CompartmentSnapshot& snapshot, ServiceBri
     if (m_conversations->count() > 0)
         m_conversations->setCurrentRow(0);
 
-    if (!snapshot.hasAccount) {
-        m_status->setText(tr("This compartment has no account yet: it is offline."));
+    if (!snapshot.hasAccount || snapshot.info.decoy) {
+        m_status->setText(snapshot.info.decoy
+                              ? tr("Decoy compartment: bait your admin planted. It never "
+                                   "connects to the server, and nothing can be sent from it.")
+                              : tr("This compartment has no account yet: it is offline."));
         m_composer->setEnabled(false);
         m_send->setEnabled(false);
     } else {

@@ -30,6 +30,9 @@ const QColor kColours[] = {QColor(0x1f, 0x5f, 0xa8), QColor(0x2e, 0x7d, 0x32),
                            QColor(0x8e, 0x24, 0xaa), QColor(0xc6, 0x28, 0x28),
                            QColor(0x00, 0x69, 0x7c), QColor(0xbf, 0x36, 0x0c),
                            QColor(0x4e, 0x34, 0x2e), QColor(0x37, 0x47, 0x4f)};
+// A decoy's band: a colour no real compartment is given, drawn dashed, so that a decoy is never
+// taken for a real one even at a glance.
+const QColor kDecoyColour(0x6d, 0x6d, 0x00);
 
 QIcon swatch(const QColor& colour) {
     QPixmap pixmap(16, 16);
@@ -171,7 +174,8 @@ void MainWindow::populate() {
 }
 
 MainWindow::Entry MainWindow::makeEntry(const CompartmentInfo& info, std::size_t index) {
-    Entry entry{info, kColours[index % std::size(kColours)], nullptr, nullptr};
+    Entry entry{info, info.decoy ? kDecoyColour : kColours[index % std::size(kColours)], nullptr,
+                nullptr};
     if (info.sealed) {
         entry.placeholder = makePlaceholder(
             entry, tr("This compartment is sealed: it opens only with its own security key."));
@@ -354,14 +358,18 @@ void MainWindow::showCompartment(int row) {
     const QString colour = entry.colour.name();
     // The colour runs round the whole window and under the banner; the name is in the banner
     // and the title, so the compartment being typed into is never in doubt.
-    m_frame->setStyleSheet(QStringLiteral("QFrame#compartmentFrame { border: 6px solid %1; "
-                                          "background: %1; } QWidget#bannerRow { background: %1; }"
-                                          " QLabel#compartmentBanner { color: white; font-size: "
-                                          "16pt; font-weight: bold; }")
-                               .arg(colour));
-    m_banner->setText(entry.info.sealed ? tr("🔒 %1 — sealed compartment").arg(name)
-                                        : tr("■ %1 — compartment").arg(name.toUpper()));
-    setWindowTitle(tr("Cloison — %1").arg(name));
+    m_frame->setStyleSheet(
+        QStringLiteral("QFrame#compartmentFrame { border: 6px %2 %1; "
+                       "background: %1; } QWidget#bannerRow { background: %1; }"
+                       " QLabel#compartmentBanner { color: white; font-size: "
+                       "16pt; font-weight: bold; }")
+            .arg(colour, entry.info.decoy ? QStringLiteral("dashed") : QStringLiteral("solid")));
+    m_banner->setText(
+        entry.info.decoy ? tr("⚠ DECOY — %1 — bait your admin planted; it never connects").arg(name)
+        : entry.info.sealed ? tr("🔒 %1 — sealed compartment").arg(name)
+                            : tr("■ %1 — compartment").arg(name.toUpper()));
+    setWindowTitle(entry.info.decoy ? tr("Cloison — %1 (Decoy)").arg(name)
+                                    : tr("Cloison — %1").arg(name));
     if (entry.view)
         entry.view->composer()->setFocus();
     updateRail();
@@ -375,7 +383,9 @@ void MainWindow::updateRail() {
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         const Entry& entry = m_entries[i];
         QString label = visibleText(QString::fromStdString(entry.info.name));
-        if (entry.info.sealed)
+        if (entry.info.decoy)
+            label = tr("⚠ %1 (Decoy)").arg(label);
+        else if (entry.info.sealed)
             label = tr("🔒 %1 (sealed)").arg(label);
         if (entry.view && entry.view->unreadTotal() > 0)
             label += QStringLiteral("  (%1)").arg(entry.view->unreadTotal());

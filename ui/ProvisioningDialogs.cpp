@@ -350,15 +350,20 @@ void ImportInviteDialog::finish(Result<provisioning::ImportResult> result,
     const provisioning::ImportResult& done = result.value();
     m_file.clear();
     m_paste->clear();
-    QString text = tr("Imported the compartment \"%1\" (device %2).")
-                       .arg(fromStd(done.compartment))
-                       .arg(done.deviceId);
+    QString text = done.decoy ? tr("Imported the DECOY compartment \"%1\": it holds bait your "
+                                   "admin planted, is marked Decoy wherever it is shown, and "
+                                   "never connects to the server.")
+                                    .arg(fromStd(done.compartment))
+                              : tr("Imported the compartment \"%1\" (device %2).")
+                                    .arg(fromStd(done.compartment))
+                                    .arg(done.deviceId);
     if (done.pinnedNow)
         text += u'\n' + tr("This profile now trusts the organisation key %1.")
                             .arg(fromStd(done.orgFingerprint));
-    text += u'\n' + tr("Hand this certification request to your admin: until they certify this "
-                       "device, the other members cannot trust it. Save or copy it now: it is "
-                       "not shown again.");
+    if (!done.decoy)
+        text += u'\n' + tr("Hand this certification request to your admin: until they certify "
+                           "this device, the other members cannot trust it. Save or copy it "
+                           "now: it is not shown again.");
     if (done.mustSeal)
         text += u'\n' + tr("The policy asks for this compartment to be sealed behind its own "
                            "security key: run 'cloison-cli fido seal %1'.")
@@ -366,6 +371,7 @@ void ImportInviteDialog::finish(Result<provisioning::ImportResult> result,
     m_result->setText(text);
     m_request->setDocument(done.certificationRequest,
                            fromStd(done.compartment) + QStringLiteral(".cert"));
+    m_request->setVisible(!done.decoy); // a decoy's device is never certified
     m_pages->setCurrentIndex(3);
     emit imported(fromStd(done.compartment));
 }

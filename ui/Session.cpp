@@ -2,6 +2,7 @@
 
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
+#include "client/provisioning/Decoy.h"
 #include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "storage/OmemoStore.h"
@@ -90,7 +91,7 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
         }
     }
 
-    if (!snap.value().hasAccount)
+    if (!snap.value().hasAccount || !provisioning::mayConnect(snap.value().info))
         return snap;
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)

@@ -9,6 +9,8 @@
 #include "client/omemo/Stanzas.h"
 #include "client/provisioning/AdminVault.h"
 #include "client/provisioning/Canaries.h"
+#include "client/provisioning/Decoy.h"
+#include "client/provisioning/Watermark.h"
 #include "client/xmpp/ServerAdmin.h"
 #include "crypto/AtomicFile.h"
 #include "crypto/Hash.h"
@@ -117,6 +119,29 @@ Commands:
                            {"event":"canary-used","jid":...,"resources":[...],"addresses":[...],
                            "time":...} and exit 20. --once: one round; when none is in use print
                            {"event":"canaries-quiet","checked":N} and exit 0
+  canary identify FILE     say whose decoy document FILE is a copy of (re-saved as plain text,
+                           re-wrapped, its whitespace changed, edited or cut down, as long as
+                           its reference number or enough of its text is left): prints
+                           {"event":"canary-document","member":JID,"member-name":...,
+                           "device":FINGERPRINT,"compartment":...,"issued":TIME,"marker":HEX,
+                           "by-reference":true|false,"choices-seen":N,"choices-matching":M}
+                           and exits 0; otherwise prints
+                           {"event":"not-our-canary-document","file":FILE} and exits 22. Files
+                           over 4 MiB are refused unread (exit 2)
+
+  decoy create --name NAME --member JID --server HOST[:PORT] --pin SHA256 --server-admin JID
+      -o FILE [--rooms-domain DOMAIN] [--valid-days N] [--server-admin-password-fd N]
+                           write an invite for a decoy compartment NAME into the profile of
+                           the member whose account (from an earlier invite) is JID: sealed to
+                           that member's key like any invite, with inside the seal the decoy
+                           flag, a history of a few dozen messages with plausible colleagues
+                           over the past five weeks, and a canary document watermarked for the
+                           member's device (their enrolment key fingerprint). Two canary
+                           accounts are created and listed (note "decoy NAME of JID: ..."):
+                           the decoy's own account, and one whose credentials are planted in
+                           its history; 'canary watch' reports either in use. The document's
+                           marker is recorded for 'canary identify'. --rooms-domain gives the
+                           decoy a room address there (never created: a decoy never connects)
 
   fido enroll [--with-pin] [--keep-passphrase-slot]
                            put the admin vault (and so the organisation key) behind the security
@@ -153,6 +178,7 @@ Exit codes:
   15 the server could not be reached   16 the server's key does not match --pin
   17 the server refused the admin's login
   20 (canary watch) a canary account is in use
+  22 (canary identify) not a canary document this admin vault issued
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
@@ -160,6 +186,7 @@ enum Exit {
     kOk = 0,
     kUsageError = 2,
     kCanaryUsed = 20,
+    kNotOurDocument = 22,
 };
 
 int exitFor(const Error& error) {
@@ -196,6 +223,7 @@ struct Options {
     std::optional<long> interval;                               // canary watch, seconds
     bool once = false;                                          // canary watch
     bool showPasswords = false;                                 // canary list
+    std::string decoyName;                                      // decoy create --name
     std::uint32_t validDays = provisioning::kDefaultInviteDays; // invite, compartment create
     cli::FidoOptions fido; // --authenticator etc.: the organisation key behind a security key
     std::vector<std::string> words;
@@ -697,10 +725,84 @@ std::string jsonList(const std::vector<std::string>& items) {
     return out + "]";
 }
 
+// A canary account with a plausible name on the server admin's domain, kept in the admin vault
+// with `note`.
+Result<provisioning::Canary> createCanary(xmpp::ServerAdmin& server, AdminVault& vault,
+                                          const std::string& note) {
+    const std::string domain = server.jid().substr(server.jid().find('@') + 1);
+    provisioning::Canary canary;
+    Result<void> created = makeError(ErrorCode::AlreadyExists, "");
+    // A plausible name may be taken (by a person, or an earlier canary): draw again.
+    for (int attempt = 0;
+         attempt < 8 && !created && created.error().code == ErrorCode::AlreadyExists; ++attempt) {
+        canary.jid = provisioning::plausibleAccountName() + "@" + domain;
+        canary.password = provisioning::plausiblePassword();
+        created = server.createAccount(canary.jid, canary.password);
+    }
+    if (!created)
+        return created.error();
+    canary.createdAtMs = audit::KeyEventLog::nowMs();
+    canary.note = note;
+    if (auto kept = provisioning::addCanary(vault.vault(), canary); !kept) {
+        // An account the vault does not know would never be watched: take it back.
+        (void)server.deleteAccount(canary.jid);
+        return kept.error();
+    }
+    return canary;
+}
+
+// A planted canary's password is bait meant to be read: it goes into message text as it is.
+std::string passwordText(const SecretBytes& password) {
+    return {reinterpret_cast<const char*>(password.data()), password.size()};
+}
+
+// Which device's decoy document a leaked copy is: one JSON line, exit 0, or kNotOurDocument.
+int runIdentify(const Options& options) {
+    if (options.words.size() != 3)
+        return usageError("expected 'canary identify FILE'");
+    const std::string& file = options.words[2];
+    auto text = readFileLimited(file, provisioning::kMaxIdentifyBytes);
+    if (!text)
+        return exitFor(text.error());
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    auto key = provisioning::watermarkKey(vault.value()->vault());
+    if (!key)
+        return exitFor(key.error());
+    auto records = provisioning::loadWatermarks(vault.value()->vault());
+    if (!records)
+        return exitFor(records.error());
+    auto found = provisioning::identifyDocument(text.value(), key.value(), records.value());
+    if (!found) {
+        std::cout << "{\"event\":\"not-our-canary-document\",\"file\":"
+                  << linkguard::jsonString(file) << "}" << std::endl;
+        std::cerr << "cloison-admin: " << file
+                  << " is not a canary document this admin vault issued (or too little of one "
+                     "is left to tell)\n";
+        return kNotOurDocument;
+    }
+    const provisioning::Identification& id = found.value();
+    std::cout << "{\"event\":\"canary-document\",\"member\":"
+              << linkguard::jsonString(id.record.member)
+              << ",\"member-name\":" << linkguard::jsonString(id.record.memberName)
+              << ",\"device\":" << linkguard::jsonString(id.record.device)
+              << ",\"compartment\":" << linkguard::jsonString(id.record.compartment)
+              << ",\"issued\":" << linkguard::jsonString(cli::isoTime(id.record.issuedAtMs))
+              << ",\"marker\":\"" << provisioning::markerHex(id.record.marker)
+              << "\",\"by-reference\":" << (id.byReference ? "true" : "false")
+              << ",\"choices-seen\":" << id.choicesSeen
+              << ",\"choices-matching\":" << id.choicesMatching << "}" << std::endl;
+    return kOk;
+}
+
 int runCanary(Options options) {
-    const std::string verb = options.words.size() == 2 ? options.words[1] : std::string();
-    if (verb != "create" && verb != "list" && verb != "watch")
-        return usageError("expected 'canary create', 'canary list' or 'canary watch'");
+    const std::string verb = options.words.size() >= 2 ? options.words[1] : std::string();
+    if (verb == "identify")
+        return runIdentify(options);
+    if (options.words.size() != 2 || (verb != "create" && verb != "list" && verb != "watch"))
+        return usageError(
+            "expected 'canary create', 'canary list', 'canary watch' or 'canary identify FILE'");
     if (verb == "list") {
         auto vault = unlock(options);
         if (!vault)
@@ -737,27 +839,11 @@ int runCanary(Options options) {
     if (!server)
         return exitFor(server.error());
     if (verb == "create") {
-        const std::string domain = options.serverAdmin.substr(options.serverAdmin.find('@') + 1);
         for (long i = 0; i < options.count.value_or(1); ++i) {
-            provisioning::Canary canary;
-            Result<void> created = makeError(ErrorCode::AlreadyExists, "");
-            // A plausible name may be taken (by a person, or an earlier canary): draw again.
-            for (int attempt = 0;
-                 attempt < 8 && !created && created.error().code == ErrorCode::AlreadyExists;
-                 ++attempt) {
-                canary.jid = provisioning::plausibleAccountName() + "@" + domain;
-                canary.password = provisioning::plausiblePassword();
-                created = server.value()->createAccount(canary.jid, canary.password);
-            }
-            if (!created)
-                return exitFor(created.error());
-            canary.createdAtMs = audit::KeyEventLog::nowMs();
-            canary.note = options.note;
-            if (auto kept = provisioning::addCanary(vault.value()->vault(), canary); !kept) {
-                // An account the vault does not know would never be watched: take it back.
-                (void)server.value()->deleteAccount(canary.jid);
-                return exitFor(kept.error());
-            }
+            auto made = createCanary(*server.value(), *vault.value(), options.note);
+            if (!made)
+                return exitFor(made.error());
+            const provisioning::Canary& canary = made.value();
             std::cout << canary.jid << ' '
                       << std::string_view(reinterpret_cast<const char*>(canary.password.data()),
                                           canary.password.size())
@@ -801,6 +887,104 @@ int runCanary(Options options) {
             return kOk;
         }
     }
+}
+
+// Decoy compartments (issue 14): a member's profile gets a compartment that looks lived in, so
+// that whoever takes the profile and opens it reads bait: its own account and the credentials
+// in its history are canaries, its document names the member's device.
+int runDecoy(Options options) {
+    if (options.words.size() != 2 || options.words[1] != "create" || options.decoyName.empty() ||
+        options.member.empty() || options.server.empty() || options.serverAdmin.empty() ||
+        options.output.empty())
+        return usageError("expected 'decoy create --name NAME --member JID --server HOST[:PORT] "
+                          "--pin SHA256 --server-admin JID -o FILE'");
+    if (!provisioning::isBareJid(options.member))
+        return usageError("--member takes the member's account, a bare JID");
+    options.words.push_back(options.decoyName); // completeDefinition reads the name at words[2]
+    if (auto wrong = completeDefinition(options))
+        return usageError(*wrong);
+    provisioning::CompartmentDefinition d = options.definition;
+    d.rosterOwner = omemo::bareJid(options.serverAdmin);
+    if (!options.roomsDomain.empty())
+        d.room = "c-" + toHex(randomBytes(8)) + "@" + options.roomsDomain;
+    d.id = randomId(); // checked now; the invite gets its own
+    if (auto valid = provisioning::validateDefinition(d); !valid)
+        return usageError(valid.error().message);
+    auto vault = unlock(options);
+    if (!vault)
+        return exitFor(vault.error());
+    AdminVault& admin = *vault.value();
+    auto enrolment = admin.enrolmentOf(options.member);
+    if (!enrolment)
+        return exitFor(enrolment.error());
+    auto server = connectServerAdmin(options, d);
+    if (!server)
+        return exitFor(server.error());
+    const std::string about = "decoy " + d.name + " of " + options.member + ": ";
+    auto own = createCanary(*server.value(), admin, about + "its account");
+    if (!own)
+        return exitFor(own.error());
+    auto planted = createCanary(*server.value(), admin, about + "planted in its history");
+    // A canary made before a failure stays, account and entry: still watched, and harmless.
+    if (!planted)
+        return exitFor(Error{planted.error().code, planted.error().message + " (canary " +
+                                                       own.value().jid + " was made and stays)"});
+    auto failed = [&](const Error& error) {
+        return exitFor(Error{error.code, error.message + " (canaries " + own.value().jid + " and " +
+                                             planted.value().jid + " were made and stay)"});
+    };
+
+    const std::int64_t now = audit::KeyEventLog::nowMs();
+    const std::string domain = own.value().jid.substr(own.value().jid.find('@') + 1);
+    std::vector<std::string> colleagues;
+    while (colleagues.size() < 3) {
+        const std::string jid = provisioning::plausibleAccountName() + "@" + domain;
+        if (jid != own.value().jid && jid != planted.value().jid &&
+            std::find(colleagues.begin(), colleagues.end(), jid) == colleagues.end())
+            colleagues.push_back(jid);
+    }
+    provisioning::WatermarkRecord record;
+    record.issuedAtMs = now;
+    record.member = options.member;
+    record.memberName = enrolment.value().memberName;
+    record.device = keyFingerprint(enrolment.value().memberKey);
+    record.compartment = d.name;
+    auto issued = provisioning::issueWatermark(admin.vault(), record);
+    auto key =
+        issued ? provisioning::watermarkKey(admin.vault()) : Result<SecretBytes>(issued.error());
+    if (!key)
+        return failed(key.error());
+    provisioning::DecoyContent content;
+    content.documentFrom = colleagues[0];
+    content.documentAtMs = now - 10 * 86'400'000LL;
+    const auto written = static_cast<std::time_t>(content.documentAtMs / 1000);
+    std::tm utc{};
+    gmtime_r(&written, &utc);
+    char date[32];
+    std::strftime(date, sizeof date, "%d %B %Y", &utc);
+    content.documentName = "Donor briefing - arrangements.txt";
+    content.document = provisioning::watermarkedDocument(
+        key.value(), issued.value().marker,
+        {provisioning::displayNameOf(colleagues[0]),
+         {provisioning::displayNameOf(own.value().jid), provisioning::displayNameOf(colleagues[1])},
+         date});
+    content.history = provisioning::plausibleHistory(
+        own.value().jid, colleagues,
+        planted.value().jid + " / " + passwordText(planted.value().password), now);
+    auto invite =
+        admin.writeDecoyInvite(enrolment.value(), d, own.value().jid, own.value().password,
+                               std::move(content), options.validDays);
+    if (!invite)
+        return failed(invite.error());
+    if (auto saved = writeFileAtomically(options.output, asBytes(invite.value())); !saved)
+        return failed(Error{saved.error().code, options.output + ": " + saved.error().message});
+    std::cout << "decoy compartment " << d.name << " for " << options.member << " (device "
+              << record.device << "): invite " << options.output << '\n'
+              << "its account (canary): " << own.value().jid << '\n'
+              << "planted in its history (canary): " << planted.value().jid << '\n'
+              << "its document's marker: " << provisioning::markerHex(issued.value().marker)
+              << '\n';
+    return kOk;
 }
 
 } // namespace
@@ -918,6 +1102,7 @@ int main(int argc, char** argv) {
                                   : arg == "--server-admin" ? &options.serverAdmin
                                   : arg == "--out-dir"      ? &options.outDir
                                   : arg == "--note"         ? &options.note
+                                  : arg == "--name"         ? &options.decoyName
                                                             : nullptr;
             if (target == nullptr)
                 return usageError("unknown option " + arg);
@@ -950,6 +1135,8 @@ int main(int argc, char** argv) {
         return runInvite(options);
     if (command == "canary")
         return runCanary(options);
+    if (command == "decoy")
+        return runDecoy(options);
     if (command == "certify" || command == "revoke" || command == "roster")
         return runRosterCommand(options, command);
     return usageError("unknown command '" + command + "'");

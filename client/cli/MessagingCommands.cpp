@@ -6,6 +6,7 @@
 #include "client/cli/PassphraseSource.h"
 #include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/Json.h"
+#include "client/provisioning/Decoy.h"
 #include "client/provisioning/ServiceSetup.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/TlsPin.h"
@@ -40,6 +41,8 @@ Result<std::pair<std::string, std::uint16_t>> parseServer(const std::string& ser
 } // namespace
 
 Result<Running> startService(Profile& profile, const std::string& compartment) {
+    if (auto allowed = provisioning::mayConnect(profile, compartment); !allowed)
+        return allowed.error();
     auto vault = profile.compartmentVault(compartment);
     if (!vault)
         return vault.error();

@@ -1,6 +1,7 @@
 #include "client/cli/ProvisioningCommands.h"
 
 #include "client/cli/MessagingCommands.h"
+#include "client/provisioning/Decoy.h"
 #include "client/provisioning/MemberImport.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
@@ -83,6 +84,13 @@ Result<int> runImport(const std::string& file, const ProvisioningOptions& option
     const provisioning::ImportResult& result = imported.value();
     if (result.pinnedNow)
         err << "cloison-cli: pinned organisation key " << result.orgFingerprint << '\n';
+    if (result.decoy) {
+        err << "cloison-cli: imported decoy compartment " << result.compartment
+            << ": it holds bait your admin planted and never connects to the server; "
+               "'compartments' lists it as a decoy. Its device is never certified: no "
+               "certification request is written\n";
+        return 0;
+    }
     if (auto written = writeDocument(options.output, result.certificationRequest, out); !written) {
         // The compartment exists; the request can be made again from it later only by a new
         // import, so say plainly what failed.
@@ -130,6 +138,8 @@ Result<int> runRosterFetch(const ProvisioningOptions& options, const UnlockFn& u
     auto profile = unlock();
     if (!profile)
         return profile.error();
+    if (auto allowed = provisioning::mayConnect(*profile.value(), options.compartment); !allowed)
+        return allowed.error();
     auto vault = profile.value()->compartmentVault(options.compartment);
     if (!vault)
         return vault.error();

@@ -27,7 +27,9 @@ constexpr const char* kUsage =
 Commands:
   init [--kdf-memory-mib N] [--kdf-passes N]
                            create a new profile in DIR (asks for a new passphrase)
-  compartments             list the profile's compartments, one name per line
+  compartments             list the profile's compartments, one name per line; a decoy
+                           compartment (provisioned by the admin as bait, see import) is
+                           listed as "NAME<TAB>decoy"
   compartment add NAME     create a compartment with its own random key and vault
     [--jid JID --server HOST[:PORT] [--password-fd N] (--pin SHA256 | --insecure-loopback)
      [--trust strict|manual|blind] [--room-jid ROOM]]
@@ -131,7 +133,11 @@ Commands:
                            admin to FILE (else standard output); then connect once (at most
                            20 s) to announce the new device, so that the other members can
                            reach it (a failure to connect is reported, not an error). An
-                           invite past its expiry is refused (exit code 19)
+                           invite past its expiry is refused (exit code 19). A decoy invite
+                           (the admin's 'decoy create') makes a decoy compartment with the
+                           history and document it carries; it is not announced, no
+                           certification request is written, and it never connects (send,
+                           listen, send-file, roster fetch refuse it, exit 13)
   roster apply --compartment NAME FILE
                            install the admin's signed device roster; a roster not newer than
                            the one held, for another compartment or badly signed is refused
@@ -200,7 +206,8 @@ Exit codes:
   10 wrong PIN, PIN required or PIN blocked
   11 the security key was not touched in time
   12 the security key lacks a needed feature (hmac-secret, PIN)
-  13 refused by the profile's policy (e.g. removing its last security key), or (send-file)
+  13 refused by the profile's policy (e.g. removing its last security key, or connecting a
+     decoy compartment: the commands that connect refuse a decoy), or (send-file)
      by the compartment's document policy or the server (file too large, type not allowed)
   14 (check-link) a link is lookalike or blocked
   15 the server could not be reached (send: the message stays in the outbox)
@@ -292,7 +299,7 @@ int runCompartments(const Options& options) {
     if (!list)
         return exitFor(list.error());
     for (const CompartmentInfo& compartment : list.value())
-        std::cout << compartment.name << '\n';
+        std::cout << compartment.name << (compartment.decoy ? "\tdecoy\n" : "\n");
     return kOk;
 }
 

@@ -314,6 +314,31 @@ Result<ReceivedDocument> downloadDocument(const DocumentLink& link,
     return out;
 }
 
+Result<storage::DocumentRecord> keepDocument(storage::Vault& vault, storage::DocumentRecord record,
+                                             ByteView content) {
+    const std::filesystem::path dir = storage::documentsDirOf(vault);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return ioError("create", dir);
+    record.id = randomId();
+    record.size = static_cast<std::int64_t>(content.size());
+    const SecretBytes key = SecretBytes::random(kDocumentKeyBytes);
+    auto writer = SealedFileWriter::create(dir / (record.id + kSealedSuffix), key);
+    if (!writer)
+        return writer.error();
+    for (std::size_t at = 0; at < content.size(); at += kDocumentChunkBytes) {
+        const std::size_t step = std::min(kDocumentChunkBytes, content.size() - at);
+        if (auto written = writer.value().write(content.subspan(at, step)); !written)
+            return written.error();
+    }
+    if (auto finished = writer.value().finish(); !finished)
+        return finished.error();
+    if (auto added = storage::DocumentRepository(vault).add(record, key); !added) {
+        discardDocumentFile(dir, record.id);
+        return added.error();
+    }
+    return record;
+}
+
 Result<std::uint64_t> exportDocument(storage::Vault& vault, const std::string& id,
                                      const std::filesystem::path& output) {
     storage::DocumentRepository documents(vault);

@@ -81,6 +81,10 @@ struct ReceivedDocument {
                                                         std::uint64_t maxBytes,
                                                         const TransferSecurity& security,
                                                         const Progress& progress);
+// Keeps `content` as a document of the vault, sealed at rest like a downloaded one (a decoy's
+// document, issue 14): `record`'s id and size are set here. Returns the record stored.
+[[nodiscard]] Result<storage::DocumentRecord>
+keepDocument(storage::Vault& vault, storage::DocumentRecord record, ByteView content);
 // Removes a received document's file (when its row could not be written, or is purged).
 void discardDocumentFile(const std::filesystem::path& documentsDir, const std::string& id);
 

@@ -68,6 +68,23 @@ auto readRecord(storage::Vault& vault, const SigningKey& orgKey, const std::stri
     return parse(text.value());
 }
 
+Invite newInvite(const SigningKey& orgKey, const Bytes& recipient, const std::string& memberName,
+                 const CompartmentDefinition& definition, const std::string& account,
+                 const SecretBytes& password, std::uint32_t validDays) {
+    Invite invite;
+    invite.orgKey = orgKey.publicKey();
+    invite.recipient = recipient;
+    invite.inviteId = randomId();
+    invite.issuedAt = nowSeconds();
+    if (validDays != 0)
+        invite.expiresAt = invite.issuedAt + static_cast<std::int64_t>(validDays) * 86'400;
+    invite.memberName = memberName;
+    invite.compartment = definition;
+    invite.account = account;
+    invite.password = password.copy();
+    return invite;
+}
+
 } // namespace
 
 Result<std::unique_ptr<AdminVault>> AdminVault::create(const std::filesystem::path& dir,
@@ -189,17 +206,8 @@ Result<std::string> AdminVault::writeInvite(const std::string& compartmentName,
     auto request = parseEnrollRequest(enrollRequest);
     if (!request)
         return request.error();
-    Invite invite;
-    invite.orgKey = m_orgKey.publicKey();
-    invite.recipient = request.value().boxKey;
-    invite.inviteId = randomId();
-    invite.issuedAt = nowSeconds();
-    if (validDays != 0)
-        invite.expiresAt = invite.issuedAt + static_cast<std::int64_t>(validDays) * 86'400;
-    invite.memberName = request.value().name;
-    invite.compartment = definition.value();
-    invite.account = account;
-    invite.password = password.copy();
+    Invite invite = newInvite(m_orgKey, request.value().boxKey, request.value().name,
+                              definition.value(), account, password, validDays);
     auto sealed = sealInvite(invite, m_orgKey);
     if (!sealed)
         return sealed.error();
@@ -247,6 +255,32 @@ Result<Enrolment> AdminVault::enrolment(const std::string& inviteId) {
                              std::string(f[4].value),  std::move(memberKey.value()),
                              std::move(boxKey.value())};
         });
+}
+
+Result<Enrolment> AdminVault::enrolmentOf(const std::string& account) {
+    auto keys = storage::SettingsRepository(m_vault).keysWithPrefix(enrolmentKey(""));
+    if (!keys)
+        return keys.error();
+    for (const std::string& key : keys.value()) {
+        auto enrolled = enrolment(key.substr(enrolmentKey("").size()));
+        if (!enrolled || enrolled.value().account == account)
+            return enrolled;
+    }
+    return makeError(ErrorCode::NotFound, "no invite from this admin vault went to " + account);
+}
+
+Result<std::string> AdminVault::writeDecoyInvite(const Enrolment& enrolment,
+                                                 CompartmentDefinition definition,
+                                                 const std::string& account,
+                                                 const SecretBytes& password, DecoyContent decoy,
+                                                 std::uint32_t validDays) {
+    if (validDays > kMaxInviteDays)
+        return makeError(ErrorCode::InvalidArgument, "an invite is valid for at most 3650 days");
+    definition.id = randomId();
+    Invite invite = newInvite(m_orgKey, enrolment.boxKey, enrolment.memberName, definition, account,
+                              password, validDays);
+    invite.decoy = std::move(decoy);
+    return sealInvite(invite, m_orgKey);
 }
 
 Result<DeviceRoster> AdminVault::currentRoster(const CompartmentDefinition& definition) {

@@ -71,6 +71,18 @@ public:
                 const std::string& account, const SecretBytes& password,
                 std::uint32_t validDays = kDefaultInviteDays, std::string* inviteId = nullptr);
 
+    // The enrolment behind the invite that went to `account` (in any compartment): who the
+    // member is and their profile's keys. NotFound when no invite went to that account.
+    [[nodiscard]] Result<Enrolment> enrolmentOf(const std::string& account);
+    // A decoy compartment's invite (issue 14) for the member of `enrolment`: sealed to their key
+    // like a real invite, with `decoy` inside the seal. `definition.id` is assigned here. No
+    // enrolment is recorded: a decoy's device is never certified.
+    [[nodiscard]] Result<std::string> writeDecoyInvite(const Enrolment& enrolment,
+                                                       CompartmentDefinition definition,
+                                                       const std::string& account,
+                                                       const SecretBytes& password,
+                                                       DecoyContent decoy, std::uint32_t validDays);
+
     // Checks a certification request against its enrolment (member key, compartment, account,
     // not revoked) and publishes the next roster version with the device added. Returns it.
     [[nodiscard]] Result<std::string> certify(const std::string& compartment,

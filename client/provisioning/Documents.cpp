@@ -173,6 +173,113 @@ Result<void> validateDevice(const RosterDevice& device) {
     return {};
 }
 
+Result<void> validateDecoy(const DecoyContent& decoy) {
+    auto bad = [](const std::string& what) {
+        return makeError(ErrorCode::InvalidArgument, "a decoy's content: " + what);
+    };
+    if (decoy.history.size() > kMaxDecoyMessages)
+        return bad("at most 200 messages");
+    for (const DecoyMessage& m : decoy.history) {
+        if (!isBareJid(m.conversation) || !isBareJid(m.sender) || m.sentAtMs < 0 ||
+            m.body.empty() || m.body.size() > kMaxDecoyMessageBytes)
+            return bad("a message needs a peer, a sender, a time and 1 to 768 bytes of text");
+    }
+    if (!isDisplayName(decoy.documentName) || decoy.documentName.find('/') != std::string::npos ||
+        decoy.document.empty() || decoy.document.size() > kMaxDecoyDocumentBytes ||
+        !isBareJid(decoy.documentFrom) || decoy.documentAtMs < 0)
+        return bad("the document needs a file name, a sender, a time and 1 byte to 16 KiB");
+    return {};
+}
+
+// Base64 values of at most kMaxValueBytes: 768 bytes of input each.
+constexpr std::size_t kChunkBytes = kMaxValueBytes / 4 * 3;
+
+void writeDecoy(SignedTextWriter& writer, const DecoyContent& decoy) {
+    writer.add("decoy", "yes");
+    for (const DecoyMessage& m : decoy.history)
+        writer.add("message-at", std::to_string(m.sentAtMs))
+            .add("message-in", m.conversation)
+            .add("message-from", m.sender)
+            .add("message-text", toBase64(asBytes(m.body)));
+    writer.add("document-name", decoy.documentName)
+        .add("document-from", decoy.documentFrom)
+        .add("document-at", std::to_string(decoy.documentAtMs));
+    for (std::size_t at = 0; at < decoy.document.size(); at += kChunkBytes)
+        writer.add("document-data",
+                   toBase64(asBytes(std::string_view(decoy.document).substr(at, kChunkBytes))));
+}
+
+Result<std::string> readBase64Text(FieldReader& reader, std::string_view key) {
+    auto text = reader.next(key);
+    if (!text)
+        return text.error();
+    auto decoded = fromBase64(text.value());
+    if (!decoded)
+        return reader.malformed("field '" + std::string(key) + "' is not base64");
+    return std::string(decoded.value().begin(), decoded.value().end());
+}
+
+Result<DecoyContent> readDecoy(FieldReader& reader) {
+    auto flag = reader.next("decoy");
+    if (!flag)
+        return flag.error();
+    if (flag.value() != "yes")
+        return reader.malformed("decoy must be yes");
+    DecoyContent out;
+    while (reader.at("message-at")) {
+        DecoyMessage m;
+        auto at = readNumber(reader, "message-at", INT64_MAX);
+        if (!at)
+            return at.error();
+        m.sentAtMs = static_cast<std::int64_t>(at.value());
+        auto in = readJid(reader, "message-in");
+        auto from = in ? readJid(reader, "message-from") : in;
+        auto body = from ? readBase64Text(reader, "message-text") : from;
+        if (!body)
+            return body.error();
+        m.conversation = std::move(in.value());
+        m.sender = std::move(from.value());
+        m.body = std::move(body.value());
+        out.history.push_back(std::move(m));
+    }
+    auto name = reader.next("document-name");
+    if (!name)
+        return name.error();
+    out.documentName = std::string(name.value());
+    auto from = readJid(reader, "document-from");
+    if (!from)
+        return from.error();
+    out.documentFrom = std::move(from.value());
+    auto at = readNumber(reader, "document-at", INT64_MAX);
+    if (!at)
+        return at.error();
+    out.documentAtMs = static_cast<std::int64_t>(at.value());
+    while (reader.at("document-data")) {
+        auto chunk = readBase64Text(reader, "document-data");
+        if (!chunk)
+            return chunk.error();
+        out.document += chunk.value();
+    }
+    if (auto valid = validateDecoy(out); !valid)
+        return reader.malformed(valid.error().message);
+    return out;
+}
+
+// "padding 000...\n" lines adding up to exactly `bytes` (0, or at least 10).
+std::string paddingLines(std::size_t bytes) {
+    constexpr std::size_t kLineOverhead = 9; // "padding " and "\n"
+    std::string out;
+    while (bytes > 0) {
+        std::size_t value = std::min(kMaxValueBytes, bytes - kLineOverhead);
+        const std::size_t left = bytes - kLineOverhead - value;
+        if (left > 0 && left < kLineOverhead + 1)
+            value -= kLineOverhead + 1; // leave room for one more line of at least one byte
+        out.append("padding ").append(value, '0').append("\n");
+        bytes -= kLineOverhead + value;
+    }
+    return out;
+}
+
 } // namespace
 
 bool isBareJid(std::string_view jid) {
@@ -480,9 +587,29 @@ Result<std::string> sealInvite(const Invite& invite, const SigningKey& orgKey) {
     auto prefix = writer.body();
     if (!prefix)
         return prefix.error();
-    // The password is the last field; the body holding it exists only in guarded memory.
-    const SecretBytes body = concatSecret(
-        {asBytes(prefix.value()), asBytes("password "), invite.password.view(), asBytes("\n")});
+    // After the password: the decoy's content (its own writer checks each field; its magic line
+    // is not part of this document), then padding up to the one size every invite has.
+    SignedTextWriter tailWriter("invite");
+    if (invite.decoy) {
+        if (auto valid = validateDecoy(*invite.decoy); !valid)
+            return valid.error();
+        writeDecoy(tailWriter, *invite.decoy);
+    }
+    auto tail = tailWriter.body();
+    if (!tail)
+        return tail.error();
+    tail.value().erase(0, tail.value().find('\n') + 1);
+    constexpr std::size_t kSignatureLineBytes = 10 + 88 + 1; // "signature " BASE64(64) "\n"
+    const std::size_t used = prefix.value().size() + std::string_view("password \n").size() +
+                             invite.password.size() + tail.value().size() + kSignatureLineBytes;
+    if (used + 10 > kPaddedInviteBytes)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the invite's content does not fit in an invite (40 KiB)");
+    tail.value() += paddingLines(kPaddedInviteBytes - used);
+    // The password is in the middle; the body holding it exists only in guarded memory.
+    const SecretBytes body =
+        concatSecret({asBytes(prefix.value()), asBytes("password "), invite.password.view(),
+                      asBytes("\n"), asBytes(tail.value())});
     const std::string signature = "signature " + toBase64(orgKey.sign(body.view())) + "\n";
     const SecretBytes document = concatSecret({body.view(), asBytes(signature)});
     Bytes sealed(document.size() + crypto_box_SEALBYTES);
@@ -512,7 +639,7 @@ Result<Invite> openInvite(std::string_view file, const MemberKeys& keys) {
     if (!plain)
         return plain.error();
     const SecretBytes& document = plain.value();
-    auto text = splitSignedText(asText(document), "invite", kMaxSealedInviteBytes);
+    auto text = splitSignedText(asText(document), "invite", kPaddedInviteBytes);
     if (!text)
         return makeError(ErrorCode::Corrupted,
                          "the sealed invite is malformed: " + text.error().message);
@@ -571,6 +698,17 @@ Result<Invite> openInvite(std::string_view file, const MemberKeys& keys) {
         !isPrintableAscii(passwordBytes))
         return reader.malformed("the password is not 8 to 256 printable characters");
     out.password = SecretBytes::copyOf(passwordBytes);
+    if (reader.at("decoy")) {
+        auto decoy = readDecoy(reader);
+        if (!decoy)
+            return decoy.error();
+        out.decoy = std::move(decoy.value());
+    }
+    // Invites made before padding have none.
+    while (reader.at("padding")) {
+        if (auto padding = reader.next("padding"); !padding)
+            return padding.error();
+    }
     if (auto done = reader.finish(); !done)
         return done.error();
     return out;

@@ -106,6 +106,30 @@ struct CompartmentDefinition {
 void writeDefinition(SignedTextWriter& writer, const CompartmentDefinition& definition);
 [[nodiscard]] Result<CompartmentDefinition> readDefinition(FieldReader& reader);
 
+// A decoy compartment's generated content (issue 14), carried inside the sealed invite: a
+// history of messages between plausible colleagues and one watermarked canary document. The
+// planted canary credentials are in the history's text: bait meant to be read, kept as the
+// ordinary message text it imitates.
+struct DecoyMessage {
+    std::string conversation; // the peer's address
+    std::string sender;
+    std::int64_t sentAtMs = 0;
+    std::string body; // at most kMaxDecoyMessageBytes
+};
+struct DecoyContent {
+    std::vector<DecoyMessage> history;
+    std::string documentName; // a file name, no '/'
+    std::string document;     // at most kMaxDecoyDocumentBytes
+    std::string documentFrom; // who sent it, one of the history's peers
+    std::int64_t documentAtMs = 0;
+};
+constexpr std::size_t kMaxDecoyMessages = 200;
+constexpr std::size_t kMaxDecoyMessageBytes = 768;
+constexpr std::size_t kMaxDecoyDocumentBytes = 16 * 1024;
+// Every invite's signed document is padded to this size before sealing, so that a decoy's
+// (which carries its history and document) and a real one are the same size on disk.
+constexpr std::size_t kPaddedInviteBytes = 40 * 1024;
+
 struct Invite {
     Bytes orgKey;         // the signer, Ed25519
     Bytes recipient;      // the member's box key the invite was sealed to
@@ -116,10 +140,13 @@ struct Invite {
     CompartmentDefinition compartment;
     std::string account;  // the compartment's XMPP account for this member
     SecretBytes password; // printable ASCII, 8..256 bytes
+    // Present for a decoy compartment: known only to whoever opens the seal.
+    std::optional<DecoyContent> decoy;
 };
 
 // The sealed-invite file: "cloison-sealed-invite 1\n" BASE64(crypto_box_seal(signed invite))
-// "\n". The signed invite exists in clear only in guarded memory.
+// "\n". The signed invite exists in clear only in guarded memory. A decoy's content follows the
+// password; padding fields then bring every invite to kPaddedInviteBytes.
 [[nodiscard]] Result<std::string> sealInvite(const Invite& invite, const SigningKey& orgKey);
 // Opens with the member's key, verifies the signature with the org key the invite names and
 // checks that it names this member as its recipient. The caller still has to check that org

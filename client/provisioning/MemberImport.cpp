@@ -4,6 +4,7 @@
 #include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/OmemoEngine.h"
+#include "client/provisioning/Decoy.h"
 #include "client/provisioning/Retention.h"
 #include "client/xmpp/AccountStore.h"
 #include "client/xmpp/ServerAdmin.h"
@@ -186,10 +187,20 @@ Result<ImportResult> importInvite(Profile& profile, std::string_view file,
             return makeError(ErrorCode::AlreadyExists,
                              "a compartment named \"" + existing.name + "\" already exists");
     }
-    auto added = profile.addCompartment(in.compartment.name);
+    auto added = profile.addCompartment(in.compartment.name,
+                                        in.decoy ? CompartmentKind::Decoy : CompartmentKind::Real);
     if (!added)
         return added.error();
     auto result = provision(profile, added.value(), in, keys.value());
+    if (result && in.decoy) {
+        auto decoyVault = profile.compartmentVault(in.compartment.name);
+        auto stored = decoyVault ? storeDecoyContent(*decoyVault.value(), *in.decoy)
+                                 : Result<void>(decoyVault.error());
+        if (!stored)
+            result = stored.error();
+        else
+            result.value().decoy = true;
+    }
     if (result && pinNow) {
         if (auto put = profileSettings.put(kPinnedOrgKey, in.orgKey); !put)
             result = put.error();

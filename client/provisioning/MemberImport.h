@@ -44,12 +44,14 @@ struct ImportResult {
     std::string orgFingerprint;
     bool pinnedNow = false;
     bool mustSeal = false; // the policy asks for the compartment to be sealed (fido seal)
+    bool decoy = false;    // a decoy compartment (issue 14): it never connects
     std::uint32_t deviceId = 0;
     std::string certificationRequest; // to hand back to the admin
 };
 
 // Verifies, decrypts and creates the compartment with its account, policy and OMEMO
-// identity. On any refusal nothing is changed (no compartment, no pin).
+// identity; a decoy invite makes a decoy compartment holding its history and document. On any
+// refusal nothing is changed (no compartment, no pin).
 // WrongKey: sealed to or signed for another member. Corrupted: tampered or malformed.
 // PolicyRefused: signed by an org key other than the pinned one, or the fingerprint was not
 // confirmed. Expired: past the invite's expiry. AlreadyExists: a compartment of that name

@@ -13,6 +13,7 @@
 #include "crypto/fido/SoftAuthenticator.h"
 #include "storage/OmemoStore.h"
 #include "storage/SettingsRepository.h"
+#include "tests/support/DecoyInvite.h"
 #include "tests/support/Files.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/StaffTools.h"
@@ -25,6 +26,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QFrame>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -817,6 +820,62 @@ TEST_CASE("import an invite in the app: the organisation key confirmed the first
     CHECK(second.errorLabel()->text().startsWith(
         QStringLiteral("This invite is signed by another organisation key")));
     CHECK(window.rail()->count() == 2);
+}
+
+TEST_CASE("a decoy imported in the app is marked Decoy in the rail and the banner with its own "
+          "band") {
+    app();
+    test::Invited invited(passphrase());
+    REQUIRE(invited.member->addCompartment("finance"));
+    const std::string decoyInvite = invited.decoyInvite();
+    invited.member->lock();
+    MainWindow window(optionsFor(invited.dir / "member"));
+    window.show();
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    // The app's own import path, as for any invite.
+    window.importAction()->trigger();
+    REQUIRE(window.importDialog() != nullptr);
+    ui::ImportInviteDialog& dialog = *window.importDialog();
+    paste(dialog, decoyInvite);
+    REQUIRE(waitFor([&] { return dialog.page() == 2; }));
+    QTest::mouseClick(dialog.comparedCheck(), Qt::LeftButton, {},
+                      QPoint(6, dialog.comparedCheck()->height() / 2));
+    QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
+    REQUIRE(waitFor([&] { return dialog.page() == 3; }));
+    CHECK(dialog.resultLabel()->text().startsWith(
+        QStringLiteral("Imported the DECOY compartment \"Donors\"")));
+    CHECK_FALSE(dialog.requestBox()->isVisible()); // no certification request for a decoy
+    dialog.accept();
+    REQUIRE(waitFor([&] { return window.importDialog() == nullptr; }));
+    REQUIRE(window.rail()->count() == 2);
+    const int decoy = window.rail()->item(0)->text().contains(QStringLiteral("Donors")) ? 0 : 1;
+    CHECK(window.rail()->item(decoy)->text() == QStringLiteral("⚠ Donors (Decoy)"));
+    CHECK(window.rail()->item(1 - decoy)->text() == QStringLiteral("finance"));
+    const auto swatchOf = [&](int row) {
+        return window.rail()->item(row)->icon().pixmap(16, 16).toImage().pixelColor(8, 8);
+    };
+    CHECK(swatchOf(decoy) != swatchOf(1 - decoy));
+    auto* frame = window.findChild<QFrame*>(QStringLiteral("compartmentFrame"));
+    REQUIRE(frame);
+    window.selectCompartment("finance");
+    const QString realStyle = frame->styleSheet();
+    CHECK_FALSE(realStyle.contains(QStringLiteral("dashed")));
+    CHECK_FALSE(window.banner()->text().contains(QStringLiteral("DECOY")));
+
+    window.selectCompartment("Donors");
+    CHECK(window.banner()->text().startsWith(QStringLiteral("⚠ DECOY — Donors")));
+    CHECK(window.windowTitle() == QStringLiteral("Cloison — Donors (Decoy)"));
+    CHECK(frame->styleSheet().contains(QStringLiteral("dashed")));
+    CHECK(frame->styleSheet() !=
+          QString(realStyle).replace(QStringLiteral("solid"), QStringLiteral("dashed")));
+    // Its history and document are there to be read; nothing can be sent, and it says why.
+    CompartmentView* view = window.view("Donors");
+    REQUIRE(view);
+    CHECK(view->history("grace.hughes@localhost").size() >= 10);
+    CHECK_FALSE(view->composer()->isEnabled());
+    CHECK(view->statusLabel()->text().startsWith(QStringLiteral("Decoy compartment")));
+    CHECK_FALSE(view->online());
 }
 
 TEST_CASE("an invite that is tampered with, sealed to another member, not an invite, too large, "

@@ -1,20 +1,19 @@
 // Canary accounts (issue 14) against a real Prosody: cloison-admin creates them over XEP-0133,
 // keeps them in the admin vault, and `canary watch` notices a login with one, as an admin's
 // script would run it.
-#include "client/xmpp/XmppConnection.h"
 #include "tests/support/Process.h"
 #include "tests/support/ProsodyServer.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/Thief.h"
 
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <sstream>
-#include <thread>
 
 using namespace cloison;
 using test::ProcessOptions;
 using test::ProcessResult;
+using test::Thief;
 
 namespace {
 
@@ -33,45 +32,6 @@ std::vector<std::string> lines(const std::string& text) {
         out.push_back(line);
     return out;
 }
-
-// Someone who found a canary's credentials, logged in with them until destroyed.
-class Thief {
-public:
-    Thief(const test::ProsodyServer& server, const std::string& jid, const std::string& password) {
-        auto created = xmpp::XmppConnection::create(
-            {jid, server.host(), server.port(), server.spkiSha256Hex(), false, "stolen"},
-            SecretBytes::fromString(password),
-            {[this] { m_online = true; }, [](std::string_view) {},
-             [this](const Error&, bool) {
-                 m_online = false;
-             }});
-        REQUIRE(created);
-        m_connection = std::move(created).value();
-        REQUIRE(m_connection->connect());
-        for (int i = 0; i < 200 && !m_online; ++i)
-            m_connection->runOnce(50);
-        REQUIRE(m_online);
-        REQUIRE(m_connection->send("<presence/>"));
-        m_pump = std::thread([this] {
-            while (!m_stop)
-                m_connection->runOnce(50);
-            m_connection->disconnect();
-            for (int i = 0; i < 20 && m_online; ++i)
-                m_connection->runOnce(25);
-        });
-    }
-    ~Thief() {
-        m_stop = true;
-        m_connection->wake();
-        m_pump.join();
-    }
-
-private:
-    std::unique_ptr<xmpp::XmppConnection> m_connection;
-    std::atomic<bool> m_online{false};
-    std::atomic<bool> m_stop{false};
-    std::thread m_pump;
-};
 
 } // namespace
 

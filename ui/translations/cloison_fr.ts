@@ -27,82 +27,82 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="114"/>
+        <location filename="../CompartmentView.cpp" line="117"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation>Ce compartiment n'a pas encore de compte : il est hors ligne.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="118"/>
+        <location filename="../CompartmentView.cpp" line="121"/>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="133"/>
+        <location filename="../CompartmentView.cpp" line="136"/>
         <source>&amp;Conversations</source>
         <translation>&amp;Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="137"/>
+        <location filename="../CompartmentView.cpp" line="140"/>
         <source>Conversations</source>
         <translation>Conversations</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="141"/>
+        <location filename="../CompartmentView.cpp" line="144"/>
         <source>Start a conversation: name@server</source>
         <translation>Nouvelle conversation : nom@serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="142"/>
+        <location filename="../CompartmentView.cpp" line="145"/>
         <source>Address for a new conversation</source>
         <translation>Adresse d'une nouvelle conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="160"/>
+        <location filename="../CompartmentView.cpp" line="163"/>
         <source>Device warning</source>
         <translation>Avertissement sur les appareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="166"/>
+        <location filename="../CompartmentView.cpp" line="169"/>
         <source>Loading history</source>
         <translation>Chargement de l'historique</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="174"/>
+        <location filename="../CompartmentView.cpp" line="177"/>
         <source>Messages</source>
         <translation>Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="182"/>
+        <location filename="../CompartmentView.cpp" line="185"/>
         <source>Message to send</source>
         <translation>Message à envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="183"/>
+        <location filename="../CompartmentView.cpp" line="186"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation>Écrire un message (Ctrl+Entrée envoie)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="189"/>
+        <location filename="../CompartmentView.cpp" line="192"/>
         <source>&amp;Send</source>
         <translation>&amp;Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="190"/>
+        <location filename="../CompartmentView.cpp" line="193"/>
         <source>Send</source>
         <translation>Envoyer</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="205"/>
+        <location filename="../CompartmentView.cpp" line="208"/>
         <source>&amp;Messages</source>
         <translation>&amp;Messages</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="217"/>
+        <location filename="../CompartmentView.cpp" line="220"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation>Code QR de l'empreinte de cet appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="225"/>
+        <location filename="../CompartmentView.cpp" line="228"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
@@ -111,355 +111,360 @@ Others scan the code below, or compare the fingerprint out loud, to verify it.</
 Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, pour le vérifier.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="232"/>
+        <location filename="../CompartmentView.cpp" line="235"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation>Ce compartiment n'a pas encore de clé d'appareil : elle est créée à sa première connexion.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
         <source>Device</source>
         <translation>Appareil</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
         <source>State</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="238"/>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>Fingerprint</source>
         <translation>Empreinte</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="240"/>
+        <location filename="../CompartmentView.cpp" line="243"/>
         <source>Contacts&apos; devices</source>
         <translation>Appareils des contacts</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="297"/>
+        <location filename="../CompartmentView.cpp" line="300"/>
         <source>trusted blindly</source>
         <translation>confiance aveugle</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="309"/>
+        <location filename="../CompartmentView.cpp" line="312"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation>⚠ non vérifié (non certifié par l'organisation)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="273"/>
+        <location filename="../CompartmentView.cpp" line="276"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Actualiser</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="267"/>
+        <location filename="../CompartmentView.cpp" line="115"/>
+        <source>Decoy compartment: bait your admin planted. It never connects to the server, and nothing can be sent from it.</source>
+        <translation>Compartiment leurre : un appât posé par votre administrateur. Il ne se connecte jamais au serveur et rien ne peut en être envoyé.</translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="270"/>
         <source>&amp;Verify…</source>
         <translation>Vé&amp;rifier…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="269"/>
+        <location filename="../CompartmentView.cpp" line="272"/>
         <source>Verify the selected device by comparing fingerprints</source>
         <translation>Vérifier l'appareil sélectionné en comparant les empreintes</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="273"/>
         <source>&amp;Unverify</source>
         <translation>Re&amp;tirer la vérification</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="272"/>
+        <location filename="../CompartmentView.cpp" line="275"/>
         <source>Withdraw the verification of the selected device</source>
         <translation>Retirer la vérification de l'appareil sélectionné</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="274"/>
+        <location filename="../CompartmentView.cpp" line="277"/>
         <source>Refresh devices and key events</source>
         <translation>Actualiser les appareils et les événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="291"/>
+        <location filename="../CompartmentView.cpp" line="294"/>
         <source>&amp;Devices</source>
         <translation>A&amp;ppareils</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="299"/>
+        <location filename="../CompartmentView.cpp" line="302"/>
         <source>✓ certified by the organisation</source>
         <translation>✓ certifié par l'organisation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="301"/>
+        <location filename="../CompartmentView.cpp" line="304"/>
         <source>✓ verified by hand</source>
         <translation>✓ vérifié à la main</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="303"/>
+        <location filename="../CompartmentView.cpp" line="306"/>
         <source>⚠ key changed since it was verified</source>
         <translation>⚠ clé changée depuis sa vérification</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="305"/>
+        <location filename="../CompartmentView.cpp" line="308"/>
         <source>⚠ new device, not verified (others of this contact are)</source>
         <translation>⚠ nouvel appareil, non vérifié (d'autres de ce contact le sont)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="353"/>
+        <location filename="../CompartmentView.cpp" line="356"/>
         <source>Recording the verification…</source>
         <translation>Enregistrement de la vérification…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="393"/>
+        <location filename="../CompartmentView.cpp" line="396"/>
         <source>The verification of device %1 of %2 is withdrawn.</source>
         <translation>La vérification de l'appareil %1 de %2 est retirée.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="396"/>
+        <location filename="../CompartmentView.cpp" line="399"/>
         <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
         <translation>L'appareil %1 de %2 est vérifié : ses messages s'affichent comme fiables, et désormais seuls les appareils de %2 que vous avez vérifiés reçoivent vos messages.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>#</source>
         <translation>n°</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>Time</source>
         <translation>Heure</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>Event</source>
         <translation>Événement</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>Subject</source>
         <translation>Sujet</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="406"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="408"/>
+        <location filename="../CompartmentView.cpp" line="411"/>
         <source>Key events</source>
         <translation>Événements de clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="416"/>
+        <location filename="../CompartmentView.cpp" line="419"/>
         <source>&amp;Key events</source>
         <translation>Événements de &amp;clés</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="439"/>
+        <location filename="../CompartmentView.cpp" line="442"/>
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="440"/>
+        <location filename="../CompartmentView.cpp" line="443"/>
         <source>&amp;Save…</source>
         <translation>&amp;Enregistrer…</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="441"/>
+        <location filename="../CompartmentView.cpp" line="444"/>
         <source>Save the selected document</source>
         <translation>Enregistrer le document sélectionné</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="443"/>
+        <location filename="../CompartmentView.cpp" line="446"/>
         <source>Documents stay sealed inside this compartment; Save… writes a plain copy where you choose.</source>
         <translation>Les documents restent scellés dans ce compartiment ; Enregistrer… en écrit une copie en clair à l'endroit choisi.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="456"/>
+        <location filename="../CompartmentView.cpp" line="459"/>
         <source>D&amp;ocuments</source>
         <translation>D&amp;ocuments</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="461"/>
+        <location filename="../CompartmentView.cpp" line="464"/>
         <source>%1 — %2 bytes — from %3 — %4</source>
         <translation>%1 — %2 octets — de %3 — %4</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="474"/>
+        <location filename="../CompartmentView.cpp" line="477"/>
         <source>Save document</source>
         <translation>Enregistrer le document</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="494"/>
+        <location filename="../CompartmentView.cpp" line="497"/>
         <source>Refused a document from %1: %2</source>
         <translation>Document de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="512"/>
-        <location filename="../CompartmentView.cpp" line="542"/>
+        <location filename="../CompartmentView.cpp" line="515"/>
+        <location filename="../CompartmentView.cpp" line="545"/>
         <source>Refused a document from %1: %2; nothing was saved</source>
         <translation>Document de %1 refusé : %2 ; rien n'a été enregistré</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="547"/>
+        <location filename="../CompartmentView.cpp" line="550"/>
         <source>Document received: %1</source>
         <translation>Document reçu : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="554"/>
+        <location filename="../CompartmentView.cpp" line="557"/>
         <source>The document was not saved: %1</source>
         <translation>Le document n'a pas été enregistré : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="555"/>
+        <location filename="../CompartmentView.cpp" line="558"/>
         <source>Document saved to %1</source>
         <translation>Document enregistré dans %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="561"/>
+        <location filename="../CompartmentView.cpp" line="564"/>
         <source>Room: %1</source>
         <translation>Salon : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="614"/>
+        <location filename="../CompartmentView.cpp" line="617"/>
         <source>An address looks like name@server.</source>
         <translation>Une adresse a la forme nom@serveur.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="628"/>
+        <location filename="../CompartmentView.cpp" line="631"/>
         <source>Choose a conversation first.</source>
         <translation>Choisissez d'abord une conversation.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="632"/>
+        <location filename="../CompartmentView.cpp" line="635"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation>Ce compartiment n'est pas connecté : rien n'a été envoyé.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="654"/>
-        <location filename="../CompartmentView.cpp" line="658"/>
+        <location filename="../CompartmentView.cpp" line="657"/>
+        <location filename="../CompartmentView.cpp" line="661"/>
         <source>Online as %1</source>
         <translation>En ligne en tant que %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="663"/>
+        <location filename="../CompartmentView.cpp" line="666"/>
         <source>Offline, retrying: %1</source>
         <translation>Hors ligne, nouvel essai : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="663"/>
+        <location filename="../CompartmentView.cpp" line="666"/>
         <source>Offline: %1</source>
         <translation>Hors ligne : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="693"/>
+        <location filename="../CompartmentView.cpp" line="696"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation>La liste des appareils de l'organisation est à jour (%1)</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="701"/>
+        <location filename="../CompartmentView.cpp" line="704"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation>Politique de conservation : anciens messages supprimés de ce compartiment : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="705"/>
+        <location filename="../CompartmentView.cpp" line="708"/>
         <source>The retention purge failed: %1</source>
         <translation>La purge de conservation a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="709"/>
+        <location filename="../CompartmentView.cpp" line="712"/>
         <source>Refused the device list the server offered: %1</source>
         <translation>Liste d'appareils proposée par le serveur refusée : %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="720"/>
+        <location filename="../CompartmentView.cpp" line="723"/>
         <source>Refused a message from %1: %2</source>
         <translation>Message de %1 refusé : %2</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="721"/>
+        <location filename="../CompartmentView.cpp" line="724"/>
         <source>the server</source>
         <translation>le serveur</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="728"/>
+        <location filename="../CompartmentView.cpp" line="731"/>
         <source>Nothing was changed for device %1 of %2: %3</source>
         <translation>Rien n'a été changé pour l'appareil %1 de %2 : %3</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="753"/>
+        <location filename="../CompartmentView.cpp" line="756"/>
         <source>me</source>
         <translation>moi</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="755"/>
+        <location filename="../CompartmentView.cpp" line="758"/>
         <source>device %1</source>
         <translation>appareil %1</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="757"/>
+        <location filename="../CompartmentView.cpp" line="760"/>
         <source>[trusted]</source>
         <translation>[de confiance]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="759"/>
+        <location filename="../CompartmentView.cpp" line="762"/>
         <source>[⚠ key changed since verified]</source>
         <translation>[⚠ clé changée depuis la vérification]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="761"/>
+        <location filename="../CompartmentView.cpp" line="764"/>
         <source>[⚠ new unverified device]</source>
         <translation>[⚠ nouvel appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="762"/>
+        <location filename="../CompartmentView.cpp" line="765"/>
         <source>[⚠ unverified device]</source>
         <translation>[⚠ appareil non vérifié]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="767"/>
+        <location filename="../CompartmentView.cpp" line="770"/>
         <source>[sent]</source>
         <translation>[envoyé]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="770"/>
+        <location filename="../CompartmentView.cpp" line="773"/>
         <source>[sending…]</source>
         <translation>[envoi…]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="773"/>
+        <location filename="../CompartmentView.cpp" line="776"/>
         <source>[✓ on the server]</source>
         <translation>[✓ sur le serveur]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="776"/>
+        <location filename="../CompartmentView.cpp" line="779"/>
         <source>[✗ not sent: %1]</source>
         <translation>[✗ non envoyé : %1]</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="788"/>
+        <location filename="../CompartmentView.cpp" line="791"/>
         <source>No conversation yet</source>
         <translation>Pas encore de conversation</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="824"/>
+        <location filename="../CompartmentView.cpp" line="827"/>
         <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
         <translation>⚠ La clé de %1 a changé depuis que vous l'avez vérifiée : ce n'est peut-être plus la même personne. Il ne reçoit plus vos messages ; comparez sa nouvelle empreinte (onglet Appareils) avant de vous fier à ce qu'il dit.</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="829"/>
+        <location filename="../CompartmentView.cpp" line="832"/>
         <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
         <translation>⚠ Un appareil que vous n'avez pas vérifié a écrit ici : %1, à côté d'appareils du même contact que vous avez vérifiés. Il n'est peut-être pas le sien : il ne reçoit pas vos messages tant que vous n'avez pas comparé son empreinte (onglet Appareils).</translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="837"/>
+        <location filename="../CompartmentView.cpp" line="840"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation>⚠ Des appareils non vérifiés ont écrit ici : %1. Personne n'a vérifié leurs clés ; comparez les empreintes (onglet Appareils) avant de vous fier à ce qu'ils disent.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="842"/>
+        <location filename="../CompartmentView.cpp" line="845"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n lien suspect affiché désamorcé : ne l'ouvrez pas.</numerusform><numerusform>⚠ %n liens suspects affichés désamorcés : ne les ouvrez pas.</numerusform></translation>
     </message>
@@ -515,53 +520,53 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
 <context>
     <name>cloison::ui::EnrollRequestDialog</name>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="375"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>&amp;Make the request</source>
         <translation>&amp;Faire la demande</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="375"/>
+        <location filename="../ProvisioningDialogs.cpp" line="381"/>
         <source>Make the enrolment request</source>
         <translation>Faire la demande d'inscription</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="377"/>
+        <location filename="../ProvisioningDialogs.cpp" line="383"/>
         <source>Enrolment request</source>
         <translation>Demande d'inscription</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="382"/>
+        <location filename="../ProvisioningDialogs.cpp" line="388"/>
         <source>Your admin needs this profile&apos;s enrolment request (its public keys) to send you invites. It holds no secret. Enter the name your admin knows you by:</source>
         <translation>Votre administrateur a besoin de la demande d'inscription de ce profil (ses clés publiques) pour vous envoyer des invitations. Elle ne contient aucun secret. Saisissez le nom sous lequel votre administrateur vous connaît :</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="385"/>
-        <location filename="../ProvisioningDialogs.cpp" line="386"/>
+        <location filename="../ProvisioningDialogs.cpp" line="391"/>
+        <location filename="../ProvisioningDialogs.cpp" line="392"/>
         <source>Your name</source>
         <translation>Votre nom</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="395"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Cl&amp;ose</source>
         <translation>&amp;Fermer</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="395"/>
+        <location filename="../ProvisioningDialogs.cpp" line="401"/>
         <source>Close</source>
         <translation>Fermer</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="413"/>
+        <location filename="../ProvisioningDialogs.cpp" line="419"/>
         <source>The name must be 1 to 64 bytes, without control characters.</source>
         <translation>Le nom doit faire de 1 à 64 octets, sans caractères de contrôle.</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="414"/>
+        <location filename="../ProvisioningDialogs.cpp" line="420"/>
         <source>Could not make the request: %1</source>
         <translation>Impossible de faire la demande : %1</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="418"/>
+        <location filename="../ProvisioningDialogs.cpp" line="424"/>
         <source>Your enrolment key fingerprint is %1. Tell it to your admin in person or by phone; send them the request below (Save… or Copy).</source>
         <translation>L'empreinte de votre clé d'inscription est %1. Dites-la à votre administrateur en personne ou par téléphone ; envoyez-lui la demande ci-dessous (Enregistrer… ou Copier).</translation>
     </message>
@@ -749,21 +754,26 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
     </message>
     <message>
         <location filename="../ProvisioningDialogs.cpp" line="353"/>
+        <source>Imported the DECOY compartment &quot;%1&quot;: it holds bait your admin planted, is marked Decoy wherever it is shown, and never connects to the server.</source>
+        <translation>Compartiment LEURRE « %1 » importé : il contient un appât posé par votre administrateur, est marqué Leurre partout où il apparaît et ne se connecte jamais au serveur.</translation>
+    </message>
+    <message>
+        <location filename="../ProvisioningDialogs.cpp" line="357"/>
         <source>Imported the compartment &quot;%1&quot; (device %2).</source>
         <translation>Compartiment « %1 » importé (appareil %2).</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="357"/>
+        <location filename="../ProvisioningDialogs.cpp" line="361"/>
         <source>This profile now trusts the organisation key %1.</source>
         <translation>Ce profil fait désormais confiance à la clé d'organisation %1.</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="359"/>
+        <location filename="../ProvisioningDialogs.cpp" line="364"/>
         <source>Hand this certification request to your admin: until they certify this device, the other members cannot trust it. Save or copy it now: it is not shown again.</source>
         <translation>Remettez cette demande de certification à votre administrateur : tant qu'il n'a pas certifié cet appareil, les autres membres ne peuvent pas lui faire confiance. Enregistrez-la ou copiez-la maintenant : elle ne sera plus affichée.</translation>
     </message>
     <message>
-        <location filename="../ProvisioningDialogs.cpp" line="363"/>
+        <location filename="../ProvisioningDialogs.cpp" line="368"/>
         <source>The policy asks for this compartment to be sealed behind its own security key: run &apos;cloison-cli fido seal %1&apos;.</source>
         <translation>La politique demande que ce compartiment soit scellé derrière sa propre clé de sécurité : lancez « cloison-cli fido seal %1 ».</translation>
     </message>
@@ -771,124 +781,139 @@ Les autres scannent le code ci-dessous, ou comparent l'empreinte à voix haute, 
 <context>
     <name>cloison::ui::MainWindow</name>
     <message>
-        <location filename="../MainWindow.cpp" line="58"/>
-        <location filename="../MainWindow.cpp" line="403"/>
-        <location filename="../MainWindow.cpp" line="425"/>
+        <location filename="../MainWindow.cpp" line="61"/>
+        <location filename="../MainWindow.cpp" line="413"/>
+        <location filename="../MainWindow.cpp" line="435"/>
         <source>Cloison</source>
         <translation>Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="84"/>
+        <location filename="../MainWindow.cpp" line="87"/>
         <source>&amp;Profile</source>
         <translation>&amp;Profil</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="85"/>
+        <location filename="../MainWindow.cpp" line="88"/>
         <source>&amp;Import invite…</source>
         <translation>&amp;Importer une invitation…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="88"/>
+        <location filename="../MainWindow.cpp" line="91"/>
         <source>&amp;Enrolment request…</source>
         <translation>Demande d'&amp;inscription…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="90"/>
+        <location filename="../MainWindow.cpp" line="93"/>
         <source>&amp;Lock</source>
         <translation>&amp;Verrouiller</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="114"/>
+        <location filename="../MainWindow.cpp" line="117"/>
         <source>Active compartment</source>
         <translation>Compartiment actif</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="116"/>
+        <location filename="../MainWindow.cpp" line="119"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Verrouiller (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="118"/>
+        <location filename="../MainWindow.cpp" line="121"/>
         <source>Lock Cloison</source>
         <translation>Verrouiller Cloison</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="128"/>
+        <location filename="../MainWindow.cpp" line="131"/>
         <source>Compartments</source>
         <translation>Compartiments</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="135"/>
+        <location filename="../MainWindow.cpp" line="138"/>
         <source>Import invite…</source>
         <translation>Importer une invitation…</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="137"/>
+        <location filename="../MainWindow.cpp" line="140"/>
         <source>Import an invite: add a compartment</source>
         <translation>Importer une invitation : ajouter un compartiment</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="164"/>
+        <location filename="../MainWindow.cpp" line="167"/>
         <source>Could not list the compartments: %1</source>
         <translation>Impossible de lister les compartiments : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="177"/>
+        <location filename="../MainWindow.cpp" line="181"/>
         <source>This compartment is sealed: it opens only with its own security key.</source>
         <translation>Ce compartiment est scellé : il ne s'ouvre qu'avec sa propre clé de sécurité.</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="182"/>
+        <location filename="../MainWindow.cpp" line="186"/>
         <source>This compartment could not be opened: %1</source>
         <translation>Ce compartiment n'a pas pu être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="239"/>
+        <location filename="../MainWindow.cpp" line="243"/>
         <source>&amp;Open with my security key</source>
         <translation>&amp;Ouvrir avec ma clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="240"/>
+        <location filename="../MainWindow.cpp" line="244"/>
         <source>Open the sealed compartment with the security key</source>
         <translation>Ouvrir le compartiment scellé avec la clé de sécurité</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="254"/>
+        <location filename="../MainWindow.cpp" line="258"/>
         <source>Touch your security key now</source>
         <translation>Touchez votre clé de sécurité maintenant</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="280"/>
+        <location filename="../MainWindow.cpp" line="284"/>
         <source>not opened: %1</source>
         <translation>non ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="306"/>
+        <location filename="../MainWindow.cpp" line="310"/>
         <source>Could not refresh: %1</source>
         <translation>Actualisation impossible : %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="362"/>
+        <location filename="../MainWindow.cpp" line="368"/>
+        <source>⚠ DECOY — %1 — bait your admin planted; it never connects</source>
+        <translation>⚠ LEURRE — %1 — appât posé par votre administrateur ; il ne se connecte jamais</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="369"/>
         <source>🔒 %1 — sealed compartment</source>
         <translation>🔒 %1 — compartiment scellé</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="363"/>
+        <location filename="../MainWindow.cpp" line="370"/>
         <source>■ %1 — compartment</source>
         <translation>■ %1 — compartiment</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="364"/>
+        <location filename="../MainWindow.cpp" line="371"/>
+        <source>Cloison — %1 (Decoy)</source>
+        <translation>Cloison — %1 (Leurre)</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="372"/>
         <source>Cloison — %1</source>
         <translation>Cloison — %1</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="379"/>
+        <location filename="../MainWindow.cpp" line="387"/>
+        <source>⚠ %1 (Decoy)</source>
+        <translation>⚠ %1 (Leurre)</translation>
+    </message>
+    <message>
+        <location filename="../MainWindow.cpp" line="389"/>
         <source>🔒 %1 (sealed)</source>
         <translation>🔒 %1 (scellé)</translation>
     </message>
     <message>
-        <location filename="../MainWindow.cpp" line="400"/>
+        <location filename="../MainWindow.cpp" line="410"/>
         <source>New message in Cloison</source>
         <translation>Nouveau message dans Cloison</translation>
     </message>
