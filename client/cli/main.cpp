@@ -362,7 +362,7 @@ int runPasswd(const Options& options) {
     if (!next)
         return exitFor(next.error());
     if (auto changed = cli::changePassphrase(fidoOptions(options), *profile.value(),
-                                             current.value(), next.value(), kdfParams(options));
+                                             current.value(), next.value());
         !changed)
         return exitFor(changed.error());
     std::cout << "passphrase changed\n";
@@ -450,8 +450,6 @@ int runDevices(const Options& options) {
 
 int runFido(const Options& options) {
     cli::FidoOptions fido = fidoOptions(options);
-    if (options.words.size() == 2 && options.words[1] == "enroll")
-        fido.kdfParams = kdfParams(options);
     const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
     if (auto done = cli::runFido(fido, words); !done)
         return exitFor(done.error());

@@ -13,8 +13,10 @@
 #include "storage/Schemas.h"
 #include "storage/SettingsRepository.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -44,30 +46,82 @@ Result<void> makePrivateDirectory(const std::filesystem::path& dir) {
     return {};
 }
 
-Result<PassphraseSlot> makePassphraseSlot(const SecretBytes& passphrase,
-                                          const Argon2idParams& params,
-                                          const SecretBytes& profileKey) {
-    PassphraseSlot slot{params, randomBytes(kArgon2SaltBytes), {}};
-    auto kek = deriveArgon2id(passphrase, slot.salt, params);
-    if (!kek)
-        return kek.error();
-    slot.wrappedKey = wrapKey(kek.value(), profileKey, ProfileHeader::slotBinding(slot));
-    return slot;
-}
-
-// The index of the slot `passphrase` opens, with the profile key it unwraps.
-Result<std::pair<std::size_t, SecretBytes>> openPassphraseSlot(const ProfileHeader& header,
-                                                               const SecretBytes& passphrase) {
+// The index of the format-1 slot `passphrase` opens, with the profile key it unwraps.
+Result<std::pair<std::size_t, SecretBytes>> openLegacySlot(const LegacyProfileHeader& header,
+                                                           const SecretBytes& passphrase) {
     for (std::size_t i = 0; i < header.passphraseSlots.size(); ++i) {
         const PassphraseSlot& slot = header.passphraseSlots[i];
         auto kek = deriveArgon2id(passphrase, slot.salt, slot.params);
         if (!kek)
             return kek.error();
-        auto key = unwrapKey(kek.value(), slot.wrappedKey, ProfileHeader::slotBinding(slot));
+        auto key = unwrapKey(kek.value(), slot.wrappedKey, LegacyProfileHeader::slotBinding(slot));
         if (key)
             return std::pair<std::size_t, SecretBytes>(i, std::move(key.value()));
     }
     return makeError(ErrorCode::WrongPassphrase, "the passphrase is wrong");
+}
+
+// A format-2 slot opened: where, what it holds, and (for a FIDO slot) the key's record index
+// and hmac-secret, so that the slot can be sealed again under a new passphrase.
+struct OpenedSlot {
+    std::size_t index = 0;
+    SlotContent content = SlotContent::ProfileKey;
+    SecretBytes key;
+    std::optional<std::size_t> fidoKey;
+    SecretBytes fidoSecret;
+};
+
+std::optional<std::size_t> findSlot(const ProfileHeader& header, const SecretBytes& slotKey,
+                                    const FidoKeyRecord* fidoKey, OpenedSlot& out) {
+    for (std::size_t i = 0; i < ProfileHeader::kSlotCount; ++i) {
+        auto opened = header.open(i, slotKey, fidoKey);
+        if (!opened)
+            continue;
+        out.index = i;
+        out.content = opened.value().first;
+        out.key = std::move(opened.value().second);
+        return i;
+    }
+    return std::nullopt;
+}
+
+// One Argon2id, then every slot: first with the passphrase alone, then (if the header has
+// security keys) with the key present.
+Result<OpenedSlot> openSlot(const ProfileHeader& header, const SecretBytes& stretched,
+                            FidoAccess* fido) {
+    OpenedSlot out;
+    if (findSlot(header, ProfileHeader::slotKey(stretched, nullptr), nullptr, out))
+        return out;
+    if (header.fidoKeys.empty())
+        return makeError(ErrorCode::WrongPassphrase, "the passphrase is wrong");
+    if (fido == nullptr)
+        return makeError(ErrorCode::NoAuthenticator,
+                         "this profile needs its FIDO security key as well as the passphrase");
+    auto held = fidoSecretOfHeldKey(header.fidoKeys, *fido);
+    if (!held)
+        return held.error();
+    const FidoKeyRecord& record = header.fidoKeys[held.value().first];
+    if (!findSlot(header, ProfileHeader::slotKey(stretched, &held.value().second), &record, out))
+        return makeError(ErrorCode::WrongPassphrase,
+                         "the passphrase is wrong (the security key was accepted)");
+    out.fidoKey = held.value().first;
+    out.fidoSecret = std::move(held.value().second);
+    return out;
+}
+
+constexpr const char* kSlotRolesSetting = "header.slot-roles";
+constexpr const char* kDuressKeySetting = "duress.key";
+
+// A vault nobody can open, of the size and shape of an empty duress vault: what the duress
+// vault file is while no duress passphrase is set.
+Result<void> writeSpareVault(const std::filesystem::path& path) {
+    if (auto destroyed = storage::destroyVaultFiles(path); !destroyed)
+        return destroyed;
+    auto vault =
+        storage::Vault::create(path, SecretBytes::random(kKeyBytes), storage::profileSchema());
+    if (!vault)
+        return vault.error();
+    return vault.value()->checkpoint();
 }
 
 std::int64_t nowSeconds() {
@@ -266,8 +320,8 @@ Result<void> Profile::recordUnlockFailures(const std::string& id, storage::Vault
                         asBytes(std::to_string(failures.back().first)));
 }
 
-Profile::Profile(std::filesystem::path dir, SecretBytes profileKey)
-    : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)) {}
+Profile::Profile(std::filesystem::path dir, SecretBytes profileKey, bool duress)
+    : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)), m_duress(duress) {}
 
 Profile::~Profile() {
     lock();
@@ -288,7 +342,7 @@ Result<void> Profile::requireUnlocked() const {
 }
 
 Result<void> Profile::openProfileVault(bool create) {
-    const auto path = m_dir / kVaultFile;
+    const auto path = m_dir / (m_duress ? kDuressVaultFile : kVaultFile);
     const SecretBytes key = subkey(kProfileVaultKey);
     auto vault = create ? storage::Vault::create(path, key, storage::profileSchema())
                         : storage::Vault::open(path, key, storage::profileSchema());
@@ -318,17 +372,24 @@ Result<std::unique_ptr<Profile>> Profile::create(const std::filesystem::path& di
         return makeError(ErrorCode::Io, "cannot restrict permissions of " + dir.string());
 
     std::unique_ptr<Profile> profile(new Profile(dir, SecretBytes::random(kKeyBytes)));
-    auto slot = makePassphraseSlot(passphrase, params, profile->m_profileKey);
-    if (!slot)
-        return slot.error();
+    ProfileHeader header = ProfileHeader::fresh(params);
+    auto stretched = header.stretch(passphrase);
+    if (!stretched)
+        return stretched.error();
+    // Any slot: none is special, and which one is used says nothing.
+    const std::size_t index = randombytes_uniform(ProfileHeader::kSlotCount);
+    header.seal(index, ProfileHeader::slotKey(stretched.value(), nullptr), SlotContent::ProfileKey,
+                profile->m_profileKey, nullptr);
     if (auto opened = profile->openProfileVault(true); !opened)
         return opened.error();
-    ProfileHeader header;
-    header.passphraseSlots.push_back(std::move(slot.value()));
+    std::vector<std::string> roles(ProfileHeader::kSlotCount, "-");
+    roles[index] = "p";
+    if (auto set = profile->setSlotRoles(roles); !set)
+        return set.error();
+    if (auto spare = writeSpareVault(dir / kDuressVaultFile); !spare)
+        return spare.error();
     // The header is written last: a profile without one was never finished.
-    if (auto written =
-            writeFileAtomically(dir / kHeaderFile, header.encode(profile->subkey(kHeaderMacKey)));
-        !written)
+    if (auto written = profile->writeHeader(header); !written)
         return written.error();
     profile->rememberPassphrase(passphrase);
     return profile;
@@ -350,28 +411,93 @@ Result<std::unique_ptr<Profile>> Profile::unlockWith(const std::filesystem::path
     auto header = readProfileHeader(dir / kHeaderFile);
     if (!header)
         return header.error();
-    auto opened = openPassphraseSlot(header.value(), passphrase);
-    if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
-        !header.value().fidoSlots.empty()) {
-        if (fido == nullptr)
-            return makeError(ErrorCode::NoAuthenticator,
-                             "this profile needs its FIDO security key as well as the passphrase");
-        opened = openFidoSlots(header.value().fidoSlots, passphrase, *fido,
-                               [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); });
+    SecretBytes profileKey;
+    bool duress = false;
+    SecretBytes fidoSecret; // of a format-1 FIDO slot, to upgrade it
+    if (const auto& legacy = header.value().legacy) {
+        auto opened = openLegacySlot(*legacy, passphrase);
+        if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
+            !legacy->fidoSlots.empty()) {
+            if (fido == nullptr)
+                return makeError(
+                    ErrorCode::NoAuthenticator,
+                    "this profile needs its FIDO security key as well as the passphrase");
+            opened = openFidoSlots(
+                legacy->fidoSlots, passphrase, *fido,
+                [](const FidoSlot&) { return LegacyProfileHeader::fidoSlotBinding(); },
+                &fidoSecret);
+        }
+        if (!opened)
+            return opened.error();
+        profileKey = std::move(opened.value().second);
+    } else {
+        auto stretched = header.value().stretch(passphrase);
+        if (!stretched)
+            return stretched.error();
+        auto opened = openSlot(header.value(), stretched.value(), fido);
+        if (!opened)
+            return opened.error();
+        duress = opened.value().content == SlotContent::DuressKey;
+        profileKey = std::move(opened.value().key);
     }
-    if (!opened)
-        return opened.error();
-    std::unique_ptr<Profile> profile(new Profile(dir, std::move(opened.value().second)));
-    if (!header.value().macMatches(profile->subkey(kHeaderMacKey)))
+    std::unique_ptr<Profile> profile(new Profile(dir, std::move(profileKey), duress));
+    // A duress session has no profile key to check the MAC with, and needs none: it trusts
+    // nothing in the header but its own sealed slot, and writes nothing back.
+    if (!duress && !header.value().macMatches(profile->subkey(kHeaderMacKey)))
         return makeError(ErrorCode::Corrupted,
                          "the profile header was modified (its authentication code does not "
                          "match); restore it from a backup or ask your admin for recovery");
     if (auto vault = profile->openProfileVault(false); !vault)
         return vault.error();
+    profile->rememberPassphrase(passphrase);
+    if (duress) {
+        if (auto recorded = profile->recordDuressUnlock(); !recorded)
+            return recorded.error();
+        return profile;
+    }
     // Best effort: notes not collected now stay in their file for the next unlock.
     (void)profile->collectUnlockFailures();
-    profile->rememberPassphrase(passphrase);
+    // Best effort too: a header not upgraded now still opens, and is upgraded next time.
+    if (header.value().legacy)
+        (void)profile->upgradeHeader(*header.value().legacy, passphrase, fidoSecret);
     return profile;
+}
+
+Result<void> Profile::upgradeHeader(const LegacyProfileHeader& legacy,
+                                    const SecretBytes& passphrase, const SecretBytes& fidoSecret) {
+    // Only the slot this unlock opened can be sealed again: another passphrase's or another
+    // key's slot would be lost.
+    if (legacy.passphraseSlots.size() + legacy.fidoSlots.size() != 1)
+        return makeError(ErrorCode::PolicyRefused,
+                         "a format-1 header with several slots is kept as it is");
+    const bool viaFido = !legacy.fidoSlots.empty();
+    ProfileHeader header = ProfileHeader::fresh(viaFido ? legacy.fidoSlots[0].params
+                                                        : legacy.passphraseSlots[0].params);
+    std::optional<FidoKeyRecord> record;
+    if (viaFido) {
+        const FidoSlot& slot = legacy.fidoSlots[0];
+        if (slot.credentialId.size() > ProfileHeader::kMaxCredentialIdBytes ||
+            slot.rpId.size() > ProfileHeader::kMaxRpIdBytes)
+            return makeError(ErrorCode::PolicyRefused, "the credential does not fit format 2");
+        record = FidoKeyRecord{slot.verification, slot.fidoSalt, slot.credentialId, slot.rpId};
+        header.fidoKeys.push_back(*record);
+        header.spareFidoKeys.resize(header.spareFidoKeys.size() - ProfileHeader::kFidoKeyBytes);
+    }
+    auto stretched = header.stretch(passphrase);
+    if (!stretched)
+        return stretched.error();
+    const std::size_t index = randombytes_uniform(ProfileHeader::kSlotCount);
+    header.seal(index, ProfileHeader::slotKey(stretched.value(), viaFido ? &fidoSecret : nullptr),
+                SlotContent::ProfileKey, m_profileKey, record ? &*record : nullptr);
+    std::vector<std::string> roles(ProfileHeader::kSlotCount, "-");
+    roles[index] = viaFido ? "f:" + record->id() : "p";
+    if (auto set = setSlotRoles(roles); !set)
+        return set;
+    std::error_code error;
+    if (!std::filesystem::exists(m_dir / kDuressVaultFile, error))
+        if (auto spare = writeSpareVault(m_dir / kDuressVaultFile); !spare)
+            return spare;
+    return writeHeader(header);
 }
 
 void Profile::rememberPassphrase(const SecretBytes& passphrase) {
@@ -399,57 +525,54 @@ void Profile::lock() {
     m_passphraseCheck.clear();
 }
 
-Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
-                                       const Argon2idParams& params) {
-    return changePassphraseWith(current, next, params, nullptr);
+Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next) {
+    return changePassphraseWith(current, next, nullptr);
 }
 
 Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
-                                       const Argon2idParams& params, FidoAccess& fido) {
-    return changePassphraseWith(current, next, params, &fido);
+                                       FidoAccess& fido) {
+    return changePassphraseWith(current, next, &fido);
 }
 
 Result<void> Profile::changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
-                                           const Argon2idParams& params, FidoAccess* fido) {
+                                           FidoAccess* fido) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked;
     if (next.empty())
         return makeError(ErrorCode::InvalidArgument, "the new passphrase must not be empty");
-    auto header = readProfileHeader(m_dir / kHeaderFile);
+    auto header = readAuthenticHeader();
     if (!header)
         return header.error();
-    auto opened = openPassphraseSlot(header.value(), current);
-    SecretBytes fidoSecret;
-    const bool viaFido = !opened && opened.error().code == ErrorCode::WrongPassphrase &&
-                         !header.value().fidoSlots.empty();
-    if (viaFido) {
-        if (fido == nullptr)
-            return makeError(ErrorCode::NoAuthenticator,
-                             "this profile needs its FIDO security key to change the passphrase");
-        opened = openFidoSlots(
-            header.value().fidoSlots, current, *fido,
-            [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); }, &fidoSecret);
-    }
+    auto stretched = header.value().stretch(current);
+    if (!stretched)
+        return stretched.error();
+    auto opened = openSlot(header.value(), stretched.value(), fido);
     if (!opened)
         return opened.error();
-    if (!opened.value().second.equals(m_profileKey))
+    if (opened.value().content == SlotContent::DuressKey)
+        return makeError(ErrorCode::InvalidArgument,
+                         "that is the duress passphrase; change it with cloison-cli duress set");
+    if (!opened.value().key.equals(m_profileKey))
         return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
-    const std::size_t index = opened.value().first;
-    if (viaFido) {
-        auto slot = rewrapFidoSlot(header.value().fidoSlots[index], fidoSecret, next, params,
-                                   m_profileKey, ProfileHeader::fidoSlotBinding());
-        if (!slot)
-            return slot.error();
-        header.value().fidoSlots[index] = std::move(slot.value());
-    } else {
-        auto slot = makePassphraseSlot(next, params, m_profileKey);
-        if (!slot)
-            return slot.error();
-        header.value().passphraseSlots[index] = std::move(slot.value());
-    }
-    if (auto written =
-            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
-        !written)
+    auto nextStretched = header.value().stretch(next);
+    if (!nextStretched)
+        return nextStretched.error();
+    const SecretBytes nextKey = ProfileHeader::slotKey(nextStretched.value(), nullptr);
+    OpenedSlot clash;
+    // Two slots opened by one passphrase would make the unlock pick one by position.
+    if (!opened.value().fidoKey && findSlot(header.value(), nextKey, nullptr, clash) &&
+        clash.index != opened.value().index)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the new passphrase already opens this profile (or is its duress "
+                         "passphrase); choose another");
+    const FidoKeyRecord* record =
+        opened.value().fidoKey ? &header.value().fidoKeys[*opened.value().fidoKey] : nullptr;
+    const SecretBytes sealKey =
+        record ? ProfileHeader::slotKey(nextStretched.value(), &opened.value().fidoSecret)
+               : nextKey.copy();
+    header.value().seal(opened.value().index, sealKey, SlotContent::ProfileKey, m_profileKey,
+                        record);
+    if (auto written = writeHeader(header.value()); !written)
         return written;
     rememberPassphrase(next);
     return {};
@@ -529,6 +652,9 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name, Compart
         return remembered.error();
     if (auto seen = markUnlockFailuresSeen(record.id); !seen)
         return seen.error();
+    if (decoy)
+        if (auto registered = registerDecoy(record, compartmentKey); !registered)
+            return registered.error();
     m_openCompartments[record.id] = std::move(vault.value());
     return CompartmentInfo{record.id, record.name, record.createdAt, false, decoy};
 }
@@ -544,6 +670,9 @@ Result<void> Profile::removeCompartment(const std::string& name) {
         return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
     const std::string id = record.value()->id;
     m_openCompartments.erase(id);
+    if (record.value()->decoy)
+        if (auto forgotten = forgetDecoy(id); !forgotten)
+            return forgotten;
     if (auto removed = repository.removeCompartment(id); !removed)
         return removed;
     if (auto forgotten = storage::SettingsRepository(*m_profileVault).remove(logHeadSetting(id));
@@ -660,6 +789,223 @@ Result<void> Profile::rememberLogHead(const std::string& id, storage::Vault& vau
     if (remembered.value() && *remembered.value() == head)
         return {};
     return settings.put(logHeadSetting(id), head);
+}
+
+Result<std::vector<std::string>> Profile::slotRoles() {
+    auto stored = storage::SettingsRepository(*m_profileVault).get(kSlotRolesSetting);
+    if (!stored)
+        return stored.error();
+    std::vector<std::string> roles;
+    if (stored.value()) {
+        std::string_view text(reinterpret_cast<const char*>(stored.value()->data()),
+                              stored.value()->size());
+        while (!text.empty()) {
+            const auto space = text.find(' ');
+            roles.emplace_back(text.substr(0, space));
+            text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+        }
+    }
+    // Unknown (e.g. a profile vault restored from before format 2): in use, never overwritten.
+    if (roles.size() != ProfileHeader::kSlotCount)
+        roles.assign(ProfileHeader::kSlotCount, "?");
+    return roles;
+}
+
+Result<void> Profile::setSlotRoles(const std::vector<std::string>& roles) {
+    std::string text;
+    for (const std::string& role : roles)
+        text += (text.empty() ? "" : " ") + role;
+    return storage::SettingsRepository(*m_profileVault).put(kSlotRolesSetting, asBytes(text));
+}
+
+Result<std::size_t> Profile::freeSlot() {
+    auto roles = slotRoles();
+    if (!roles)
+        return roles.error();
+    std::vector<std::size_t> free;
+    for (std::size_t i = 0; i < roles.value().size(); ++i)
+        if (roles.value()[i] == "-")
+            free.push_back(i);
+    if (free.empty())
+        return makeError(ErrorCode::PolicyRefused,
+                         "all " + std::to_string(ProfileHeader::kSlotCount) +
+                             " key slots of the profile header are in use; remove one first");
+    return free[randombytes_uniform(static_cast<std::uint32_t>(free.size()))];
+}
+
+Result<std::optional<SecretBytes>> Profile::duressKey() {
+    auto stored = storage::SettingsRepository(*m_profileVault).get(kDuressKeySetting);
+    if (!stored)
+        return stored.error();
+    if (!stored.value())
+        return std::optional<SecretBytes>();
+    if (stored.value()->size() != kKeyBytes)
+        return makeError(ErrorCode::Corrupted, "the profile's duress key is damaged");
+    return std::optional<SecretBytes>(SecretBytes::copyOf(*stored.value()));
+}
+
+Result<std::unique_ptr<storage::Vault>> Profile::openDuressVault(const SecretBytes& duressKey) {
+    auto vault = storage::Vault::open(m_dir / kDuressVaultFile,
+                                      deriveSubkey(duressKey, kProfileContext, kProfileVaultKey),
+                                      storage::profileSchema());
+    if (!vault && (vault.error().code == ErrorCode::WrongKey ||
+                   vault.error().code == ErrorCode::NotFound))
+        return makeError(ErrorCode::Corrupted, "the duress vault is damaged or missing");
+    return vault;
+}
+
+Result<void> Profile::registerDecoy(const storage::CompartmentRecord& record,
+                                    const SecretBytes& key) {
+    auto duress = duressKey();
+    if (!duress)
+        return duress.error();
+    if (!duress.value())
+        return {};
+    auto vault = openDuressVault(*duress.value());
+    if (!vault)
+        return vault.error();
+    // Not marked decoy in there: a duress session must show it as an ordinary compartment.
+    storage::CompartmentRecord copy{record.id, record.name, {}, record.createdAt, false, {}, false};
+    copy.wrappedKey = wrapKey(deriveSubkey(*duress.value(), kProfileContext, kCompartmentWrapKey),
+                              key, compartmentKeyBinding(record.id));
+    return storage::ProfileRepository(*vault.value()).insertCompartment(copy);
+}
+
+Result<void> Profile::forgetDecoy(const std::string& id) {
+    auto duress = duressKey();
+    if (!duress)
+        return duress.error();
+    if (!duress.value())
+        return {};
+    auto vault = openDuressVault(*duress.value());
+    if (!vault)
+        return vault.error();
+    if (auto removed = storage::ProfileRepository(*vault.value()).removeCompartment(id); !removed)
+        return removed;
+    return vault.value()->checkpoint();
+}
+
+Result<bool> Profile::hasDuressPassphrase() {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked.error();
+    if (m_duress)
+        return false;
+    auto key = duressKey();
+    if (!key)
+        return key.error();
+    return key.value().has_value();
+}
+
+Result<void> Profile::setDuressPassphrase(const SecretBytes& duress) {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked;
+    if (duress.empty())
+        return makeError(ErrorCode::InvalidArgument, "the duress passphrase must not be empty");
+    auto header = readAuthenticHeader();
+    if (!header)
+        return header.error();
+    auto stretched = header.value().stretch(duress);
+    if (!stretched)
+        return stretched.error();
+    const SecretBytes slotKey = ProfileHeader::slotKey(stretched.value(), nullptr);
+    auto roles = slotRoles();
+    if (!roles)
+        return roles.error();
+    OpenedSlot existing;
+    // The profile's own passphrase, also behind a security key (the one it was unlocked with).
+    if (isRememberedPassphrase(duress) ||
+        (findSlot(header.value(), slotKey, nullptr, existing) &&
+         roles.value()[existing.index] != "d"))
+        return makeError(ErrorCode::InvalidArgument,
+                         "the duress passphrase must differ from the profile's passphrase");
+    auto current = duressKey();
+    if (!current)
+        return current.error();
+    SecretBytes key = current.value() ? std::move(*current.value()) : SecretBytes::random(kKeyBytes);
+    std::size_t index = 0;
+    auto slot = std::find(roles.value().begin(), roles.value().end(), "d");
+    if (slot != roles.value().end()) {
+        index = static_cast<std::size_t>(slot - roles.value().begin());
+    } else {
+        auto free = freeSlot();
+        if (!free)
+            return free.error();
+        index = free.value();
+        // A new duress vault holding the decoys there are now; the key is kept before the
+        // header names it, so that a crash in between leaves a vault nobody can open.
+        if (auto destroyed = storage::destroyVaultFiles(m_dir / kDuressVaultFile); !destroyed)
+            return destroyed;
+        auto vault = storage::Vault::create(m_dir / kDuressVaultFile,
+                                            deriveSubkey(key, kProfileContext, kProfileVaultKey),
+                                            storage::profileSchema());
+        if (!vault)
+            return vault.error();
+        vault.value().reset();
+        if (auto kept =
+                storage::SettingsRepository(*m_profileVault).put(kDuressKeySetting, key.view());
+            !kept)
+            return kept;
+        auto records = storage::ProfileRepository(*m_profileVault).compartments();
+        if (!records)
+            return records.error();
+        for (const auto& record : records.value()) {
+            if (!record.decoy)
+                continue;
+            auto decoyKey = unwrapKey(subkey(kCompartmentWrapKey), record.wrappedKey,
+                                      compartmentKeyBinding(record.id));
+            if (!decoyKey)
+                return makeError(ErrorCode::Corrupted,
+                                 "the stored key of compartment \"" + record.name + "\" is damaged");
+            if (auto registered = registerDecoy(record, decoyKey.value()); !registered)
+                return registered;
+        }
+        roles.value()[index] = "d";
+        if (auto set = setSlotRoles(roles.value()); !set)
+            return set;
+    }
+    header.value().seal(index, slotKey, SlotContent::DuressKey, key, nullptr);
+    return writeHeader(header.value());
+}
+
+Result<void> Profile::removeDuressPassphrase() {
+    if (auto unlocked = requireUnlocked(); !unlocked)
+        return unlocked;
+    auto header = readAuthenticHeader();
+    if (!header)
+        return header.error();
+    auto roles = slotRoles();
+    if (!roles)
+        return roles.error();
+    auto slot = std::find(roles.value().begin(), roles.value().end(), "d");
+    if (slot == roles.value().end())
+        return makeError(ErrorCode::NotFound, "no duress passphrase is set");
+    header.value().clear(static_cast<std::size_t>(slot - roles.value().begin()));
+    if (auto written = writeHeader(header.value()); !written)
+        return written;
+    *slot = "-";
+    if (auto set = setSlotRoles(roles.value()); !set)
+        return set;
+    if (auto forgotten = storage::SettingsRepository(*m_profileVault).remove(kDuressKeySetting);
+        !forgotten)
+        return forgotten;
+    if (auto flushed = m_profileVault->checkpoint(); !flushed)
+        return flushed;
+    return writeSpareVault(m_dir / kDuressVaultFile);
+}
+
+Result<void> Profile::recordDuressUnlock() {
+    auto list = compartments();
+    if (!list)
+        return list.error();
+    for (const CompartmentInfo& compartment : list.value()) {
+        auto vault = compartmentVault(compartment.name);
+        if (!vault)
+            continue; // a damaged decoy must not give the session away by failing it
+        auto log = audit::KeyEventLog::open(*vault.value(), compartment.id);
+        if (log)
+            (void)log.value().record(audit::event::kDuressUnlock, "profile", {}, {});
+    }
+    return {};
 }
 
 SecretBytes Profile::compartmentWrapKey() const {

@@ -371,7 +371,7 @@ TEST_CASE("a profile with a security key asks for a touch, and says when the key
         auto unlocked = Profile::unlock(profile.path, passphrase());
         REQUIRE(unlocked);
         FidoAccess access{key.value().get(), {}};
-        REQUIRE(unlocked.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
+        REQUIRE(unlocked.value()->enrolFido(passphrase(), access,
                                             FidoVerification::Presence, true));
     }
 
