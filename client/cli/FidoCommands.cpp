@@ -71,10 +71,9 @@ Result<void> enrol(const FidoOptions& options) {
     auto& [passphrase, profile, authenticator] = session.value();
     FidoAccess access = accessFor(options, *authenticator);
     std::cerr << "cloison-cli: touch the security key to enrol (twice) when it blinks\n";
-    auto enrolled =
-        profile->enrolFido(passphrase, access,
-                           options.withPin ? FidoVerification::Pin : FidoVerification::Presence,
-                           !options.keepPassphrase);
+    auto enrolled = profile->enrolFido(
+        passphrase, access, options.withPin ? FidoVerification::Pin : FidoVerification::Presence,
+        !options.keepPassphrase);
     if (!enrolled)
         return enrolled.error();
     std::cout << "enrolled security key " << enrolled.value().id << " ("

@@ -18,9 +18,9 @@ struct FidoOptions {
     std::optional<int> passphraseFd;
     const char* passphraseEnvironment = "CLOISON_PASSPHRASE"; // cloison-admin: its own variable
     std::optional<int> pinFd;
-    int waitSeconds = 0; // --wait-for-key: how long to wait for a key to be plugged in
-    bool withPin = false;               // enroll --with-pin: touch and PIN at every unlock
-    bool keepPassphrase = false;        // enroll --keep-passphrase-slot: FIDO stays optional
+    int waitSeconds = 0;         // --wait-for-key: how long to wait for a key to be plugged in
+    bool withPin = false;        // enroll --with-pin: touch and PIN at every unlock
+    bool keepPassphrase = false; // enroll --keep-passphrase-slot: FIDO stays optional
     bool softWithoutHmacSecret = false; // soft-init --soft-no-hmac-secret (to test old keys)
 };
 

@@ -107,9 +107,8 @@ namespace {
 // The hmac-secret of `credential` if the key present holds it; nothing if it is another key's.
 // The PIN is asked once, when the first credential that needs it comes up.
 Result<std::optional<SecretBytes>> secretIfHeld(FidoAccess& access,
-                                                const FidoCredential& credential,
-                                                ByteView fidoSalt, SecretBytes& pin,
-                                                bool& pinAsked) {
+                                                const FidoCredential& credential, ByteView fidoSalt,
+                                                SecretBytes& pin, bool& pinAsked) {
     if (credential.verification == FidoVerification::Pin && !pinAsked) {
         auto asked = askPin(access);
         if (!asked)

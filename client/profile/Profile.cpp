@@ -848,8 +848,8 @@ Result<std::unique_ptr<storage::Vault>> Profile::openDuressVault(const SecretByt
     auto vault = storage::Vault::open(m_dir / kDuressVaultFile,
                                       deriveSubkey(duressKey, kProfileContext, kProfileVaultKey),
                                       storage::profileSchema());
-    if (!vault && (vault.error().code == ErrorCode::WrongKey ||
-                   vault.error().code == ErrorCode::NotFound))
+    if (!vault &&
+        (vault.error().code == ErrorCode::WrongKey || vault.error().code == ErrorCode::NotFound))
         return makeError(ErrorCode::Corrupted, "the duress vault is damaged or missing");
     return vault;
 }
@@ -913,15 +913,15 @@ Result<void> Profile::setDuressPassphrase(const SecretBytes& duress) {
         return roles.error();
     OpenedSlot existing;
     // The profile's own passphrase, also behind a security key (the one it was unlocked with).
-    if (isRememberedPassphrase(duress) ||
-        (findSlot(header.value(), slotKey, nullptr, existing) &&
-         roles.value()[existing.index] != "d"))
+    if (isRememberedPassphrase(duress) || (findSlot(header.value(), slotKey, nullptr, existing) &&
+                                           roles.value()[existing.index] != "d"))
         return makeError(ErrorCode::InvalidArgument,
                          "the duress passphrase must differ from the profile's passphrase");
     auto current = duressKey();
     if (!current)
         return current.error();
-    SecretBytes key = current.value() ? std::move(*current.value()) : SecretBytes::random(kKeyBytes);
+    SecretBytes key =
+        current.value() ? std::move(*current.value()) : SecretBytes::random(kKeyBytes);
     std::size_t index = 0;
     auto slot = std::find(roles.value().begin(), roles.value().end(), "d");
     if (slot != roles.value().end()) {
@@ -954,8 +954,8 @@ Result<void> Profile::setDuressPassphrase(const SecretBytes& duress) {
             auto decoyKey = unwrapKey(subkey(kCompartmentWrapKey), record.wrappedKey,
                                       compartmentKeyBinding(record.id));
             if (!decoyKey)
-                return makeError(ErrorCode::Corrupted,
-                                 "the stored key of compartment \"" + record.name + "\" is damaged");
+                return makeError(ErrorCode::Corrupted, "the stored key of compartment \"" +
+                                                           record.name + "\" is damaged");
             if (auto registered = registerDecoy(record, decoyKey.value()); !registered)
                 return registered;
         }

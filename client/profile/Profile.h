@@ -90,7 +90,8 @@ public:
     void lock();
 
     // The Argon2id parameters are the header's, chosen when the profile was created.
-    [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current, const SecretBytes& next);
+    [[nodiscard]] Result<void> changePassphrase(const SecretBytes& current,
+                                                const SecretBytes& next);
     // Changes the passphrase of the slot `current` opens: a passphrase slot, or else the FIDO
     // slot of the key in `fido` (one more touch). Like LUKS key slots, other keys' slots keep
     // their passphrase until changed with their own key.

@@ -117,9 +117,8 @@ Result<FidoKeyRecord> decodeFidoKey(ByteView record) {
     std::uint8_t verification = 0, reserved = 0, rpLength = 0;
     std::uint16_t idLength = 0;
     ByteView salt, id, rp;
-    if (!reader.u8(verification) || !reader.u8(reserved) ||
-        !reader.take(kFidoSaltBytes, salt) || !reader.u16(idLength) || idLength == 0 ||
-        idLength > ProfileHeader::kMaxCredentialIdBytes ||
+    if (!reader.u8(verification) || !reader.u8(reserved) || !reader.take(kFidoSaltBytes, salt) ||
+        !reader.u16(idLength) || idLength == 0 || idLength > ProfileHeader::kMaxCredentialIdBytes ||
         !reader.take(ProfileHeader::kMaxCredentialIdBytes, id) || !reader.u8(rpLength) ||
         rpLength == 0 || rpLength > ProfileHeader::kMaxRpIdBytes ||
         !reader.take(ProfileHeader::kMaxRpIdBytes, rp) || !reader.atEnd())
@@ -199,8 +198,7 @@ ProfileHeader::open(std::size_t index, const SecretBytes& slotKey,
          content != static_cast<std::uint8_t>(SlotContent::DuressKey)))
         return damaged("a key slot holds something this build does not know");
     return std::pair<SlotContent, SecretBytes>(
-        static_cast<SlotContent>(content),
-        SecretBytes::copyOf(plain.value().view().subspan(1)));
+        static_cast<SlotContent>(content), SecretBytes::copyOf(plain.value().view().subspan(1)));
 }
 
 void ProfileHeader::clear(std::size_t index) {

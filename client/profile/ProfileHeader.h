@@ -122,16 +122,16 @@ struct ProfileHeader {
     static constexpr std::size_t kFidoKeyBytes =
         2 + kFidoSaltBytes + 2 + kMaxCredentialIdBytes + 1 + kMaxRpIdBytes;
     static constexpr std::size_t kBytes = 8 + 4 + 16 + kArgon2SaltBytes + 4 +
-                                          kFidoKeyCount * kFidoKeyBytes +
-                                          kSlotCount * kSlotBytes + 2 * 32;
+                                          kFidoKeyCount * kFidoKeyBytes + kSlotCount * kSlotBytes +
+                                          2 * 32;
 
     Argon2idParams params;
-    Bytes salt; // kArgon2SaltBytes
+    Bytes salt;                          // kArgon2SaltBytes
     std::vector<FidoKeyRecord> fidoKeys; // at most kFidoKeyCount
-    Bytes spareFidoKeys; // the records not in use: random, (kFidoKeyCount - used) records long
+    Bytes spareFidoKeys;      // the records not in use: random, (kFidoKeyCount - used) records long
     std::vector<Bytes> slots; // kSlotCount, each kSlotBytes
-    Bytes body; // the bytes the MAC covers, as read
-    Bytes mac;  // as read; recomputed on write
+    Bytes body;               // the bytes the MAC covers, as read
+    Bytes mac;                // as read; recomputed on write
     // Set (and nothing else) when the file is format 1.
     std::optional<LegacyProfileHeader> legacy;
 

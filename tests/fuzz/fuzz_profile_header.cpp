@@ -1,6 +1,6 @@
-// The profile header parser, formats 1 and 2. Half of the inputs are taken as they are (the checksum almost
-// never matches, which exercises the early checks); the other half get a MAC field and a valid
-// checksum appended so that the slot parser sees them. Invariant: a header that decodes
+// The profile header parser, formats 1 and 2. Half of the inputs are taken as they are (the
+// checksum almost never matches, which exercises the early checks); the other half get a MAC field
+// and a valid checksum appended so that the slot parser sees them. Invariant: a header that decodes
 // re-encodes to the body it was read from, and that encoding decodes to the same slots.
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Hash.h"

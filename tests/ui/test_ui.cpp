@@ -371,8 +371,8 @@ TEST_CASE("a profile with a security key asks for a touch, and says when the key
         auto unlocked = Profile::unlock(profile.path, passphrase());
         REQUIRE(unlocked);
         FidoAccess access{key.value().get(), {}};
-        REQUIRE(unlocked.value()->enrolFido(passphrase(), access,
-                                            FidoVerification::Presence, true));
+        REQUIRE(
+            unlocked.value()->enrolFido(passphrase(), access, FidoVerification::Presence, true));
     }
 
     auto options = optionsFor(profile);

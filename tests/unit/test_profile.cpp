@@ -317,11 +317,8 @@ TEST_CASE("change passphrase: the old one fails, the new one works, nothing is l
         auto profile = createProfile(dir / "p", {"finance", "speeches"});
         writeMessages(*profile, "finance", 25, "budget line");
         writeMessages(*profile, "speeches", 7, "draft");
-        CHECK(
-            profile
-                ->changePassphrase(SecretBytes::fromString("wrong"), next)
-                .error()
-                .code == ErrorCode::WrongPassphrase);
+        CHECK(profile->changePassphrase(SecretBytes::fromString("wrong"), next).error().code ==
+              ErrorCode::WrongPassphrase);
         REQUIRE(profile->changePassphrase(passphrase(), next));
     }
     CHECK(Profile::unlock(dir / "p", passphrase()).error().code == ErrorCode::WrongPassphrase);

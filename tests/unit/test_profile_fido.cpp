@@ -66,8 +66,8 @@ std::filesystem::path enrolledProfile(const test::TempDir& tmp, FidoAuthenticato
     REQUIRE(profile);
     REQUIRE(profile.value()->addCompartment("finance"));
     FidoAccess access = accessFor(key);
-    auto enrolled = profile.value()->enrolFido(passphrase(), access,
-                                               FidoVerification::Presence, true);
+    auto enrolled =
+        profile.value()->enrolFido(passphrase(), access, FidoVerification::Presence, true);
     INFO((enrolled ? std::string() : enrolled.error().message));
     REQUIRE(enrolled);
     return dir;
@@ -126,8 +126,8 @@ TEST_CASE("FIDO slot: enrolment insists on the passphrase the profile was unlock
     auto profile = Profile::create(tmp / "profile", passphrase(), Argon2idParams::light());
     REQUIRE(profile);
     FidoAccess access = accessFor(*key);
-    auto typo = profile.value()->enrolFido(SecretBytes::fromString("correct horse battery stapel"), access,
-                                           FidoVerification::Presence, true);
+    auto typo = profile.value()->enrolFido(SecretBytes::fromString("correct horse battery stapel"),
+                                           access, FidoVerification::Presence, true);
     REQUIRE_FALSE(typo);
     CHECK(typo.error().code == ErrorCode::WrongPassphrase);
     CHECK(Profile::fidoSlots(tmp / "profile").value().empty());
@@ -145,8 +145,8 @@ TEST_CASE("FIDO slot: backup key enrols, unlocks and is removed, the last one st
         auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
         REQUIRE(profile);
         primaryId = Profile::fidoSlots(dir).value()[0].id;
-        REQUIRE(profile.value()->enrolFido(passphrase(), backupAccess,
-                                           FidoVerification::Presence, true));
+        REQUIRE(profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence,
+                                           true));
     }
     REQUIRE(Profile::fidoSlots(dir).value().size() == 2);
     // The primary key's slot comes first; a silent probe skips it: one touch, on the backup.
@@ -175,8 +175,8 @@ TEST_CASE("FIDO slot: without the FIDO policy the passphrase slot stays and so m
     auto profile = Profile::create(dir, passphrase(), Argon2idParams::light());
     REQUIRE(profile);
     FidoAccess access = accessFor(*key);
-    auto enrolled = profile.value()->enrolFido(passphrase(), access,
-                                               FidoVerification::Presence, false);
+    auto enrolled =
+        profile.value()->enrolFido(passphrase(), access, FidoVerification::Presence, false);
     REQUIRE(enrolled);
     REQUIRE(Profile::unlock(dir, passphrase()));
     REQUIRE(Profile::unlock(dir, passphrase(), access));
@@ -194,8 +194,7 @@ TEST_CASE("FIDO slot with PIN: correct, wrong (retries counted down), blocked") 
         auto profile = Profile::create(dir, passphrase(), Argon2idParams::light());
         REQUIRE(profile);
         FidoAccess access = accessFor(*key, "246810");
-        REQUIRE(profile.value()->enrolFido(passphrase(), access,
-                                           FidoVerification::Pin, true));
+        REQUIRE(profile.value()->enrolFido(passphrase(), access, FidoVerification::Pin, true));
     }
     CHECK(Profile::fidoSlots(dir).value()[0].verification == FidoVerification::Pin);
     FidoAccess right = accessFor(*key, "246810");
@@ -248,8 +247,8 @@ TEST_CASE("FIDO slot: profile files hold neither the hmac-secret nor any unwrapp
     REQUIRE(secret);
     auto stretched = deriveArgon2id(passphrase(), header.value().salt, header.value().params);
     REQUIRE(stretched);
-    const SecretBytes kek = combineSecrets(stretched.value(), secret.value(),
-                                           asBytes("cloison/header-fido-slot/v2"));
+    const SecretBytes kek =
+        combineSecrets(stretched.value(), secret.value(), asBytes("cloison/header-fido-slot/v2"));
     const SecretBytes passphraseOnly =
         deriveSubkey(stretched.value(), {'c', 'l', 'o', 'i', 's', 'o', 'n', 's'}, 1);
     Result<SecretBytes> profileKey = makeError(ErrorCode::NotFound, "no slot");
@@ -380,18 +379,13 @@ TEST_CASE("FIDO slot: a passphrase change re-wraps the slot of the key present")
     const SecretBytes next = SecretBytes::fromString("a brand new passphrase");
     auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
     REQUIRE(profile);
-    REQUIRE(profile.value()->enrolFido(passphrase(), backupAccess,
-                                       FidoVerification::Presence, true));
-    CHECK(profile.value()
-              ->changePassphrase(passphrase(), next)
-              .error()
-              .code == ErrorCode::NoAuthenticator);
-    CHECK(profile.value()
-              ->changePassphrase(next, next, primaryAccess)
-              .error()
-              .code == ErrorCode::WrongPassphrase);
-    REQUIRE(profile.value()->changePassphrase(passphrase(), next,
-                                              primaryAccess));
+    REQUIRE(
+        profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence, true));
+    CHECK(profile.value()->changePassphrase(passphrase(), next).error().code ==
+          ErrorCode::NoAuthenticator);
+    CHECK(profile.value()->changePassphrase(next, next, primaryAccess).error().code ==
+          ErrorCode::WrongPassphrase);
+    REQUIRE(profile.value()->changePassphrase(passphrase(), next, primaryAccess));
     profile.value().reset();
 
     REQUIRE(Profile::unlock(dir, next, primaryAccess));
@@ -412,8 +406,8 @@ TEST_CASE(
     auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
     REQUIRE(profile);
     FidoAccess backupAccess = accessFor(*backup);
-    auto added = profile.value()->enrolFido(passphrase(), backupAccess,
-                                            FidoVerification::Presence, true);
+    auto added =
+        profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence, true);
     REQUIRE(added);
     REQUIRE(profile.value()->removeFido(added.value().id));
 
