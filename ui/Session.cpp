@@ -1,5 +1,6 @@
 #include "ui/Session.h"
 
+#include "client/audit/KeyEvent.h"
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
 #include "client/provisioning/ServiceSetup.h"
@@ -90,7 +91,10 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
         }
     }
 
-    if (!snap.value().hasAccount)
+    // Decoys stay offline in a normal session: their canary accounts logging in is the alarm.
+    // Under duress every compartment listed is a decoy shown as an ordinary one, and it
+    // connects: that login is the silent alert the admin watches for (issue 14).
+    if (!snap.value().hasAccount || (snap.value().info.decoy && !m_profile->isDuressSession()))
         return snap;
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
@@ -159,6 +163,12 @@ Result<CompartmentSnapshot> Session::snapshot(const std::string& name, storage::
     if (!events)
         return events.error();
     snap.keyEvents = std::move(events).value();
+    // The decoys' logs keep the duress unlocks for the auditor; the person holding the laptop
+    // under duress must not see one on screen.
+    if (m_profile->isDuressSession())
+        std::erase_if(snap.keyEvents, [](const storage::KeyEventRow& event) {
+            return event.type == audit::event::kDuressUnlock;
+        });
 
     storage::OmemoStore omemo(vault);
     auto identity = omemo.identity();

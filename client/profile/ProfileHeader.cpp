@@ -151,7 +151,7 @@ ProfileHeader ProfileHeader::fresh(const Argon2idParams& params) {
     header.salt = randomBytes(kArgon2SaltBytes);
     header.spareFidoKeys = randomBytes(kFidoKeyCount * kFidoKeyBytes);
     for (std::size_t i = 0; i < kSlotCount; ++i)
-        header.slots.push_back(randomBytes(kSlotBytes));
+        header.keySlots.push_back(randomBytes(kSlotBytes));
     return header;
 }
 
@@ -183,13 +183,13 @@ void ProfileHeader::seal(std::size_t index, const SecretBytes& slotKey, SlotCont
     SecretBytes plain(1 + key.size());
     plain.data()[0] = static_cast<std::uint8_t>(content);
     std::memcpy(plain.data() + 1, key.data(), key.size());
-    slots.at(index) = aeadSeal(slotKey, plain.view(), slotBinding(index, fidoKey));
+    keySlots.at(index) = aeadSeal(slotKey, plain.view(), slotBinding(index, fidoKey));
 }
 
 Result<std::pair<SlotContent, SecretBytes>>
 ProfileHeader::open(std::size_t index, const SecretBytes& slotKey,
                     const FidoKeyRecord* fidoKey) const {
-    auto plain = aeadOpenSecret(slotKey, slots.at(index), slotBinding(index, fidoKey));
+    auto plain = aeadOpenSecret(slotKey, keySlots.at(index), slotBinding(index, fidoKey));
     if (!plain)
         return plain.error();
     const std::uint8_t content = plain.value().data()[0];
@@ -202,7 +202,7 @@ ProfileHeader::open(std::size_t index, const SecretBytes& slotKey,
 }
 
 void ProfileHeader::clear(std::size_t index) {
-    slots.at(index) = randomBytes(kSlotBytes);
+    keySlots.at(index) = randomBytes(kSlotBytes);
 }
 
 void ProfileHeader::removeFidoKey(std::size_t index) {
@@ -224,7 +224,7 @@ Bytes ProfileHeader::encodeBody() const {
     for (const FidoKeyRecord& key : fidoKeys)
         putBytes(out, encodeFidoKey(key));
     putBytes(out, spareFidoKeys);
-    for (const Bytes& slot : slots)
+    for (const Bytes& slot : keySlots)
         putBytes(out, slot);
     return out;
 }
@@ -442,7 +442,7 @@ Result<ProfileHeader> ProfileHeader::decode(ByteView file) {
     header.spareFidoKeys.assign(spare.begin(), spare.end());
     for (std::size_t i = 0; i < kSlotCount; ++i) {
         const ByteView slot = slots.subspan(i * kSlotBytes, kSlotBytes);
-        header.slots.emplace_back(slot.begin(), slot.end());
+        header.keySlots.emplace_back(slot.begin(), slot.end());
     }
     return header;
 }

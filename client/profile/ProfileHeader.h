@@ -128,10 +128,10 @@ struct ProfileHeader {
     Argon2idParams params;
     Bytes salt;                          // kArgon2SaltBytes
     std::vector<FidoKeyRecord> fidoKeys; // at most kFidoKeyCount
-    Bytes spareFidoKeys;      // the records not in use: random, (kFidoKeyCount - used) records long
-    std::vector<Bytes> slots; // kSlotCount, each kSlotBytes
-    Bytes body;               // the bytes the MAC covers, as read
-    Bytes mac;                // as read; recomputed on write
+    Bytes spareFidoKeys; // the records not in use: random, (kFidoKeyCount - used) records long
+    std::vector<Bytes> keySlots; // kSlotCount, each kSlotBytes
+    Bytes body;                  // the bytes the MAC covers, as read
+    Bytes mac;                   // as read; recomputed on write
     // Set (and nothing else) when the file is format 1.
     std::optional<LegacyProfileHeader> legacy;
 

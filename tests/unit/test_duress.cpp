@@ -112,7 +112,7 @@ std::string shapeOf(const std::filesystem::path& dir) {
                       std::to_string(header.salt.size()) + " keys " +
                       std::to_string(header.fidoKeys.size()) + " spare " +
                       std::to_string(header.spareFidoKeys.size()) + " slots";
-    for (const Bytes& slot : header.slots)
+    for (const Bytes& slot : header.keySlots)
         out += " " + std::to_string(slot.size());
     return out;
 }
@@ -306,7 +306,7 @@ TEST_CASE("removing the duress passphrase makes its slot and vault random again"
     const ProfileHeader after = headerOf(dir);
     std::size_t changed = 0;
     for (std::size_t i = 0; i < ProfileHeader::kSlotCount; ++i)
-        changed += before.slots[i] != after.slots[i];
+        changed += before.keySlots[i] != after.keySlots[i];
     CHECK(changed == 1); // the duress slot, now random bytes
     CHECK(after.salt == before.salt);
     const Bytes vaultAfter = test::readFile(dir / Profile::kDuressVaultFile);
