@@ -91,10 +91,7 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
         }
     }
 
-    // Decoys stay offline in a normal session: their canary accounts logging in is the alarm.
-    // Under duress every compartment listed is a decoy shown as an ordinary one, and it
-    // connects: that login is the silent alert the admin watches for (issue 14).
-    if (!snap.value().hasAccount || (snap.value().info.decoy && !m_profile->isDuressSession()))
+    if (!snap.value().hasAccount)
         return snap;
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)

@@ -138,9 +138,10 @@ public:
     // Its slot and the duress vault become random again. NotFound when none is set.
     [[nodiscard]] Result<void> removeDuressPassphrase();
     [[nodiscard]] Result<bool> hasDuressPassphrase();
-    // The one question the app and services ask: decoy compartments stay offline in a normal
-    // session and connect in a duress session, where their canary accounts logging in is the
-    // silent alert the admin sees (cloison-admin canary watch).
+    // The one question for code that must tell the sessions apart. Whether a compartment
+    // connects is decided from its decoy mark (a decoy never connects: its account is a
+    // canary); under duress no compartment carries the mark, so the decoys connect, and their
+    // canary accounts logging in is the silent alert (cloison-admin canary watch).
     bool isDuressSession() const { return m_duress; }
 
     // The profile vault itself, for profile-wide settings owned by other components (the
