@@ -386,10 +386,7 @@ int runDuress(const Options& options) {
     const bool set = options.words.size() == 2 && options.words[1] == "set";
     if (!set && !(options.words.size() == 2 && options.words[1] == "remove"))
         return usageError("usage: duress set | duress remove");
-    auto current = currentPassphrase(options);
-    if (!current)
-        return exitFor(current.error());
-    auto profile = cli::unlockProfile(fidoOptions(options), current.value());
+    auto profile = unlockProfile(options);
     if (!profile)
         return exitFor(profile.error());
     if (!set) {

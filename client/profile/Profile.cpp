@@ -540,13 +540,12 @@ Result<void> Profile::changePassphraseWith(const SecretBytes& current, const Sec
         return unlocked;
     if (next.empty())
         return makeError(ErrorCode::InvalidArgument, "the new passphrase must not be empty");
-    auto header = readAuthenticHeader();
-    if (!header)
-        return header.error();
-    auto stretched = header.value().stretch(current);
-    if (!stretched)
-        return stretched.error();
-    auto opened = openSlot(header.value(), stretched.value(), fido);
+    auto read = readAuthenticHeader(current);
+    if (!read)
+        return read.error();
+    ProfileHeader& header = read.value().first;
+    const SecretBytes& stretched = read.value().second;
+    auto opened = openSlot(header, stretched, fido);
     if (!opened)
         return opened.error();
     if (opened.value().content == SlotContent::DuressKey)
@@ -554,25 +553,24 @@ Result<void> Profile::changePassphraseWith(const SecretBytes& current, const Sec
                          "that is the duress passphrase; change it with cloison-cli duress set");
     if (!opened.value().key.equals(m_profileKey))
         return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
-    auto nextStretched = header.value().stretch(next);
+    auto nextStretched = header.stretch(next);
     if (!nextStretched)
         return nextStretched.error();
     const SecretBytes nextKey = ProfileHeader::slotKey(nextStretched.value(), nullptr);
     OpenedSlot clash;
     // Two slots opened by one passphrase would make the unlock pick one by position.
-    if (!opened.value().fidoKey && findSlot(header.value(), nextKey, nullptr, clash) &&
+    if (!opened.value().fidoKey && findSlot(header, nextKey, nullptr, clash) &&
         clash.index != opened.value().index)
         return makeError(ErrorCode::InvalidArgument,
                          "the new passphrase already opens this profile (or is its duress "
                          "passphrase); choose another");
     const FidoKeyRecord* record =
-        opened.value().fidoKey ? &header.value().fidoKeys[*opened.value().fidoKey] : nullptr;
+        opened.value().fidoKey ? &header.fidoKeys[*opened.value().fidoKey] : nullptr;
     const SecretBytes sealKey =
         record ? ProfileHeader::slotKey(nextStretched.value(), &opened.value().fidoSecret)
                : nextKey.copy();
-    header.value().seal(opened.value().index, sealKey, SlotContent::ProfileKey, m_profileKey,
-                        record);
-    if (auto written = writeHeader(header.value()); !written)
+    header.seal(opened.value().index, sealKey, SlotContent::ProfileKey, m_profileKey, record);
+    if (auto written = writeHeader(header); !written)
         return written;
     rememberPassphrase(next);
     return {};
@@ -901,20 +899,19 @@ Result<void> Profile::setDuressPassphrase(const SecretBytes& duress) {
         return unlocked;
     if (duress.empty())
         return makeError(ErrorCode::InvalidArgument, "the duress passphrase must not be empty");
-    auto header = readAuthenticHeader();
-    if (!header)
-        return header.error();
-    auto stretched = header.value().stretch(duress);
-    if (!stretched)
-        return stretched.error();
-    const SecretBytes slotKey = ProfileHeader::slotKey(stretched.value(), nullptr);
+    auto read = readAuthenticHeader(duress);
+    if (!read)
+        return read.error();
+    ProfileHeader& header = read.value().first;
+    const SecretBytes& stretched = read.value().second;
+    const SecretBytes slotKey = ProfileHeader::slotKey(stretched, nullptr);
     auto roles = slotRoles();
     if (!roles)
         return roles.error();
     OpenedSlot existing;
     // The profile's own passphrase, also behind a security key (the one it was unlocked with).
-    if (isRememberedPassphrase(duress) || (findSlot(header.value(), slotKey, nullptr, existing) &&
-                                           roles.value()[existing.index] != "d"))
+    if (isRememberedPassphrase(duress) ||
+        (findSlot(header, slotKey, nullptr, existing) && roles.value()[existing.index] != "d"))
         return makeError(ErrorCode::InvalidArgument,
                          "the duress passphrase must differ from the profile's passphrase");
     auto current = duressKey();
@@ -963,8 +960,8 @@ Result<void> Profile::setDuressPassphrase(const SecretBytes& duress) {
         if (auto set = setSlotRoles(roles.value()); !set)
             return set;
     }
-    header.value().seal(index, slotKey, SlotContent::DuressKey, key, nullptr);
-    return writeHeader(header.value());
+    header.seal(index, slotKey, SlotContent::DuressKey, key, nullptr);
+    return writeHeader(header);
 }
 
 Result<void> Profile::removeDuressPassphrase() {

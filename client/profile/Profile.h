@@ -157,6 +157,9 @@ private:
     // The header as last written by this profile (MAC checked); refused under duress and for a
     // format-1 header that could not be upgraded.
     Result<ProfileHeader> readAuthenticHeader() const;
+    // The same, with `passphrase` through the header's Argon2id.
+    Result<std::pair<ProfileHeader, SecretBytes>>
+    readAuthenticHeader(const SecretBytes& passphrase) const;
     Result<void> writeHeader(const ProfileHeader& header);
     // Which slot holds what, kept in the profile vault (the header cannot say): "-" unused,
     // "p" passphrase, "d" duress, "f:ID" the security key ID, "?" in use by something unknown.

@@ -28,6 +28,18 @@ Result<ProfileHeader> Profile::readAuthenticHeader() const {
     return header;
 }
 
+Result<std::pair<ProfileHeader, SecretBytes>>
+Profile::readAuthenticHeader(const SecretBytes& passphrase) const {
+    auto header = readAuthenticHeader();
+    if (!header)
+        return header.error();
+    auto stretched = header.value().stretch(passphrase);
+    if (!stretched)
+        return stretched.error();
+    return std::pair<ProfileHeader, SecretBytes>(std::move(header.value()),
+                                                 std::move(stretched.value()));
+}
+
 Result<void> Profile::writeHeader(const ProfileHeader& header) {
     return writeFileAtomically(m_dir / kHeaderFile, header.encode(headerMacKey()));
 }
@@ -51,37 +63,34 @@ Result<FidoSlotInfo> Profile::enrolFido(const SecretBytes& passphrase, FidoAcces
                                         FidoVerification verification, bool requireFido) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked.error();
-    auto header = readAuthenticHeader();
-    if (!header)
-        return header.error();
     // A typo here would make a slot nobody can open: insist on the passphrase just proven.
     if (!isRememberedPassphrase(passphrase))
         return makeError(ErrorCode::WrongPassphrase,
                          "the passphrase is not the one this profile was unlocked with");
-    if (header.value().fidoKeys.size() == ProfileHeader::kFidoKeyCount)
+    auto read = readAuthenticHeader(passphrase);
+    if (!read)
+        return read.error();
+    ProfileHeader& header = read.value().first;
+    const SecretBytes& stretched = read.value().second;
+    if (header.fidoKeys.size() == ProfileHeader::kFidoKeyCount)
         return makeError(ErrorCode::PolicyRefused,
                          "the profile has " + std::to_string(ProfileHeader::kFidoKeyCount) +
                              " security keys already, as many as its header holds");
     auto index = freeSlot();
     if (!index)
         return index.error();
-    auto stretched = header.value().stretch(passphrase);
-    if (!stretched)
-        return stretched.error();
     auto made = makeFidoKey(fido, verification);
     if (!made)
         return made.error();
     const FidoKeyRecord& record = made.value().record;
     const FidoSlotInfo info{record.id(), record.rpId, verification};
-    for (const FidoKeyRecord& existing : header.value().fidoKeys)
+    for (const FidoKeyRecord& existing : header.fidoKeys)
         if (existing.id() == info.id)
             return makeError(ErrorCode::AlreadyExists, "this credential is already enrolled");
-    header.value().fidoKeys.push_back(record);
-    header.value().spareFidoKeys.resize(header.value().spareFidoKeys.size() -
-                                        ProfileHeader::kFidoKeyBytes);
-    header.value().seal(index.value(),
-                        ProfileHeader::slotKey(stretched.value(), &made.value().secret),
-                        SlotContent::ProfileKey, m_profileKey, &header.value().fidoKeys.back());
+    header.fidoKeys.push_back(record);
+    header.spareFidoKeys.resize(header.spareFidoKeys.size() - ProfileHeader::kFidoKeyBytes);
+    header.seal(index.value(), ProfileHeader::slotKey(stretched, &made.value().secret),
+                SlotContent::ProfileKey, m_profileKey, &header.fidoKeys.back());
     auto roles = slotRoles();
     if (!roles)
         return roles.error();
@@ -93,8 +102,8 @@ Result<FidoSlotInfo> Profile::enrolFido(const SecretBytes& passphrase, FidoAcces
     if (requireFido)
         for (std::size_t i = 0; i < ProfileHeader::kSlotCount; ++i)
             if (roles.value()[i] == "p")
-                header.value().clear(i);
-    if (auto written = writeHeader(header.value()); !written)
+                header.clear(i);
+    if (auto written = writeHeader(header); !written)
         return written.error();
     if (requireFido) {
         for (std::string& role : roles.value())

@@ -15,6 +15,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace cloison;
 
 namespace {
@@ -68,6 +70,7 @@ std::vector<std::string> names(Profile& profile) {
     std::vector<std::string> out;
     for (const auto& c : profile.compartments().value())
         out.push_back(c.name);
+    std::sort(out.begin(), out.end()); // listed by creation time, often within one second
     return out;
 }
 
