@@ -16,6 +16,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 
 using namespace cloison;
 
@@ -406,4 +408,35 @@ TEST_CASE("a format-1 header opens and is rewritten as format 2") {
     profile->lock();
     CHECK(names(*unlock(dir, duressPassphrase())) ==
           std::vector<std::string>{"logistics", "press"});
+}
+
+// Figures for the report, not a check: tests/test_duress "[.bench]".
+TEST_CASE("unlock time with header format 2", "[.bench]") {
+    for (const Argon2idParams& params : {Argon2idParams::light(), Argon2idParams::strong()}) {
+        test::TempDir tmp;
+        const auto dir = tmp / "p";
+        {
+            auto profile = Profile::create(dir, passphrase(), params).value();
+            REQUIRE(profile->addCompartment("press", CompartmentKind::Decoy));
+            REQUIRE(profile->setDuressPassphrase(duressPassphrase()));
+        }
+        const auto time = [&](const SecretBytes& secret) {
+            const auto start = std::chrono::steady_clock::now();
+            (void)Profile::unlock(dir, secret);
+            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                             start)
+                .count();
+        };
+        const auto argon = [&] {
+            const auto start = std::chrono::steady_clock::now();
+            (void)deriveArgon2id(passphrase(), randomBytes(kArgon2SaltBytes), params);
+            return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                             start)
+                .count();
+        };
+        std::cout << params.memoryBytes / (1 << 20) << " MiB " << params.passes
+                  << " passes: one Argon2id " << argon() << " ms; unlock " << time(passphrase())
+                  << " ms, duress " << time(duressPassphrase()) << " ms, wrong "
+                  << time(SecretBytes::fromString("wrong")) << " ms\n";
+    }
 }
