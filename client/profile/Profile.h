@@ -29,7 +29,7 @@ struct CompartmentInfo {
     bool sealed = false;        // opens only with its own security key touch
     // Provisioned by the admin as a decoy (issue 14): plausible generated history and canary
     // credentials for a thief to find. Its vault looks like any other; the owner is always
-    // shown which it is.
+    // shown which it is. A duress session reports none (it must look normal).
     bool decoy = false;
 };
 
