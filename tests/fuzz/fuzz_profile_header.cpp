@@ -30,7 +30,7 @@ void checkRoundTrip(const ProfileHeader& header) {
     // Format 2: every header has the same size and shape, whatever its slots hold.
     FUZZ_CHECK(header.encode(macKey).size() == ProfileHeader::kBytes);
     FUZZ_CHECK(again.value().fidoKeys.size() == header.fidoKeys.size());
-    FUZZ_CHECK(again.value().slots == header.keySlots);
+    FUZZ_CHECK(again.value().keySlots == header.keySlots);
     FUZZ_CHECK(again.value().macMatches(macKey));
 }
 
