@@ -479,9 +479,8 @@ Result<void> Profile::upgradeHeader(const LegacyProfileHeader& legacy,
         if (slot.credentialId.size() > ProfileHeader::kMaxCredentialIdBytes ||
             slot.rpId.size() > ProfileHeader::kMaxRpIdBytes)
             return makeError(ErrorCode::PolicyRefused, "the credential does not fit format 2");
-        record = FidoKeyRecord{slot.verification, slot.fidoSalt, slot.credentialId, slot.rpId};
-        header.fidoKeys.push_back(*record);
-        header.spareFidoKeys.resize(header.spareFidoKeys.size() - ProfileHeader::kFidoKeyBytes);
+        record =
+            header.addFidoKey({slot.verification, slot.fidoSalt, slot.credentialId, slot.rpId});
     }
     auto stretched = header.stretch(passphrase);
     if (!stretched)

@@ -87,10 +87,9 @@ Result<FidoSlotInfo> Profile::enrolFido(const SecretBytes& passphrase, FidoAcces
     for (const FidoKeyRecord& existing : header.fidoKeys)
         if (existing.id() == info.id)
             return makeError(ErrorCode::AlreadyExists, "this credential is already enrolled");
-    header.fidoKeys.push_back(record);
-    header.spareFidoKeys.resize(header.spareFidoKeys.size() - ProfileHeader::kFidoKeyBytes);
+    const FidoKeyRecord& added = header.addFidoKey(record);
     header.seal(index.value(), ProfileHeader::slotKey(stretched, &made.value().secret),
-                SlotContent::ProfileKey, m_profileKey, &header.fidoKeys.back());
+                SlotContent::ProfileKey, m_profileKey, &added);
     auto roles = slotRoles();
     if (!roles)
         return roles.error();

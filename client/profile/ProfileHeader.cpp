@@ -192,10 +192,11 @@ ProfileHeader::open(std::size_t index, const SecretBytes& slotKey,
     auto plain = aeadOpenSecret(slotKey, keySlots.at(index), slotBinding(index, fidoKey));
     if (!plain)
         return plain.error();
+    if (plain.value().size() != 1 + kKeyBytes)
+        return damaged("a key slot holds something this build does not know");
     const std::uint8_t content = plain.value().data()[0];
-    if (plain.value().size() != 1 + kKeyBytes ||
-        (content != static_cast<std::uint8_t>(SlotContent::ProfileKey) &&
-         content != static_cast<std::uint8_t>(SlotContent::DuressKey)))
+    if (content != static_cast<std::uint8_t>(SlotContent::ProfileKey) &&
+        content != static_cast<std::uint8_t>(SlotContent::DuressKey))
         return damaged("a key slot holds something this build does not know");
     return std::pair<SlotContent, SecretBytes>(
         static_cast<SlotContent>(content), SecretBytes::copyOf(plain.value().view().subspan(1)));
@@ -203,6 +204,12 @@ ProfileHeader::open(std::size_t index, const SecretBytes& slotKey,
 
 void ProfileHeader::clear(std::size_t index) {
     keySlots.at(index) = randomBytes(kSlotBytes);
+}
+
+const FidoKeyRecord& ProfileHeader::addFidoKey(FidoKeyRecord key) {
+    spareFidoKeys.resize(spareFidoKeys.size() - kFidoKeyBytes);
+    fidoKeys.push_back(std::move(key));
+    return fidoKeys.back();
 }
 
 void ProfileHeader::removeFidoKey(std::size_t index) {

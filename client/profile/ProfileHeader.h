@@ -149,6 +149,8 @@ struct ProfileHeader {
     [[nodiscard]] Result<std::pair<SlotContent, SecretBytes>>
     open(std::size_t index, const SecretBytes& slotKey, const FidoKeyRecord* fidoKey) const;
     void clear(std::size_t index); // random bytes again
+    // Into the first unused record (there must be one), and back to random bytes.
+    const FidoKeyRecord& addFidoKey(FidoKeyRecord key);
     void removeFidoKey(std::size_t index);
 
     Bytes encodeBody() const; // everything the MAC covers

@@ -317,8 +317,7 @@ TEST_CASE("FIDO slot: header round trip, damage and tampering are caught") {
     FidoKeyRecord record{FidoVerification::Pin, randomBytes(kFidoSaltBytes), randomBytes(48),
                          kFidoRpId};
     ProfileHeader header = ProfileHeader::fresh(Argon2idParams::light());
-    header.fidoKeys.push_back(record);
-    header.spareFidoKeys.resize(header.spareFidoKeys.size() - ProfileHeader::kFidoKeyBytes);
+    header.addFidoKey(record);
     const SecretBytes slotKey = SecretBytes::random(kKeyBytes);
     const SecretBytes profileKey = SecretBytes::random(kKeyBytes);
     header.seal(5, slotKey, SlotContent::ProfileKey, profileKey, &header.fidoKeys[0]);
