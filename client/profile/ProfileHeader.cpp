@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,12 +102,18 @@ Bytes encodeFidoKey(const FidoKeyRecord& key) {
     out.push_back(static_cast<std::uint8_t>(key.verification));
     out.push_back(0);
     putBytes(out, key.fidoSalt);
-    putU16(out, static_cast<std::uint16_t>(key.credentialId.size()));
-    putBytes(out, key.credentialId);
-    out.resize(out.size() + ProfileHeader::kMaxCredentialIdBytes - key.credentialId.size(), 0);
-    out.push_back(static_cast<std::uint8_t>(key.rpId.size()));
-    putBytes(out, asBytes(key.rpId));
-    out.resize(ProfileHeader::kFidoKeyBytes, 0);
+    // Callers keep the lengths in range (enrolment and the upgrade refuse longer ones); the
+    // fields keep their fixed sizes whatever they are given.
+    Bytes id(ProfileHeader::kMaxCredentialIdBytes, 0);
+    Bytes rp(ProfileHeader::kMaxRpIdBytes, 0);
+    const std::size_t idLength = std::min(key.credentialId.size(), id.size());
+    const std::size_t rpLength = std::min(key.rpId.size(), rp.size());
+    std::copy_n(key.credentialId.begin(), idLength, id.begin());
+    std::copy_n(key.rpId.begin(), rpLength, rp.begin());
+    putU16(out, static_cast<std::uint16_t>(idLength));
+    putBytes(out, id);
+    out.push_back(static_cast<std::uint8_t>(rpLength));
+    putBytes(out, rp);
     return out;
 }
 
