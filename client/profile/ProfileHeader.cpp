@@ -214,7 +214,8 @@ void ProfileHeader::clear(std::size_t index) {
 }
 
 const FidoKeyRecord& ProfileHeader::addFidoKey(FidoKeyRecord key) {
-    spareFidoKeys.resize(spareFidoKeys.size() - kFidoKeyBytes);
+    spareFidoKeys.erase(spareFidoKeys.begin(),
+                        spareFidoKeys.begin() + static_cast<std::ptrdiff_t>(kFidoKeyBytes));
     fidoKeys.push_back(std::move(key));
     return fidoKeys.back();
 }
