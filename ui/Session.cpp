@@ -1,5 +1,6 @@
 #include "ui/Session.h"
 
+#include "client/audit/KeyEvent.h"
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
 #include "client/provisioning/Decoy.h"
@@ -160,6 +161,12 @@ Result<CompartmentSnapshot> Session::snapshot(const std::string& name, storage::
     if (!events)
         return events.error();
     snap.keyEvents = std::move(events).value();
+    // The decoys' logs keep the duress unlocks for the auditor; the person holding the laptop
+    // under duress must not see one on screen.
+    if (m_profile->isDuressSession())
+        std::erase_if(snap.keyEvents, [](const storage::KeyEventRow& event) {
+            return event.type == audit::event::kDuressUnlock;
+        });
 
     storage::OmemoStore omemo(vault);
     auto identity = omemo.identity();

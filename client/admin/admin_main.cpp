@@ -234,10 +234,6 @@ cli::FidoOptions fidoOptions(const Options& options) {
     fido.profileDir = options.adminDir;
     fido.passphraseFd = options.passphraseFd;
     fido.passphraseEnvironment = "CLOISON_ADMIN_PASSPHRASE";
-    if (options.kdfMemoryMib)
-        fido.kdfParams.memoryBytes = static_cast<std::uint64_t>(*options.kdfMemoryMib) << 20;
-    if (options.kdfPasses)
-        fido.kdfParams.passes = static_cast<std::uint64_t>(*options.kdfPasses);
     return fido;
 }
 

@@ -30,6 +30,9 @@ inline constexpr const char* kPinMismatch = "pin-mismatch";
 inline constexpr const char* kUnlockFailed = "unlock-failed";
 inline constexpr const char* kFidoEnrolled = "fido-enrolled";
 inline constexpr const char* kFidoRemoved = "fido-removed";
+// The profile was unlocked with its duress passphrase (issue 14): recorded in each decoy
+// compartment's log, which is all a duress session opens.
+inline constexpr const char* kDuressUnlock = "duress-unlock";
 inline constexpr const char* kPolicyChanged = "policy-changed";
 inline constexpr const char* kRetentionPurge = "retention-purge";
 inline constexpr const char* kInviteImported = "invite-imported";

@@ -71,10 +71,9 @@ Result<void> enrol(const FidoOptions& options) {
     auto& [passphrase, profile, authenticator] = session.value();
     FidoAccess access = accessFor(options, *authenticator);
     std::cerr << "cloison-cli: touch the security key to enrol (twice) when it blinks\n";
-    auto enrolled =
-        profile->enrolFido(passphrase, options.kdfParams, access,
-                           options.withPin ? FidoVerification::Pin : FidoVerification::Presence,
-                           !options.keepPassphrase);
+    auto enrolled = profile->enrolFido(
+        passphrase, access, options.withPin ? FidoVerification::Pin : FidoVerification::Presence,
+        !options.keepPassphrase);
     if (!enrolled)
         return enrolled.error();
     std::cout << "enrolled security key " << enrolled.value().id << " ("
@@ -201,19 +200,18 @@ Result<std::unique_ptr<Profile>> unlockProfile(const FidoOptions& options,
 }
 
 Result<void> changePassphrase(const FidoOptions& options, Profile& profile,
-                              const SecretBytes& current, const SecretBytes& next,
-                              const Argon2idParams& params) {
+                              const SecretBytes& current, const SecretBytes& next) {
     auto slots = Profile::fidoSlots(options.profileDir);
     if (!slots)
         return slots.error();
     if (slots.value().empty())
-        return profile.changePassphrase(current, next, params);
+        return profile.changePassphrase(current, next);
     auto authenticator = openAuthenticator(options.authenticator, options.waitSeconds);
     if (!authenticator)
-        return profile.changePassphrase(current, next, params); // maybe a passphrase slot
+        return profile.changePassphrase(current, next); // maybe a passphrase slot
     FidoAccess access = accessFor(options, *authenticator.value());
     std::cerr << "cloison-cli: touch your security key again to change its slot's passphrase\n";
-    auto changed = profile.changePassphrase(current, next, params, access);
+    auto changed = profile.changePassphrase(current, next, access);
     if (changed && slots.value().size() > 1)
         std::cerr << "cloison-cli: note: other enrolled keys keep the old passphrase until you run "
                      "passwd with each of them\n";

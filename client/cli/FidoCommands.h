@@ -18,10 +18,9 @@ struct FidoOptions {
     std::optional<int> passphraseFd;
     const char* passphraseEnvironment = "CLOISON_PASSPHRASE"; // cloison-admin: its own variable
     std::optional<int> pinFd;
-    int waitSeconds = 0; // --wait-for-key: how long to wait for a key to be plugged in
-    Argon2idParams kdfParams = Argon2idParams::strong(); // for enroll
-    bool withPin = false;               // enroll --with-pin: touch and PIN at every unlock
-    bool keepPassphrase = false;        // enroll --keep-passphrase-slot: FIDO stays optional
+    int waitSeconds = 0;         // --wait-for-key: how long to wait for a key to be plugged in
+    bool withPin = false;        // enroll --with-pin: touch and PIN at every unlock
+    bool keepPassphrase = false; // enroll --keep-passphrase-slot: FIDO stays optional
     bool softWithoutHmacSecret = false; // soft-init --soft-no-hmac-secret (to test old keys)
 };
 
@@ -32,8 +31,7 @@ struct FidoOptions {
 
 // Changes the passphrase of the slot `current` opens; with FIDO slots, asks for the key again.
 [[nodiscard]] Result<void> changePassphrase(const FidoOptions& options, Profile& profile,
-                                            const SecretBytes& current, const SecretBytes& next,
-                                            const Argon2idParams& params);
+                                            const SecretBytes& current, const SecretBytes& next);
 
 // `words` is the command line after "fido".
 [[nodiscard]] Result<void> runFido(const FidoOptions& options,

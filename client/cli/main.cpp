@@ -98,6 +98,16 @@ Commands:
                            plain text on standard input. Options of check-link follow it.
   passwd [--new-passphrase-fd N]
                            change the profile passphrase
+  duress set [--new-passphrase-fd N]
+                           set (or replace) the profile's duress passphrase: unlocking with it
+                           opens only the decoy compartments, shown as ordinary ones, records
+                           duress-unlock in each decoy's key-event log and changes nothing
+                           else; the decoys connect then, and their canary accounts logging in
+                           is the silent alert. Refused (exit code 2) when it is the profile's
+                           own passphrase. Asks for the profile passphrase first, then the
+                           duress one ($CLOISON_DURESS_PASSPHRASE when not on a terminal)
+  duress remove            remove it: its key slot and the decoys' duress list become random
+                           bytes again (exit code 5 when none is set)
   export-audit --compartment NAME [--output FILE]
                            write the compartment's key-event log as JSON Lines (no message
                            content) for cloison-audit, with the org-signed roster that
@@ -172,7 +182,8 @@ Options:
   --profile DIR            the profile directory (default: $CLOISON_PROFILE, else
                            $XDG_DATA_HOME/cloison/profile, else ~/.local/share/cloison/profile)
   --passphrase-fd N        read the passphrase as one line from file descriptor N
-  --new-passphrase-fd N    (passwd) read the new passphrase from file descriptor N
+  --new-passphrase-fd N    (passwd) read the new passphrase from file descriptor N;
+                           (duress set) the duress passphrase
   --kdf-memory-mib N       (init) Argon2id memory in MiB (default 256; less is weaker)
   --kdf-passes N           (init) Argon2id passes (default 3)
   --compartment NAME       the compartment a command works on
@@ -195,6 +206,8 @@ Options:
 
 The passphrase comes from --passphrase-fd when given, else from the terminal (echo off) when
 standard input is one, else from $CLOISON_PASSPHRASE ($CLOISON_NEW_PASSPHRASE for passwd).
+Every command that unlocks also accepts the duress passphrase, and then sees only the decoys;
+what would change key slots (passwd, fido, duress) is refused with exit code 13.
 
 Exit codes:
   0 success           4 data corrupted or modified
@@ -369,10 +382,33 @@ int runPasswd(const Options& options) {
     if (!next)
         return exitFor(next.error());
     if (auto changed = cli::changePassphrase(fidoOptions(options), *profile.value(),
-                                             current.value(), next.value(), kdfParams(options));
+                                             current.value(), next.value());
         !changed)
         return exitFor(changed.error());
     std::cout << "passphrase changed\n";
+    return kOk;
+}
+
+int runDuress(const Options& options) {
+    const bool set = options.words.size() == 2 && options.words[1] == "set";
+    if (!set && !(options.words.size() == 2 && options.words[1] == "remove"))
+        return usageError("usage: duress set | duress remove");
+    auto profile = unlockProfile(options);
+    if (!profile)
+        return exitFor(profile.error());
+    if (!set) {
+        if (auto removed = profile.value()->removeDuressPassphrase(); !removed)
+            return exitFor(removed.error());
+        std::cout << "duress passphrase removed\n";
+        return kOk;
+    }
+    auto duress = cli::obtainPassphrase(
+        {options.newPassphraseFd, "CLOISON_DURESS_PASSPHRASE", "Duress passphrase", true});
+    if (!duress)
+        return exitFor(duress.error());
+    if (auto done = profile.value()->setDuressPassphrase(duress.value()); !done)
+        return exitFor(done.error());
+    std::cout << "duress passphrase set\n";
     return kOk;
 }
 
@@ -457,8 +493,6 @@ int runDevices(const Options& options) {
 
 int runFido(const Options& options) {
     cli::FidoOptions fido = fidoOptions(options);
-    if (options.words.size() == 2 && options.words[1] == "enroll")
-        fido.kdfParams = kdfParams(options);
     const std::vector<std::string> words(options.words.begin() + 1, options.words.end());
     if (auto done = cli::runFido(fido, words); !done)
         return exitFor(done.error());
@@ -621,6 +655,8 @@ int main(int argc, char** argv) {
         return runCompartment(options);
     if (command == "passwd")
         return runPasswd(options);
+    if (command == "duress")
+        return runDuress(options);
     if (command == "export-audit" || command == "log-head")
         return runAuditCommand(options, command);
     if (command == "check-link")

@@ -19,6 +19,20 @@ struct FidoAccess {
     std::function<Result<SecretBytes>()> pin;
 };
 
+// A new credential on the key in `access`, for a format-2 header, with the hmac-secret of its
+// fresh salt.
+struct NewFidoKey {
+    FidoKeyRecord record;
+    SecretBytes secret;
+};
+[[nodiscard]] Result<NewFidoKey> makeFidoKey(FidoAccess& access, FidoVerification verification);
+
+// Asks the key present for the hmac-secret of each enrolled record in turn (a silent probe
+// first, so another key's record costs no touch): the index of the first it holds, with its
+// secret. WrongAuthenticator when it holds none.
+[[nodiscard]] Result<std::pair<std::size_t, SecretBytes>>
+fidoSecretOfHeldKey(const std::vector<FidoKeyRecord>& keys, FidoAccess& access);
+
 // Makes a credential on the key, asks it once for the hmac-secret of a fresh salt, and wraps
 // `key` under combineSecrets(Argon2id(passphrase), hmac-secret). `binding` names what the
 // wrapped key is (it is bound into the seal together with the slot's parameters).

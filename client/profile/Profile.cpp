@@ -3,6 +3,7 @@
 #include "client/audit/KeyEventLog.h"
 #include "client/profile/FidoSlots.h"
 #include "client/profile/ProfileHeader.h"
+#include "client/profile/ProfileInternal.h"
 #include "client/provisioning/Retention.h"
 #include "crypto/Aead.h"
 #include "crypto/AtomicFile.h"
@@ -13,26 +14,72 @@
 #include "storage/Schemas.h"
 #include "storage/SettingsRepository.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
 namespace cloison {
-namespace {
-
-constexpr KdfContext kProfileContext = {'c', 'l', 'o', 'i', 's', 'o', 'n', 'p'};
-enum Subkey : std::uint64_t {
-    kProfileVaultKey = 1,
-    kHeaderMacKey = 2,
-    kCompartmentWrapKey = 3,
-    kPassphraseCheckKey = 4, // in memory only
-};
+namespace profile_detail {
 
 Bytes compartmentKeyBinding(const std::string& id) {
     const std::string label = "cloison/compartment-key/v1/" + id;
     return Bytes(label.begin(), label.end());
 }
+
+bool findSlot(const ProfileHeader& header, const SecretBytes& slotKey, const FidoKeyRecord* fidoKey,
+              OpenedSlot& out) {
+    for (std::size_t i = 0; i < ProfileHeader::kSlotCount; ++i) {
+        auto opened = header.open(i, slotKey, fidoKey);
+        if (!opened)
+            continue;
+        out.index = i;
+        out.content = opened.value().first;
+        out.key = std::move(opened.value().second);
+        return true;
+    }
+    return false;
+}
+
+Result<OpenedSlot> openSlot(const ProfileHeader& header, const SecretBytes& stretched,
+                            FidoAccess* fido) {
+    OpenedSlot out;
+    if (findSlot(header, ProfileHeader::slotKey(stretched, nullptr), nullptr, out))
+        return out;
+    if (header.fidoKeys.empty())
+        return makeError(ErrorCode::WrongPassphrase, "the passphrase is wrong");
+    if (fido == nullptr)
+        return makeError(ErrorCode::NoAuthenticator,
+                         "this profile needs its FIDO security key as well as the passphrase");
+    auto held = fidoSecretOfHeldKey(header.fidoKeys, *fido);
+    if (!held)
+        return held.error();
+    const FidoKeyRecord& record = header.fidoKeys[held.value().first];
+    if (!findSlot(header, ProfileHeader::slotKey(stretched, &held.value().second), &record, out))
+        return makeError(ErrorCode::WrongPassphrase,
+                         "the passphrase is wrong (the security key was accepted)");
+    out.fidoKey = held.value().first;
+    out.fidoSecret = std::move(held.value().second);
+    return out;
+}
+
+Result<void> writeSpareVault(const std::filesystem::path& path) {
+    if (auto destroyed = storage::destroyVaultFiles(path); !destroyed)
+        return destroyed;
+    auto vault =
+        storage::Vault::create(path, SecretBytes::random(kKeyBytes), storage::profileSchema());
+    if (!vault)
+        return vault.error();
+    return vault.value()->checkpoint();
+}
+
+} // namespace profile_detail
+
+namespace {
+
+using namespace profile_detail;
 
 Result<void> makePrivateDirectory(const std::filesystem::path& dir) {
     std::error_code ec;
@@ -44,26 +91,15 @@ Result<void> makePrivateDirectory(const std::filesystem::path& dir) {
     return {};
 }
 
-Result<PassphraseSlot> makePassphraseSlot(const SecretBytes& passphrase,
-                                          const Argon2idParams& params,
-                                          const SecretBytes& profileKey) {
-    PassphraseSlot slot{params, randomBytes(kArgon2SaltBytes), {}};
-    auto kek = deriveArgon2id(passphrase, slot.salt, params);
-    if (!kek)
-        return kek.error();
-    slot.wrappedKey = wrapKey(kek.value(), profileKey, ProfileHeader::slotBinding(slot));
-    return slot;
-}
-
-// The index of the slot `passphrase` opens, with the profile key it unwraps.
-Result<std::pair<std::size_t, SecretBytes>> openPassphraseSlot(const ProfileHeader& header,
-                                                               const SecretBytes& passphrase) {
+// The index of the format-1 slot `passphrase` opens, with the profile key it unwraps.
+Result<std::pair<std::size_t, SecretBytes>> openLegacySlot(const LegacyProfileHeader& header,
+                                                           const SecretBytes& passphrase) {
     for (std::size_t i = 0; i < header.passphraseSlots.size(); ++i) {
         const PassphraseSlot& slot = header.passphraseSlots[i];
         auto kek = deriveArgon2id(passphrase, slot.salt, slot.params);
         if (!kek)
             return kek.error();
-        auto key = unwrapKey(kek.value(), slot.wrappedKey, ProfileHeader::slotBinding(slot));
+        auto key = unwrapKey(kek.value(), slot.wrappedKey, LegacyProfileHeader::slotBinding(slot));
         if (key)
             return std::pair<std::size_t, SecretBytes>(i, std::move(key.value()));
     }
@@ -266,8 +302,8 @@ Result<void> Profile::recordUnlockFailures(const std::string& id, storage::Vault
                         asBytes(std::to_string(failures.back().first)));
 }
 
-Profile::Profile(std::filesystem::path dir, SecretBytes profileKey)
-    : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)) {}
+Profile::Profile(std::filesystem::path dir, SecretBytes profileKey, bool duress)
+    : m_dir(std::move(dir)), m_profileKey(std::move(profileKey)), m_duress(duress) {}
 
 Profile::~Profile() {
     lock();
@@ -288,7 +324,7 @@ Result<void> Profile::requireUnlocked() const {
 }
 
 Result<void> Profile::openProfileVault(bool create) {
-    const auto path = m_dir / kVaultFile;
+    const auto path = m_dir / (m_duress ? kDuressVaultFile : kVaultFile);
     const SecretBytes key = subkey(kProfileVaultKey);
     auto vault = create ? storage::Vault::create(path, key, storage::profileSchema())
                         : storage::Vault::open(path, key, storage::profileSchema());
@@ -318,17 +354,24 @@ Result<std::unique_ptr<Profile>> Profile::create(const std::filesystem::path& di
         return makeError(ErrorCode::Io, "cannot restrict permissions of " + dir.string());
 
     std::unique_ptr<Profile> profile(new Profile(dir, SecretBytes::random(kKeyBytes)));
-    auto slot = makePassphraseSlot(passphrase, params, profile->m_profileKey);
-    if (!slot)
-        return slot.error();
+    ProfileHeader header = ProfileHeader::fresh(params);
+    auto stretched = header.stretch(passphrase);
+    if (!stretched)
+        return stretched.error();
+    // Any slot: none is special, and which one is used says nothing.
+    const std::size_t index = randombytes_uniform(ProfileHeader::kSlotCount);
+    header.seal(index, ProfileHeader::slotKey(stretched.value(), nullptr), SlotContent::ProfileKey,
+                profile->m_profileKey, nullptr);
     if (auto opened = profile->openProfileVault(true); !opened)
         return opened.error();
-    ProfileHeader header;
-    header.passphraseSlots.push_back(std::move(slot.value()));
+    std::vector<std::string> roles(ProfileHeader::kSlotCount, "-");
+    roles[index] = "p";
+    if (auto set = profile->setSlotRoles(roles); !set)
+        return set.error();
+    if (auto spare = writeSpareVault(dir / kDuressVaultFile); !spare)
+        return spare.error();
     // The header is written last: a profile without one was never finished.
-    if (auto written =
-            writeFileAtomically(dir / kHeaderFile, header.encode(profile->subkey(kHeaderMacKey)));
-        !written)
+    if (auto written = profile->writeHeader(header); !written)
         return written.error();
     profile->rememberPassphrase(passphrase);
     return profile;
@@ -350,28 +393,92 @@ Result<std::unique_ptr<Profile>> Profile::unlockWith(const std::filesystem::path
     auto header = readProfileHeader(dir / kHeaderFile);
     if (!header)
         return header.error();
-    auto opened = openPassphraseSlot(header.value(), passphrase);
-    if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
-        !header.value().fidoSlots.empty()) {
-        if (fido == nullptr)
-            return makeError(ErrorCode::NoAuthenticator,
-                             "this profile needs its FIDO security key as well as the passphrase");
-        opened = openFidoSlots(header.value().fidoSlots, passphrase, *fido,
-                               [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); });
+    SecretBytes profileKey;
+    bool duress = false;
+    SecretBytes fidoSecret; // of a format-1 FIDO slot, to upgrade it
+    if (const auto& legacy = header.value().legacy) {
+        auto opened = openLegacySlot(*legacy, passphrase);
+        if (!opened && opened.error().code == ErrorCode::WrongPassphrase &&
+            !legacy->fidoSlots.empty()) {
+            if (fido == nullptr)
+                return makeError(
+                    ErrorCode::NoAuthenticator,
+                    "this profile needs its FIDO security key as well as the passphrase");
+            opened = openFidoSlots(
+                legacy->fidoSlots, passphrase, *fido,
+                [](const FidoSlot&) { return LegacyProfileHeader::fidoSlotBinding(); },
+                &fidoSecret);
+        }
+        if (!opened)
+            return opened.error();
+        profileKey = std::move(opened.value().second);
+    } else {
+        auto stretched = header.value().stretch(passphrase);
+        if (!stretched)
+            return stretched.error();
+        auto opened = openSlot(header.value(), stretched.value(), fido);
+        if (!opened)
+            return opened.error();
+        duress = opened.value().content == SlotContent::DuressKey;
+        profileKey = std::move(opened.value().key);
     }
-    if (!opened)
-        return opened.error();
-    std::unique_ptr<Profile> profile(new Profile(dir, std::move(opened.value().second)));
-    if (!header.value().macMatches(profile->subkey(kHeaderMacKey)))
+    std::unique_ptr<Profile> profile(new Profile(dir, std::move(profileKey), duress));
+    // A duress session has no profile key to check the MAC with, and needs none: it trusts
+    // nothing in the header but its own sealed slot, and writes nothing back.
+    if (!duress && !header.value().macMatches(profile->subkey(kHeaderMacKey)))
         return makeError(ErrorCode::Corrupted,
                          "the profile header was modified (its authentication code does not "
                          "match); restore it from a backup or ask your admin for recovery");
     if (auto vault = profile->openProfileVault(false); !vault)
         return vault.error();
+    profile->rememberPassphrase(passphrase);
+    if (duress) {
+        if (auto recorded = profile->recordDuressUnlock(); !recorded)
+            return recorded.error();
+        return profile;
+    }
     // Best effort: notes not collected now stay in their file for the next unlock.
     (void)profile->collectUnlockFailures();
-    profile->rememberPassphrase(passphrase);
+    // Best effort too: a header not upgraded now still opens, and is upgraded next time.
+    if (header.value().legacy)
+        (void)profile->upgradeHeader(*header.value().legacy, passphrase, fidoSecret);
     return profile;
+}
+
+Result<void> Profile::upgradeHeader(const LegacyProfileHeader& legacy,
+                                    const SecretBytes& passphrase, const SecretBytes& fidoSecret) {
+    // Only the slot this unlock opened can be sealed again: another passphrase's or another
+    // key's slot would be lost.
+    if (legacy.passphraseSlots.size() + legacy.fidoSlots.size() != 1)
+        return makeError(ErrorCode::PolicyRefused,
+                         "a format-1 header with several slots is kept as it is");
+    const bool viaFido = !legacy.fidoSlots.empty();
+    ProfileHeader header = ProfileHeader::fresh(viaFido ? legacy.fidoSlots[0].params
+                                                        : legacy.passphraseSlots[0].params);
+    std::optional<FidoKeyRecord> record;
+    if (viaFido) {
+        const FidoSlot& slot = legacy.fidoSlots[0];
+        if (slot.credentialId.size() > ProfileHeader::kMaxCredentialIdBytes ||
+            slot.rpId.size() > ProfileHeader::kMaxRpIdBytes)
+            return makeError(ErrorCode::PolicyRefused, "the credential does not fit format 2");
+        record =
+            header.addFidoKey({slot.verification, slot.fidoSalt, slot.credentialId, slot.rpId});
+    }
+    auto stretched = header.stretch(passphrase);
+    if (!stretched)
+        return stretched.error();
+    const std::size_t index = randombytes_uniform(ProfileHeader::kSlotCount);
+    header.seal(index, ProfileHeader::slotKey(stretched.value(), viaFido ? &fidoSecret : nullptr),
+                SlotContent::ProfileKey, m_profileKey, record ? &*record : nullptr);
+    std::vector<std::string> roles(ProfileHeader::kSlotCount, "-");
+    roles[index] = viaFido ? "f:" + record->id() : "p";
+    if (auto set = setSlotRoles(roles); !set)
+        return set;
+    std::error_code error;
+    if (!std::filesystem::exists(m_dir / kDuressVaultFile, error))
+        if (auto spare = writeSpareVault(m_dir / kDuressVaultFile); !spare)
+            return spare;
+    return writeHeader(header);
 }
 
 void Profile::rememberPassphrase(const SecretBytes& passphrase) {
@@ -399,57 +506,52 @@ void Profile::lock() {
     m_passphraseCheck.clear();
 }
 
-Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
-                                       const Argon2idParams& params) {
-    return changePassphraseWith(current, next, params, nullptr);
+Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next) {
+    return changePassphraseWith(current, next, nullptr);
 }
 
 Result<void> Profile::changePassphrase(const SecretBytes& current, const SecretBytes& next,
-                                       const Argon2idParams& params, FidoAccess& fido) {
-    return changePassphraseWith(current, next, params, &fido);
+                                       FidoAccess& fido) {
+    return changePassphraseWith(current, next, &fido);
 }
 
 Result<void> Profile::changePassphraseWith(const SecretBytes& current, const SecretBytes& next,
-                                           const Argon2idParams& params, FidoAccess* fido) {
+                                           FidoAccess* fido) {
     if (auto unlocked = requireUnlocked(); !unlocked)
         return unlocked;
     if (next.empty())
         return makeError(ErrorCode::InvalidArgument, "the new passphrase must not be empty");
-    auto header = readProfileHeader(m_dir / kHeaderFile);
-    if (!header)
-        return header.error();
-    auto opened = openPassphraseSlot(header.value(), current);
-    SecretBytes fidoSecret;
-    const bool viaFido = !opened && opened.error().code == ErrorCode::WrongPassphrase &&
-                         !header.value().fidoSlots.empty();
-    if (viaFido) {
-        if (fido == nullptr)
-            return makeError(ErrorCode::NoAuthenticator,
-                             "this profile needs its FIDO security key to change the passphrase");
-        opened = openFidoSlots(
-            header.value().fidoSlots, current, *fido,
-            [](const FidoSlot&) { return ProfileHeader::fidoSlotBinding(); }, &fidoSecret);
-    }
+    auto read = readAuthenticHeader(current);
+    if (!read)
+        return read.error();
+    ProfileHeader& header = read.value().first;
+    const SecretBytes& stretched = read.value().second;
+    auto opened = openSlot(header, stretched, fido);
     if (!opened)
         return opened.error();
-    if (!opened.value().second.equals(m_profileKey))
+    if (opened.value().content == SlotContent::DuressKey)
+        return makeError(ErrorCode::InvalidArgument,
+                         "that is the duress passphrase; change it with cloison-cli duress set");
+    if (!opened.value().key.equals(m_profileKey))
         return makeError(ErrorCode::Corrupted, "the profile header belongs to another profile");
-    const std::size_t index = opened.value().first;
-    if (viaFido) {
-        auto slot = rewrapFidoSlot(header.value().fidoSlots[index], fidoSecret, next, params,
-                                   m_profileKey, ProfileHeader::fidoSlotBinding());
-        if (!slot)
-            return slot.error();
-        header.value().fidoSlots[index] = std::move(slot.value());
-    } else {
-        auto slot = makePassphraseSlot(next, params, m_profileKey);
-        if (!slot)
-            return slot.error();
-        header.value().passphraseSlots[index] = std::move(slot.value());
-    }
-    if (auto written =
-            writeFileAtomically(m_dir / kHeaderFile, header.value().encode(subkey(kHeaderMacKey)));
-        !written)
+    auto nextStretched = header.stretch(next);
+    if (!nextStretched)
+        return nextStretched.error();
+    const SecretBytes nextKey = ProfileHeader::slotKey(nextStretched.value(), nullptr);
+    OpenedSlot clash;
+    // Two slots opened by one passphrase would make the unlock pick one by position.
+    if (!opened.value().fidoKey && findSlot(header, nextKey, nullptr, clash) &&
+        clash.index != opened.value().index)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the new passphrase already opens this profile (or is its duress "
+                         "passphrase); choose another");
+    const FidoKeyRecord* record =
+        opened.value().fidoKey ? &header.fidoKeys[*opened.value().fidoKey] : nullptr;
+    const SecretBytes sealKey =
+        record ? ProfileHeader::slotKey(nextStretched.value(), &opened.value().fidoSecret)
+               : nextKey.copy();
+    header.seal(opened.value().index, sealKey, SlotContent::ProfileKey, m_profileKey, record);
+    if (auto written = writeHeader(header); !written)
         return written;
     rememberPassphrase(next);
     return {};
@@ -529,6 +631,9 @@ Result<CompartmentInfo> Profile::addCompartment(const std::string& name, Compart
         return remembered.error();
     if (auto seen = markUnlockFailuresSeen(record.id); !seen)
         return seen.error();
+    if (decoy)
+        if (auto registered = registerDecoy(record, compartmentKey); !registered)
+            return registered.error();
     m_openCompartments[record.id] = std::move(vault.value());
     return CompartmentInfo{record.id, record.name, record.createdAt, false, decoy};
 }
@@ -544,6 +649,9 @@ Result<void> Profile::removeCompartment(const std::string& name) {
         return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
     const std::string id = record.value()->id;
     m_openCompartments.erase(id);
+    if (record.value()->decoy)
+        if (auto forgotten = forgetDecoy(id); !forgotten)
+            return forgotten;
     if (auto removed = repository.removeCompartment(id); !removed)
         return removed;
     if (auto forgotten = storage::SettingsRepository(*m_profileVault).remove(logHeadSetting(id));

@@ -1,6 +1,6 @@
-// The profile header parser. Half of the inputs are taken as they are (the checksum almost
-// never matches, which exercises the early checks); the other half get a MAC field and a valid
-// checksum appended so that the slot parser sees them. Invariant: a header that decodes
+// The profile header parser, formats 1 and 2. Half of the inputs are taken as they are (the
+// checksum almost never matches, which exercises the early checks); the other half get a MAC field
+// and a valid checksum appended so that the slot parser sees them. Invariant: a header that decodes
 // re-encodes to the body it was read from, and that encoding decodes to the same slots.
 #include "client/profile/ProfileHeader.h"
 #include "crypto/Hash.h"
@@ -20,8 +20,17 @@ void checkRoundTrip(const ProfileHeader& header) {
     auto again = ProfileHeader::decode(header.encode(macKey));
     FUZZ_CHECK(again.ok());
     FUZZ_CHECK(again.value().encodeBody() == body);
-    FUZZ_CHECK(again.value().passphraseSlots.size() == header.passphraseSlots.size());
-    FUZZ_CHECK(again.value().fidoSlots.size() == header.fidoSlots.size());
+    FUZZ_CHECK(again.value().legacy.has_value() == header.legacy.has_value());
+    if (header.legacy) {
+        FUZZ_CHECK(again.value().legacy->passphraseSlots.size() ==
+                   header.legacy->passphraseSlots.size());
+        FUZZ_CHECK(again.value().legacy->fidoSlots.size() == header.legacy->fidoSlots.size());
+        return;
+    }
+    // Format 2: every header has the same size and shape, whatever its slots hold.
+    FUZZ_CHECK(header.encode(macKey).size() == ProfileHeader::kBytes);
+    FUZZ_CHECK(again.value().fidoKeys.size() == header.fidoKeys.size());
+    FUZZ_CHECK(again.value().keySlots == header.keySlots);
     FUZZ_CHECK(again.value().macMatches(macKey));
 }
 

@@ -363,6 +363,45 @@ TEST_CASE("unlock: a wrong passphrase is refused clearly with a growing wait, an
     CHECK(window.unlockScreen()->isVisible());
 }
 
+TEST_CASE("a duress unlock in the app shows only the decoys with nothing to mark them") {
+    app();
+    TempDir dir;
+    const auto path = dir / "p";
+    {
+        auto profile = Profile::create(path, passphrase(), Argon2idParams::light()).value();
+        REQUIRE(profile->addCompartment("finance"));
+        REQUIRE(profile->addCompartment("logistics", CompartmentKind::Decoy));
+        REQUIRE(profile->setDuressPassphrase(SecretBytes::fromString("tulips")));
+    }
+    MainWindow window(optionsFor(path));
+    window.show();
+    unlock(window, "tulips");
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    REQUIRE(window.rail()->count() == 1);
+    CHECK(window.rail()->item(0)->text() == QStringLiteral("logistics"));
+    CHECK(window.banner()->text().contains(QStringLiteral("LOGISTICS")));
+    CHECK(window.view("finance") == nullptr);
+    // No word on screen gives it away: not in the banner, the title or the key events, although
+    // the decoy's log holds the duress unlock for the auditor.
+    QStringList shown{window.banner()->text(), window.windowTitle()};
+    QTableWidget* events = window.view("logistics")->keyEventTable();
+    REQUIRE(events->rowCount() > 0);
+    for (int row = 0; row < events->rowCount(); ++row)
+        for (int column = 0; column < events->columnCount(); ++column)
+            if (events->item(row, column) != nullptr)
+                shown << events->item(row, column)->text();
+    for (const QString& text : shown) {
+        CHECK_FALSE(text.contains(QStringLiteral("decoy"), Qt::CaseInsensitive));
+        CHECK_FALSE(text.contains(QStringLiteral("duress"), Qt::CaseInsensitive));
+    }
+    QTest::mouseClick(window.lockButton(), Qt::LeftButton);
+    REQUIRE(window.isLocked());
+    // The owner's passphrase still opens everything in the same window.
+    unlock(window);
+    REQUIRE(waitFor([&] { return !window.isLocked(); }));
+    CHECK(window.rail()->count() == 2);
+}
+
 TEST_CASE("a profile with a security key asks for a touch, and says when the key is missing") {
     app();
     TestProfile profile({{"finance", ""}}, nullptr);
@@ -374,8 +413,8 @@ TEST_CASE("a profile with a security key asks for a touch, and says when the key
         auto unlocked = Profile::unlock(profile.path, passphrase());
         REQUIRE(unlocked);
         FidoAccess access{key.value().get(), {}};
-        REQUIRE(unlocked.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
-                                            FidoVerification::Presence, true));
+        REQUIRE(
+            unlocked.value()->enrolFido(passphrase(), access, FidoVerification::Presence, true));
     }
 
     auto options = optionsFor(profile);

@@ -153,11 +153,50 @@ TEST_CASE("cloison-cli: passwd changes the passphrase and keeps the compartments
     CHECK(cli(dir, {"compartments"}, fresh).out == "finance\n");
 }
 
+TEST_CASE("cloison-cli: duress set and remove") {
+    test::TempDir dir;
+    initProfile(dir);
+    REQUIRE(cli(dir, {"compartment", "add", "finance"}).exitCode == 0);
+    {
+        auto profile = Profile::unlock(dir / "p", SecretBytes::fromString(kSecret)).value();
+        REQUIRE(profile->addCompartment("press", CompartmentKind::Decoy));
+    }
+    ProcessOptions same;
+    same.input = std::string(kSecret) + "\n" + kSecret + "\n";
+    auto refused =
+        cli(dir, {"duress", "set", "--passphrase-fd", "0", "--new-passphrase-fd", "0"}, same);
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Catch::Contains("must differ"));
+    ProcessOptions set;
+    set.input = std::string(kSecret) + "\n" + "tulips in the rain\n";
+    auto done =
+        cli(dir, {"duress", "set", "--passphrase-fd", "0", "--new-passphrase-fd", "0"}, set);
+    CHECK(done.exitCode == 0);
+    CHECK(done.out == "duress passphrase set\n");
+
+    ProcessOptions duress;
+    duress.environment["CLOISON_PASSPHRASE"] = "tulips in the rain";
+    CHECK(cli(dir, {"compartments"}, duress).out == "press\n");
+    ProcessOptions change;
+    change.input = "tulips in the rain\nanother\n";
+    auto passwd = cli(dir, {"passwd", "--passphrase-fd", "0", "--new-passphrase-fd", "0"}, change);
+    CHECK(passwd.exitCode == 13);
+    CHECK(cli(dir, {"duress", "remove"}, duress).exitCode == 13);
+    // The owner's list (which marks the decoy) is unchanged by the duress session.
+    CHECK_THAT(cli(dir, {"compartments"}).out, Catch::StartsWith("finance\npress"));
+
+    CHECK(cli(dir, {"duress"}).exitCode == 2);
+    CHECK(cli(dir, {"duress", "remove"}).out == "duress passphrase removed\n");
+    CHECK(cli(dir, {"duress", "remove"}).exitCode == 5);
+    CHECK(cli(dir, {"compartments"}, duress).exitCode == 3);
+}
+
 TEST_CASE("cloison-cli: --help documents every command and exit code") {
     auto help = test::runProcess({CLOISON_CLI, "--help"});
     CHECK(help.exitCode == 0);
     for (const char* word : {"init", "compartments", "compartment add", "compartment remove",
-                             "passwd", "--passphrase-fd", "CLOISON_PASSPHRASE", "Exit codes"})
+                             "passwd", "duress set", "duress remove", "CLOISON_DURESS_PASSPHRASE",
+                             "--passphrase-fd", "CLOISON_PASSPHRASE", "Exit codes"})
         CHECK_THAT(help.out, Catch::Contains(word));
 }
 

@@ -151,10 +151,14 @@ TEST_CASE("profile files hold neither a sealed compartment's hmac-secret nor its
     // Re-derive the secrets independently: profile key, vault key, seal secret, compartment key.
     auto header = readProfileHeader(dir / Profile::kHeaderFile);
     REQUIRE(header);
-    const PassphraseSlot& slot = header.value().passphraseSlots.at(0);
-    auto kek = deriveArgon2id(passphrase, slot.salt, slot.params);
-    REQUIRE(kek);
-    auto profileKey = unwrapKey(kek.value(), slot.wrappedKey, ProfileHeader::slotBinding(slot));
+    auto stretched = deriveArgon2id(passphrase, header.value().salt, header.value().params);
+    REQUIRE(stretched);
+    const SecretBytes kek =
+        deriveSubkey(stretched.value(), {'c', 'l', 'o', 'i', 's', 'o', 'n', 's'}, 1);
+    Result<SecretBytes> profileKey = makeError(ErrorCode::NotFound, "no slot");
+    for (std::size_t i = 0; i < ProfileHeader::kSlotCount && !profileKey; ++i)
+        if (auto opened = header.value().open(i, kek, nullptr))
+            profileKey = std::move(opened.value().second);
     REQUIRE(profileKey);
     const KdfContext context = {'c', 'l', 'o', 'i', 's', 'o', 'n', 'p'};
     const SecretBytes vaultKey = deriveSubkey(profileKey.value(), context, 1);

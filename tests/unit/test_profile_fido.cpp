@@ -66,8 +66,8 @@ std::filesystem::path enrolledProfile(const test::TempDir& tmp, FidoAuthenticato
     REQUIRE(profile);
     REQUIRE(profile.value()->addCompartment("finance"));
     FidoAccess access = accessFor(key);
-    auto enrolled = profile.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
-                                               FidoVerification::Presence, true);
+    auto enrolled =
+        profile.value()->enrolFido(passphrase(), access, FidoVerification::Presence, true);
     INFO((enrolled ? std::string() : enrolled.error().message));
     REQUIRE(enrolled);
     return dir;
@@ -127,8 +127,7 @@ TEST_CASE("FIDO slot: enrolment insists on the passphrase the profile was unlock
     REQUIRE(profile);
     FidoAccess access = accessFor(*key);
     auto typo = profile.value()->enrolFido(SecretBytes::fromString("correct horse battery stapel"),
-                                           Argon2idParams::light(), access,
-                                           FidoVerification::Presence, true);
+                                           access, FidoVerification::Presence, true);
     REQUIRE_FALSE(typo);
     CHECK(typo.error().code == ErrorCode::WrongPassphrase);
     CHECK(Profile::fidoSlots(tmp / "profile").value().empty());
@@ -146,8 +145,8 @@ TEST_CASE("FIDO slot: backup key enrols, unlocks and is removed, the last one st
         auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
         REQUIRE(profile);
         primaryId = Profile::fidoSlots(dir).value()[0].id;
-        REQUIRE(profile.value()->enrolFido(passphrase(), Argon2idParams::light(), backupAccess,
-                                           FidoVerification::Presence, true));
+        REQUIRE(profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence,
+                                           true));
     }
     REQUIRE(Profile::fidoSlots(dir).value().size() == 2);
     // The primary key's slot comes first; a silent probe skips it: one touch, on the backup.
@@ -176,8 +175,8 @@ TEST_CASE("FIDO slot: without the FIDO policy the passphrase slot stays and so m
     auto profile = Profile::create(dir, passphrase(), Argon2idParams::light());
     REQUIRE(profile);
     FidoAccess access = accessFor(*key);
-    auto enrolled = profile.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
-                                               FidoVerification::Presence, false);
+    auto enrolled =
+        profile.value()->enrolFido(passphrase(), access, FidoVerification::Presence, false);
     REQUIRE(enrolled);
     REQUIRE(Profile::unlock(dir, passphrase()));
     REQUIRE(Profile::unlock(dir, passphrase(), access));
@@ -195,8 +194,7 @@ TEST_CASE("FIDO slot with PIN: correct, wrong (retries counted down), blocked") 
         auto profile = Profile::create(dir, passphrase(), Argon2idParams::light());
         REQUIRE(profile);
         FidoAccess access = accessFor(*key, "246810");
-        REQUIRE(profile.value()->enrolFido(passphrase(), Argon2idParams::light(), access,
-                                           FidoVerification::Pin, true));
+        REQUIRE(profile.value()->enrolFido(passphrase(), access, FidoVerification::Pin, true));
     }
     CHECK(Profile::fidoSlots(dir).value()[0].verification == FidoVerification::Pin);
     FidoAccess right = accessFor(*key, "246810");
@@ -243,19 +241,24 @@ TEST_CASE("FIDO slot: profile files hold neither the hmac-secret nor any unwrapp
     // Re-derive every secret of the slot independently of Profile.
     auto header = readProfileHeader(dir / Profile::kHeaderFile);
     REQUIRE(header);
-    REQUIRE(header.value().passphraseSlots.empty());
-    REQUIRE(header.value().fidoSlots.size() == 1);
-    const FidoSlot& slot = header.value().fidoSlots[0];
-    auto secret = key->hmacSecret(slot.credential(), slot.fidoSalt, nullptr);
+    REQUIRE(header.value().fidoKeys.size() == 1);
+    const FidoKeyRecord& record = header.value().fidoKeys[0];
+    auto secret = key->hmacSecret(record.credential(), record.fidoSalt, nullptr);
     REQUIRE(secret);
-    auto stretched = deriveArgon2id(passphrase(), slot.salt, slot.params);
+    auto stretched = deriveArgon2id(passphrase(), header.value().salt, header.value().params);
     REQUIRE(stretched);
     const SecretBytes kek =
-        combineSecrets(stretched.value(), secret.value(), asBytes("cloison/fido-slot/v1"));
-    Bytes associated = ProfileHeader::fidoSlotBinding();
-    const Bytes parameters = slot.encodeParameters();
-    associated.insert(associated.end(), parameters.begin(), parameters.end());
-    auto profileKey = unwrapKey(kek, slot.wrappedKey, associated);
+        combineSecrets(stretched.value(), secret.value(), asBytes("cloison/header-fido-slot/v2"));
+    const SecretBytes passphraseOnly =
+        deriveSubkey(stretched.value(), {'c', 'l', 'o', 'i', 's', 'o', 'n', 's'}, 1);
+    Result<SecretBytes> profileKey = makeError(ErrorCode::NotFound, "no slot");
+    for (std::size_t i = 0; i < ProfileHeader::kSlotCount; ++i) {
+        CHECK_FALSE(header.value().open(i, passphraseOnly, nullptr)); // FIDO is required
+        if (auto opened = header.value().open(i, kek, &record)) {
+            CHECK(opened.value().first == SlotContent::ProfileKey);
+            profileKey = std::move(opened.value().second);
+        }
+    }
     REQUIRE(profileKey);
     const KdfContext context = {'c', 'l', 'o', 'i', 's', 'o', 'n', 'p'};
 
@@ -311,30 +314,33 @@ TEST_CASE("FIDO slots wrap any key: e.g. the admin's organisation key") {
 }
 
 TEST_CASE("FIDO slot: header round trip, damage and tampering are caught") {
-    FidoSlot slot;
-    slot.verification = FidoVerification::Pin;
-    slot.params = Argon2idParams::light();
-    slot.salt = randomBytes(kArgon2SaltBytes);
-    slot.fidoSalt = randomBytes(kFidoSaltBytes);
-    slot.credentialId = randomBytes(48);
-    slot.rpId = kFidoRpId;
-    slot.wrappedKey = randomBytes(kAeadOverheadBytes + kKeyBytes);
-    ProfileHeader header;
-    header.fidoSlots.push_back(slot);
+    FidoKeyRecord record{FidoVerification::Pin, randomBytes(kFidoSaltBytes), randomBytes(48),
+                         kFidoRpId};
+    ProfileHeader header = ProfileHeader::fresh(Argon2idParams::light());
+    header.addFidoKey(record);
+    const SecretBytes slotKey = SecretBytes::random(kKeyBytes);
+    const SecretBytes profileKey = SecretBytes::random(kKeyBytes);
+    header.seal(5, slotKey, SlotContent::ProfileKey, profileKey, &header.fidoKeys[0]);
     const SecretBytes macKey = SecretBytes::random(kKeyBytes);
     const Bytes file = header.encode(macKey);
+    CHECK(file.size() == ProfileHeader::kBytes);
     auto decoded = ProfileHeader::decode(file);
     REQUIRE(decoded);
-    CHECK(decoded.value().passphraseSlots.empty());
-    REQUIRE(decoded.value().fidoSlots.size() == 1);
-    const FidoSlot& back = decoded.value().fidoSlots[0];
-    CHECK(back.encode() == slot.encode());
-    CHECK(back.id() == slot.id());
+    REQUIRE(decoded.value().fidoKeys.size() == 1);
+    const FidoKeyRecord& back = decoded.value().fidoKeys[0];
+    CHECK(back.credentialId == record.credentialId);
+    CHECK(back.fidoSalt == record.fidoSalt);
+    CHECK(back.rpId == record.rpId);
+    CHECK(back.verification == FidoVerification::Pin);
+    CHECK(back.id() == record.id());
     CHECK(decoded.value().macMatches(macKey));
+    CHECK(decoded.value().open(5, slotKey, &back).value().second.equals(profileKey));
 
-    // Any change to a slot's parameters, with the checksum fixed up, fails the MAC.
+    // Any change to a key's record, with the checksum fixed up, fails the MAC, and the slot
+    // sealed under the record no longer opens.
     ProfileHeader tampered = decoded.value();
-    tampered.fidoSlots[0].verification = FidoVerification::Presence;
+    tampered.fidoKeys[0].verification = FidoVerification::Presence;
+    CHECK_FALSE(tampered.open(5, slotKey, &tampered.fidoKeys[0]));
     Bytes body = tampered.encodeBody();
     const Bytes mac = blake2bMac(SecretBytes::random(kKeyBytes), body);
     body.insert(body.end(), mac.begin(), mac.end());
@@ -344,6 +350,15 @@ TEST_CASE("FIDO slot: header round trip, damage and tampering are caught") {
     REQUIRE(reread);
     CHECK_FALSE(reread.value().macMatches(macKey));
 
+    FidoSlot slot;
+    slot.verification = FidoVerification::Pin;
+    slot.params = Argon2idParams::light();
+    slot.salt = randomBytes(kArgon2SaltBytes);
+    slot.fidoSalt = randomBytes(kFidoSaltBytes);
+    slot.credentialId = randomBytes(48);
+    slot.rpId = kFidoRpId;
+    slot.wrappedKey = randomBytes(kAeadOverheadBytes + kKeyBytes);
+    CHECK(FidoSlot::decode(slot.encode()));
     CHECK(FidoSlot::decode(Bytes(10, 0)).error().code == ErrorCode::Corrupted);
     Bytes unknownChoice = slot.encode();
     unknownChoice[0] = 7;
@@ -363,18 +378,13 @@ TEST_CASE("FIDO slot: a passphrase change re-wraps the slot of the key present")
     const SecretBytes next = SecretBytes::fromString("a brand new passphrase");
     auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
     REQUIRE(profile);
-    REQUIRE(profile.value()->enrolFido(passphrase(), Argon2idParams::light(), backupAccess,
-                                       FidoVerification::Presence, true));
-    CHECK(profile.value()
-              ->changePassphrase(passphrase(), next, Argon2idParams::light())
-              .error()
-              .code == ErrorCode::NoAuthenticator);
-    CHECK(profile.value()
-              ->changePassphrase(next, next, Argon2idParams::light(), primaryAccess)
-              .error()
-              .code == ErrorCode::WrongPassphrase);
-    REQUIRE(profile.value()->changePassphrase(passphrase(), next, Argon2idParams::light(),
-                                              primaryAccess));
+    REQUIRE(
+        profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence, true));
+    CHECK(profile.value()->changePassphrase(passphrase(), next).error().code ==
+          ErrorCode::NoAuthenticator);
+    CHECK(profile.value()->changePassphrase(next, next, primaryAccess).error().code ==
+          ErrorCode::WrongPassphrase);
+    REQUIRE(profile.value()->changePassphrase(passphrase(), next, primaryAccess));
     profile.value().reset();
 
     REQUIRE(Profile::unlock(dir, next, primaryAccess));
@@ -395,8 +405,8 @@ TEST_CASE(
     auto profile = Profile::unlock(dir, passphrase(), primaryAccess);
     REQUIRE(profile);
     FidoAccess backupAccess = accessFor(*backup);
-    auto added = profile.value()->enrolFido(passphrase(), Argon2idParams::light(), backupAccess,
-                                            FidoVerification::Presence, true);
+    auto added =
+        profile.value()->enrolFido(passphrase(), backupAccess, FidoVerification::Presence, true);
     REQUIRE(added);
     REQUIRE(profile.value()->removeFido(added.value().id));
 
