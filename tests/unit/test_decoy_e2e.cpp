@@ -12,9 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 using namespace cloison;
 using test::admin;
@@ -94,6 +96,17 @@ ProcessResult onServer(const test::TempDir& dir, const test::ProsodyServer& serv
     args.insert(args.end(), {"--server", server.host() + ":" + std::to_string(server.port()),
                              "--pin", server.spkiSha256Hex(), "--server-admin", "admin@localhost"});
     return admin(dir, args);
+}
+
+// cloison-cli on WHO's profile unlocked with `passphrase` (the owner's, or a duress one).
+ProcessResult holding(const test::TempDir& dir, const std::string& who,
+                      const std::string& passphrase, std::vector<std::string> args,
+                      std::string input = {}) {
+    args.insert(args.begin(), {CLOISON_CLI, "--profile", (dir / who).string()});
+    test::ProcessOptions options;
+    options.environment.emplace("CLOISON_PASSPHRASE", passphrase);
+    options.input = std::move(input);
+    return test::runProcess(args, options);
 }
 
 } // namespace
@@ -257,4 +270,61 @@ TEST_CASE("decoy create: usage errors and a member no invite went to") {
     // Nothing was made: no canary account, no document.
     CHECK(admin(dir, {"canary", "list"}).out.empty());
     CHECK(admin(dir, {"canary", "identify"}).exitCode == 2);
+}
+
+// The duress passphrase's silent alert (issue 14): the person forced to unlock gives the duress
+// passphrase; the app and the cli then show the decoy as an ordinary compartment, and using it
+// connects with the decoy's own canary account, which canary watch reports to the admins.
+TEST_CASE("under duress a decoy looks ordinary and connects: its canary login is the silent "
+          "alert") {
+    test::ProsodyOptions serverOptions;
+    serverOptions.accounts.emplace_back("admin", "admin-password");
+    auto server = test::ProsodyServer::start(serverOptions);
+    test::TempDir dir;
+    const auto organisation = test::createFinance(dir, *server, kStaff);
+    test::importAndCertify(dir, organisation.fingerprint, kStaff);
+    const std::string bob = accountOf(organisation.created.out, "bob");
+    const std::string invite = (dir / "decoy-bob.invite").string();
+    require(onServer(dir, *server,
+                     {"decoy", "create", "--name", "Donors", "--member", bob, "--rooms-domain",
+                      server->roomsDomain(), "-o", invite}));
+    require(member(dir, "bob",
+                   {"import", invite, "--org-fingerprint", organisation.fingerprint, "-o",
+                    (dir / "bob-decoy.cert").string()}));
+    const std::string decoyAccount = loot(dir, "bob").account;
+    require(holding(dir, "bob", "bob passphrase",
+                    {"duress", "set", "--passphrase-fd", "0", "--new-passphrase-fd", "0"},
+                    "bob passphrase\nunder pressure\n"));
+    auto quiet = onServer(dir, *server, {"canary", "watch", "--once"});
+    CHECK(quiet.exitCode == 0);
+
+    // What the one holding the laptop sees: one ordinary compartment.
+    auto listed = holding(dir, "bob", "under pressure", {"compartments"});
+    require(listed);
+    CHECK(listed.out == "Donors\n");
+
+    // They open it and wait for messages: it goes online with its canary account.
+    test::ProcessOptions duress;
+    duress.environment.emplace("CLOISON_PASSPHRASE", "under pressure");
+    const pid_t listening =
+        test::startProcess({CLOISON_CLI, "--profile", (dir / "bob").string(), "listen",
+                            "--compartment", "Donors", "--timeout", "60"},
+                           duress, dir / "listen.out");
+    test::ProcessResult alert;
+    for (int round = 0; round < 30 && alert.exitCode != 20; ++round) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        alert = onServer(dir, *server, {"canary", "watch", "--once"});
+    }
+    test::stopProcess(listening, SIGTERM);
+    INFO(alert.out << alert.err);
+    CHECK(alert.exitCode == 20);
+    CHECK_THAT(alert.out,
+               Catch::StartsWith("{\"event\":\"canary-used\",\"jid\":\"" + decoyAccount + "\""));
+
+    // The owner's own unlock still marks it, and keeps it offline.
+    auto owner = member(dir, "bob", {"compartments"});
+    require(owner);
+    CHECK_THAT(owner.out, Catch::Contains("Donors\tdecoy\n") && Catch::Contains("finance\n"));
+    CHECK(member(dir, "bob", {"listen", "--compartment", "Donors", "--timeout", "1"}).exitCode ==
+          13);
 }
