@@ -98,6 +98,20 @@ ProcessResult onServer(const test::TempDir& dir, const test::ProsodyServer& serv
     return admin(dir, args);
 }
 
+// A real Prosody on loopback and the finance organisation on it, its staff's invites imported
+// and their devices certified.
+struct Organised {
+    std::unique_ptr<test::ProsodyServer> server = [] {
+        test::ProsodyOptions options;
+        options.accounts.emplace_back("admin", "admin-password");
+        return test::ProsodyServer::start(options);
+    }();
+    test::TempDir dir;
+    test::Organisation organisation = test::createFinance(dir, *server, kStaff);
+
+    Organised() { test::importAndCertify(dir, organisation.fingerprint, kStaff); }
+};
+
 // cloison-cli on WHO's profile unlocked with `passphrase` (the owner's, or a duress one).
 ProcessResult holding(const test::TempDir& dir, const std::string& who,
                       const std::string& passphrase, std::vector<std::string> args,
@@ -113,12 +127,10 @@ ProcessResult holding(const test::TempDir& dir, const std::string& who,
 
 TEST_CASE("decoy compartments for two staff: shown as decoys and a leaked document names B's "
           "device and a thief's login is reported") {
-    test::ProsodyOptions serverOptions;
-    serverOptions.accounts.emplace_back("admin", "admin-password");
-    auto server = test::ProsodyServer::start(serverOptions);
-    test::TempDir dir;
-    const auto organisation = test::createFinance(dir, *server, kStaff);
-    test::importAndCertify(dir, organisation.fingerprint, kStaff);
+    Organised scene;
+    const auto& server = scene.server;
+    const test::TempDir& dir = scene.dir;
+    const test::Organisation& organisation = scene.organisation;
     auto withServer = [&](std::vector<std::string> args) {
         return onServer(dir, *server, std::move(args));
     };
@@ -277,12 +289,10 @@ TEST_CASE("decoy create: usage errors and a member no invite went to") {
 // connects with the decoy's own canary account, which canary watch reports to the admins.
 TEST_CASE("under duress a decoy looks ordinary and connects: its canary login is the silent "
           "alert") {
-    test::ProsodyOptions serverOptions;
-    serverOptions.accounts.emplace_back("admin", "admin-password");
-    auto server = test::ProsodyServer::start(serverOptions);
-    test::TempDir dir;
-    const auto organisation = test::createFinance(dir, *server, kStaff);
-    test::importAndCertify(dir, organisation.fingerprint, kStaff);
+    Organised scene;
+    const auto& server = scene.server;
+    const test::TempDir& dir = scene.dir;
+    const test::Organisation& organisation = scene.organisation;
     const std::string bob = accountOf(organisation.created.out, "bob");
     const std::string invite = (dir / "decoy-bob.invite").string();
     require(onServer(dir, *server,
