@@ -154,4 +154,35 @@ int stopProcess(pid_t pid, int signal) {
     return status;
 }
 
+ForkedResult runForked(const std::function<std::string()>& body) {
+    int pipeFds[2];
+    if (::pipe(pipeFds) != 0)
+        throw std::runtime_error("pipe failed");
+    const pid_t child = ::fork();
+    if (child < 0)
+        throw std::runtime_error("fork failed");
+    if (child == 0) {
+        ::close(pipeFds[0]);
+        const std::string output = body();
+        std::size_t written = 0;
+        while (written < output.size()) {
+            const ssize_t n = ::write(pipeFds[1], output.data() + written, output.size() - written);
+            if (n <= 0)
+                ::_exit(1);
+            written += static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+    }
+    ::close(pipeFds[1]);
+    ForkedResult result;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0;)
+        result.output.append(buffer, static_cast<std::size_t>(n));
+    ::close(pipeFds[0]);
+    int status = 0;
+    if (::waitpid(child, &status, 0) == child && WIFEXITED(status))
+        result.exitCode = WEXITSTATUS(status);
+    return result;
+}
+
 } // namespace cloison::test

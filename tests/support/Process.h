@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,5 +40,14 @@ pid_t startProcess(const std::vector<std::string>& argv, const ProcessOptions& o
 ProcessResult waitForProcess(pid_t pid, int timeoutSeconds);
 // Sends `signal`, waits for the process and returns its wait status.
 int stopProcess(pid_t pid, int signal);
+
+// Runs `body` in a forked child of this (single-threaded) test process, for what must not touch
+// the test itself (a resource limit, a sandbox); the child ends with _exit(0) after handing back
+// what `body` returned, so that nothing of the test runs twice. exitCode -1: it died.
+struct ForkedResult {
+    int exitCode = -1;
+    std::string output;
+};
+ForkedResult runForked(const std::function<std::string()>& body);
 
 } // namespace cloison::test

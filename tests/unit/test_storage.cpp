@@ -3,6 +3,7 @@
 #include "storage/ProfileRepository.h"
 #include "storage/Schemas.h"
 #include "tests/support/Files.h"
+#include "tests/support/Process.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,7 @@
 
 #include <array>
 #include <csignal>
+#include <sstream>
 
 using namespace cloison;
 using namespace cloison::storage;
@@ -289,47 +291,37 @@ TEST_CASE("a disk that fills up mid-write loses no committed message") {
     const SecretBytes key = SecretBytes::random(32);
     REQUIRE(Vault::create(dir / "v.db", key, compartmentSchema()));
 
-    int pipeFds[2];
-    REQUIRE(::pipe(pipeFds) == 0);
-    const pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        ::close(pipeFds[0]);
+    const auto child = test::runForked([&]() -> std::string {
         std::signal(SIGXFSZ, SIG_IGN); // writes past the limit fail with EFBIG instead
         rlimit limit{256 * 1024, 256 * 1024};
         ::setrlimit(RLIMIT_FSIZE, &limit);
         auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
+        if (!vault)
+            return "no vault";
         int committed = 0;
         bool sawError = false;
-        if (vault) {
-            MessageRepository messages(*vault.value());
-            for (int batch = 0; batch < 200; ++batch) {
-                if (!messages.appendBatch(someMessages(10))) {
-                    sawError = true;
-                    break;
-                }
-                committed += 10;
-                (void)vault.value()->checkpoint();
+        MessageRepository messages(*vault.value());
+        for (int batch = 0; batch < 200; ++batch) {
+            if (!messages.appendBatch(someMessages(10))) {
+                sawError = true;
+                break;
             }
+            committed += 10;
+            (void)vault.value()->checkpoint();
         }
-        const int report[2] = {committed, sawError ? 1 : 0};
-        (void)!::write(pipeFds[1], report, sizeof report);
-        ::_exit(vault ? 0 : 3);
-    }
-    ::close(pipeFds[1]);
-    int report[2] = {-1, 0};
-    REQUIRE(::read(pipeFds[0], report, sizeof report) == sizeof report);
-    ::close(pipeFds[0]);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 0);
-    CHECK(report[1] == 1); // the limit was really hit
-    CHECK(report[0] > 0);
+        return std::to_string(committed) + (sawError ? " full" : " never full");
+    });
+    REQUIRE(child.exitCode == 0);
+    int committed = -1;
+    std::string full;
+    std::istringstream(child.output) >> committed >> full;
+    INFO(child.output);
+    CHECK(full == "full"); // the limit was really hit
+    CHECK(committed > 0);
 
     auto vault = Vault::open(dir / "v.db", key, compartmentSchema());
     REQUIRE(vault);
-    CHECK(MessageRepository(*vault.value()).count().value() == report[0]);
+    CHECK(MessageRepository(*vault.value()).count().value() == committed);
 }
 
 TEST_CASE("shipped migrations are numbered 1, 2, 3, ... in order") {
