@@ -658,7 +658,7 @@ struct CompartmentService::Worker {
             return;
         struct Prepared {
             const Command* command;
-            std::optional<omemo::Output> output; // none: offline, encrypted once connected
+            std::optional<omemo::Output> output; // none: encrypted once connected and announced
             std::optional<Error> refused;        // nothing of it was kept
             bool stanzaMade = false;
         };
@@ -687,12 +687,13 @@ struct CompartmentService::Worker {
                 emit(std::move(event));
                 continue;
             }
+            if (!one.output)
+                continue; // kept for encryptWaiting() once announced: not awaited yet
             if (one.stanzaMade)
                 unacknowledged.push_back(command.stanzaId);
             else
-                awaitingStanza.insert(command.stanzaId);
-            if (one.output)
-                handleOutput(std::move(*one.output));
+                awaitingStanza.insert(command.stanzaId); // the engine waits for a peer's keys
+            handleOutput(std::move(*one.output));
         }
     }
 

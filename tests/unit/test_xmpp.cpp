@@ -96,6 +96,23 @@ TEST_CASE("two compartments exchange messages that the server sees only encrypte
     }
 }
 
+// Between going online and having announced its device, a compartment keeps new messages in
+// the outbox unencrypted; they go out once it has announced. A message posted in that window
+// was once left waiting until the next connection (a CLI `send` right after start under load).
+TEST_CASE("a message sent after going online but before the device is announced goes out") {
+    auto server = serverFor({"alice", "bob"});
+    Party alice("alice"), bob("bob");
+    bob.connect(*server);
+    REQUIRE(bob.await(Type::Ready));
+    alice.connect(*server);
+    REQUIRE(alice.await(Type::Online));
+    INFO(alice.describeSeen());
+    REQUIRE(sendAndConfirm(alice, bob.jid, "posted before Ready"));
+    CHECK(std::any_of(alice.seen.begin(), alice.seen.end(),
+                      [](const auto& event) { return event.type == Type::Ready; }));
+    CHECK(bob.received(1) == std::vector<std::string>{"posted before Ready"});
+}
+
 TEST_CASE("200 messages to an offline recipient arrive once each, in order") {
     auto server = serverFor({"alice", "bob"});
     Party alice("alice"), bob("bob");
