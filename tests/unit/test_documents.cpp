@@ -259,7 +259,7 @@ struct Member {
         options.environment["CLOISON_PASSPHRASE"] = name + " passphrase";
         options.environment["CLOISON_ACCOUNT_PASSWORD"] = name + "-password";
         options.timeoutSeconds = timeoutSeconds;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(CLOISON_TEST_UNDER_ASAN)
         // AddressSanitizer keeps freed memory in a quarantine of 256 MB by default, so every
         // buffer OpenSSL frees per TLS record stays resident: the memory figures would measure
         // the sanitizer. A small quarantine still catches use-after-free of recent frees.
