@@ -95,6 +95,7 @@ struct ServiceEvent {
         DeviceTrustRefused, // they changed nothing: error says why (from, device as asked)
         QueryAnswered,      // the answer to query() stanzaId, serialised in text; or error
         VaultTaskDone,      // withVault() task stanzaId ran: error when it failed
+        MessageQueued,      // message stanzaId is in the vault's outbox: it survives a crash
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -125,10 +126,12 @@ public:
     CompartmentService(const CompartmentService&) = delete;
     CompartmentService& operator=(const CompartmentService&) = delete;
 
-    // Queues a message; returns its stanza id, which MessageDelivered names later.
-    std::string send(const std::string& to, const std::string& text);
+    // Queues a message; returns its stanza id, which MessageDelivered names later: `stanzaId`
+    // when given (a compartment's worker process is handed the id its app chose), else a new
+    // random one.
+    std::string send(const std::string& to, const std::string& text, std::string stanzaId = {});
     // The same, to every member of the compartment's room (ServiceOptions::room).
-    std::string sendToRoom(const std::string& text);
+    std::string sendToRoom(const std::string& text, std::string stanzaId = {});
     // Manual trust: records that the person compared device `deviceId` of `jid` and read
     // `fingerprint` (omemo::verifyDevice), or withdraws that (omemo::unverifyDevice), with its
     // key event; DeviceTrustChanged or DeviceTrustRefused follows. Needs the key-event log
@@ -150,10 +153,14 @@ public:
 private:
     struct Worker;
     explicit CompartmentService(std::unique_ptr<Worker> worker);
-    std::string queue(const std::string& to, const std::string& text, bool isRoom);
+    std::string queue(const std::string& to, const std::string& text, bool isRoom,
+                      std::string stanzaId);
     std::unique_ptr<Worker> m_worker;
     std::thread m_thread;
 };
+
+// A new random id for a message of ours ("cloison-" and 32 hex digits).
+std::string newStanzaId();
 
 // The notice the roster owner sends a member's account when it has published a new roster:
 // a headline message (not archived, not stored offline) that only makes a running compartment

@@ -1,0 +1,225 @@
+// Compartments in worker processes of their own (cloison-compartment, issue 11), through a real
+// Prosody on loopback: they talk as in-process compartments do, survive a worker's death
+// without losing a message, and a worker's code cannot reach another compartment.
+#include "client/profile/Profile.h"
+#include "client/worker/RemoteCompartment.h"
+#include "client/xmpp/AccountStore.h"
+#include "storage/Schemas.h"
+#include "tests/support/Attacks.h"
+#include "tests/support/ProsodyServer.h"
+#include "tests/support/TempDir.h"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <cerrno>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace cloison;
+using namespace cloison::test;
+using Type = xmpp::ServiceEvent::Type;
+
+namespace {
+
+constexpr auto kWait = std::chrono::seconds(20);
+
+// One compartment run by a worker: its vault (with a known key), its account on the server.
+struct WorkerParty {
+    std::string jid;
+    TempDir dir;
+    SecretBytes key = SecretBytes::random(32);
+    std::filesystem::path vaultPath = dir / "compartments" / "chat.db";
+    std::unique_ptr<worker::RemoteCompartment> remote;
+    std::vector<xmpp::ServiceEvent> seen;
+
+    WorkerParty(const std::string& user, const ProsodyServer& server) : jid(user + "@localhost") {
+        std::filesystem::create_directories(vaultPath.parent_path());
+        std::filesystem::create_directories(dir / "scratch");
+        auto vault = storage::Vault::create(vaultPath, key, storage::compartmentSchema());
+        REQUIRE(vault);
+        xmpp::StoredAccount account;
+        account.settings.jid = jid;
+        account.settings.host = server.host();
+        account.settings.port = server.port();
+        account.settings.pin = server.spkiSha256Hex();
+        account.password = SecretBytes::fromString(user + "-password");
+        REQUIRE(xmpp::saveAccount(*vault.value(), account));
+    }
+
+    worker::Open open() const {
+        return {vaultPath.string(), SecretBytes::copyOf({key.data(), key.size()}), "chat-" + jid,
+                "chat", (dir / "scratch").string()};
+    }
+
+    void start(const std::filesystem::path& program = CLOISON_WORKER) {
+        auto started = worker::RemoteCompartment::start({program}, open());
+        INFO((started ? std::string() : started.error().message));
+        REQUIRE(started);
+        remote = std::move(started).value();
+    }
+
+    std::optional<xmpp::ServiceEvent> await(Type type, std::chrono::milliseconds wait = kWait) {
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto event = remote->nextEvent(std::chrono::milliseconds(100));
+            if (!event)
+                continue;
+            seen.push_back(*event);
+            if (event->type == type)
+                return event;
+        }
+        return std::nullopt;
+    }
+
+    // Waits for the server's acknowledgement of message `id`.
+    bool delivered(const std::string& id) {
+        const auto deadline = std::chrono::steady_clock::now() + kWait;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto event = await(Type::MessageDelivered, std::chrono::milliseconds(500));
+            if (event && event->stanzaId == id)
+                return true;
+        }
+        return false;
+    }
+
+    std::vector<std::string> received(std::size_t count) {
+        std::vector<std::string> texts;
+        for (const auto& event : seen)
+            if (event.type == Type::MessageReceived)
+                texts.push_back(event.text);
+        while (texts.size() < count) {
+            auto event = await(Type::MessageReceived);
+            if (!event)
+                break;
+            texts.push_back(event->text);
+        }
+        return texts;
+    }
+};
+
+std::unique_ptr<ProsodyServer> serverFor(std::initializer_list<const char*> users) {
+    ProsodyOptions options;
+    for (const char* user : users)
+        options.accounts.emplace_back(user, std::string(user) + "-password");
+    return ProsodyServer::start(options);
+}
+
+} // namespace
+
+TEST_CASE("two compartments in sandboxed worker processes exchange messages") {
+    auto server = serverFor({"alice", "bob"});
+    WorkerParty alice("alice", *server), bob("bob", *server);
+    alice.start();
+    bob.start();
+    CHECK_THAT(alice.remote->sandboxReport(), Catch::Contains("seccomp allowlist"));
+    CHECK(alice.remote->workerPid() != bob.remote->workerPid());
+    REQUIRE(alice.await(Type::Ready));
+    REQUIRE(bob.await(Type::Ready));
+
+    const std::string id = alice.remote->send(bob.jid, "through two sandboxes");
+    CHECK(alice.delivered(id));
+    CHECK(bob.received(1) == std::vector<std::string>{"through two sandboxes"});
+    bob.remote->send(alice.jid, "and back");
+    CHECK(alice.received(1) == std::vector<std::string>{"and back"});
+}
+
+TEST_CASE("a worker killed mid-conversation comes back and delivers what it was given") {
+    auto server = serverFor({"alice", "bob", "carol"});
+    WorkerParty alice("alice", *server), bob("bob", *server), carol("carol", *server);
+    alice.start();
+    bob.start();
+    carol.start();
+    REQUIRE(alice.await(Type::Ready));
+    REQUIRE(bob.await(Type::Ready));
+    REQUIRE(carol.await(Type::Ready));
+    CHECK(alice.delivered(alice.remote->send(bob.jid, "before")));
+    CHECK(bob.received(1) == std::vector<std::string>{"before"});
+
+    const pid_t first = alice.remote->workerPid();
+    REQUIRE(::kill(first, SIGKILL) == 0);
+    // Sent while it is dead or restarting: kept by the app until the new worker has it queued.
+    const std::string during = alice.remote->send(bob.jid, "while it restarts");
+    // The others go on.
+    CHECK(bob.delivered(bob.remote->send(carol.jid, "bob to carol")));
+    CHECK(carol.received(1) == std::vector<std::string>{"bob to carol"});
+
+    const auto down = alice.await(Type::Offline);
+    REQUIRE(down);
+    CHECK(down->retrying);
+    CHECK_THAT(down->error.message, Catch::Contains("worker stopped"));
+    REQUIRE(alice.await(Type::Ready));
+    CHECK(alice.remote->workerPid() != first);
+    CHECK(alice.delivered(during));
+    CHECK(bob.received(2) == std::vector<std::string>{"before", "while it restarts"});
+    CHECK(alice.delivered(alice.remote->send(bob.jid, "after")));
+    CHECK(bob.received(3) == std::vector<std::string>{"before", "while it restarts", "after"});
+}
+
+TEST_CASE("a compartment whose vault does not open with the key given starts no worker") {
+    auto server = serverFor({"alice"});
+    WorkerParty alice("alice", *server);
+    worker::Open open = alice.open();
+    open.vaultKey = SecretBytes::random(32);
+    auto started = worker::RemoteCompartment::start({CLOISON_WORKER}, std::move(open));
+    REQUIRE(!started);
+    CHECK_THAT(started.error().message, Catch::Contains("does not open the vault"));
+}
+
+TEST_CASE("code run inside a compartment's worker reaches no other compartment or the profile") {
+    auto server = serverFor({"alice", "bob"});
+    WorkerParty alice("alice", *server), bob("bob", *server);
+    TempDir profileDir;
+    REQUIRE(Profile::create(profileDir / "profile", SecretBytes::fromString("pw"),
+                            Argon2idParams::light()));
+    bob.start();
+    REQUIRE(bob.await(Type::Ready));
+    const pid_t victim = bob.remote->workerPid();
+    Listener elsewhere;
+    const std::map<std::string, std::string> environment = {
+        {"CLOISON_TEST_TARGETS",
+         "other-vault=" + bob.vaultPath.string() +
+             "\nprofile-vault=" + (profileDir / "profile" / Profile::kVaultFile).string() +
+             "\nheader=" + (profileDir / "profile" / Profile::kHeaderFile).string()},
+        {"CLOISON_TEST_VICTIM_PID", std::to_string(victim)},
+        {"CLOISON_TEST_SERVER_PORT", std::to_string(server->port())},
+        {"CLOISON_TEST_ELSEWHERE_PORT", std::to_string(elsewhere.port)}};
+    for (const auto& [name, value] : environment)
+        ::setenv(name.c_str(), value.c_str(), 1);
+    alice.start(CLOISON_HOSTILE_WORKER); // inherits them
+    for (const auto& [name, value] : environment)
+        ::unsetenv(name.c_str());
+    // The attempts ran before its service started; it then runs its compartment as usual.
+    REQUIRE(alice.await(Type::Ready));
+    std::ifstream file(alice.dir / "scratch" / "attempts");
+    std::stringstream text;
+    text << file.rdbuf();
+    INFO(text.str());
+    auto results = attemptResults(text.str());
+    const std::string eperm = "refused " + std::to_string(EPERM);
+    const std::string eacces = "refused " + std::to_string(EACCES);
+
+    CHECK(results["own-file"] == "ok");
+    CHECK(results["server"] == "ok");
+    for (const char* file : {"other-vault", "profile-vault", "header"})
+        CHECK(results[file] == eacces);
+    CHECK(results["victim-mem"].starts_with("refused"));
+    CHECK(results["process_vm_readv"] == eperm);
+    CHECK(results["ptrace"].starts_with("refused"));
+    CHECK(results["kill"].starts_with("refused"));
+    CHECK(results["exec"] == eperm);
+    CHECK(results["fork"] == eperm);
+    CHECK(results["exec-memory"] == eperm);
+    CHECK(results["elsewhere"] == eacces);
+    for (const char* socket : {"unix", "udp", "raw"})
+        CHECK(results[socket] == eperm);
+    CHECK(results["netlink"].starts_with("refused"));
+
+    // B's worker is untouched and its compartment still works.
+    CHECK(bob.remote->workerPid() == victim);
+    CHECK(::kill(victim, 0) == 0);
+    CHECK(bob.delivered(bob.remote->send(alice.jid, "still here")));
+    CHECK(alice.received(1) == std::vector<std::string>{"still here"});
+}
