@@ -150,8 +150,12 @@ int runWorker(int fd, const WorkerHooks& hooks) {
     std::thread relay([&] {
         while (!stopping) {
             auto event = service.value()->nextEvent(std::chrono::milliseconds(200));
-            if (event && !writeMessage(fd, MessageType::Event, *event))
-                return; // the app is gone: its end of the connection says so to the reader
+            if (event && !writeMessage(fd, MessageType::Event, *event)) {
+                // The app is gone, or an event could not be framed (a bug): either way both
+                // ends learn it now, and the app restarts the worker rather than miss events.
+                ::shutdown(fd, SHUT_RDWR);
+                return;
+            }
         }
     });
     int exitCode = 0;

@@ -96,6 +96,7 @@ struct ServiceEvent {
         QueryAnswered,      // the answer to query() stanzaId, serialised in text; or error
         VaultTaskDone,      // withVault() task stanzaId ran: error when it failed
         MessageQueued,      // message stanzaId is in the vault's outbox: it survives a crash
+        // Append only, and name the new last one in client/worker/WorkerProtocol.cpp.
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;

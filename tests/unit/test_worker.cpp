@@ -74,6 +74,15 @@ struct WorkerParty {
         return std::nullopt;
     }
 
+    // What this party has seen, for a failure message: event types, ids and errors, never text.
+    std::string describeSeen() const {
+        std::string out;
+        for (const auto& event : seen)
+            out += std::to_string(static_cast<int>(event.type)) + " id=" + event.stanzaId +
+                   (event.error.message.empty() ? "" : " error=" + event.error.message) + "\n";
+        return out;
+    }
+
     // Waits for the server's acknowledgement of message `id`.
     bool delivered(const std::string& id) {
         const auto deadline = std::chrono::steady_clock::now() + kWait;
@@ -82,6 +91,7 @@ struct WorkerParty {
             if (event && event->stanzaId == id)
                 return true;
         }
+        WARN("no delivery of " << id << " among:\n" << describeSeen());
         return false;
     }
 
@@ -203,8 +213,8 @@ TEST_CASE("code run inside a compartment's worker reaches no other compartment o
 
     CHECK(results["own-file"] == "ok");
     CHECK(results["server"] == "ok");
-    for (const char* file : {"other-vault", "profile-vault", "header"})
-        CHECK(results[file] == eacces);
+    for (const char* target : {"other-vault", "profile-vault", "header"})
+        CHECK(results[target] == eacces);
     CHECK(results["victim-mem"].starts_with("refused"));
     CHECK(results["process_vm_readv"] == eperm);
     CHECK(results["ptrace"].starts_with("refused"));
