@@ -24,9 +24,8 @@ void tell(int fd, Error error) {
 // The sandbox allows no DNS (no UDP, no resolver files): the server's name is resolved once,
 // before it is entered. A server that moves is reached again when the worker restarts.
 Result<std::string> resolve(const xmpp::AccountSettings& settings) {
-    const std::string host = settings.host.empty()
-                                 ? settings.jid.substr(settings.jid.find('@') + 1)
-                                 : settings.host;
+    const std::string host =
+        settings.host.empty() ? settings.jid.substr(settings.jid.find('@') + 1) : settings.host;
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -113,7 +112,8 @@ int runWorker(int fd, const WorkerHooks& hooks) {
         tell(fd, account.error());
         return kWorkerOpenFailed;
     }
-    auto options = provisioning::serviceOptions(*vault.value(), open.compartmentId, account.value());
+    auto options =
+        provisioning::serviceOptions(*vault.value(), open.compartmentId, account.value());
     if (!options) {
         tell(fd, options.error());
         return kWorkerOpenFailed;
@@ -139,9 +139,8 @@ int runWorker(int fd, const WorkerHooks& hooks) {
     if (hooks.insideSandbox)
         hooks.insideSandbox(open);
 
-    auto service = xmpp::CompartmentService::start(*vault.value(), settings,
-                                                   std::move(account.value().password),
-                                                   std::move(options).value());
+    auto service = xmpp::CompartmentService::start(
+        *vault.value(), settings, std::move(account.value().password), std::move(options).value());
     if (!service) {
         tell(fd, service.error());
         return kWorkerOpenFailed;

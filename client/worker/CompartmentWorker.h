@@ -12,9 +12,9 @@
 namespace cloison::worker {
 
 // Exit codes: 0 after Stop or the app closing the connection, else what went wrong.
-inline constexpr int kWorkerOpenFailed = 3;  // the first frame, the vault or the account
+inline constexpr int kWorkerOpenFailed = 3; // the first frame, the vault or the account
 inline constexpr int kWorkerSandboxFailed = 4;
-inline constexpr int kWorkerBadFrame = 5;    // the app sent a frame that is not valid
+inline constexpr int kWorkerBadFrame = 5; // the app sent a frame that is not valid
 
 struct WorkerHooks {
     // Runs inside the sandbox before the service starts. For tests only: a test build's worker

@@ -47,8 +47,8 @@ RemoteCompartment::RemoteCompartment(WorkerSettings settings, Open open)
 Result<RemoteCompartment::Worker> RemoteCompartment::spawn() {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        return makeError(ErrorCode::Io, std::string("no socket pair for the worker: ") +
-                                            std::strerror(errno));
+        return makeError(ErrorCode::Io,
+                         std::string("no socket pair for the worker: ") + std::strerror(errno));
     // dup2 onto itself would keep close-on-exec: the child's end must not already be 3.
     if (pair[1] == kWorkerFd) {
         const int moved = ::fcntl(pair[1], F_DUPFD_CLOEXEC, kWorkerFd + 1);
@@ -68,9 +68,9 @@ Result<RemoteCompartment::Worker> RemoteCompartment::spawn() {
     ::close(pair[1]);
     if (spawned != 0) {
         ::close(pair[0]);
-        return makeError(ErrorCode::NotFound, "the compartment worker " + program +
-                                                  " could not be started: " +
-                                                  std::strerror(spawned));
+        return makeError(ErrorCode::NotFound,
+                         "the compartment worker " + program +
+                             " could not be started: " + std::strerror(spawned));
     }
     Worker worker{pid, pair[0]};
     // The compartment, then its answer: Started once it is sandboxed, or Failed.
@@ -86,11 +86,11 @@ Result<RemoteCompartment::Worker> RemoteCompartment::spawn() {
         m_sandbox = std::get<Started>(answer.value().message).sandbox;
         return worker;
     }
-    Error why = !answer ? answer.error()
-                : answer.value().type == MessageType::Failed
-                    ? std::get<Failed>(answer.value().message).error
-                    : makeError(ErrorCode::Corrupted,
-                                "the compartment worker answered out of turn");
+    Error why =
+        !answer ? answer.error()
+        : answer.value().type == MessageType::Failed
+            ? std::get<Failed>(answer.value().message).error
+            : makeError(ErrorCode::Corrupted, "the compartment worker answered out of turn");
     bury(worker);
     return why;
 }
@@ -272,7 +272,8 @@ RemoteCompartment::~RemoteCompartment() {
     // does not within 5 s is killed, which ends it too.
     std::thread killer([pid, this] {
         std::unique_lock lock(m_mutex);
-        if (!m_changed.wait_for(lock, std::chrono::seconds(5), [this] { return m_worker.fd < 0; }) &&
+        if (!m_changed.wait_for(lock, std::chrono::seconds(5),
+                                [this] { return m_worker.fd < 0; }) &&
             pid > 0)
             ::kill(pid, SIGKILL);
     });

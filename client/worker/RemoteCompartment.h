@@ -68,9 +68,9 @@ private:
     Open m_open;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
-    Worker m_worker;              // under m_mutex
-    std::string m_sandbox;        // under m_mutex
-    bool m_stopping = false;      // under m_mutex
+    Worker m_worker;         // under m_mutex
+    std::string m_sandbox;   // under m_mutex
+    bool m_stopping = false; // under m_mutex
     // Messages not yet reported queued by a worker, by stanza id, in the order sent.
     std::vector<std::pair<std::string, std::pair<MessageType, Message>>> m_pending;
     std::deque<xmpp::ServiceEvent> m_events;

@@ -67,8 +67,7 @@ std::string attempt(const AttackTargets& targets) {
     errno = 0;
     const ssize_t read = ::process_vm_readv(targets.victim, &local, 1, &remote, 1, 0);
     // EFAULT would mean the call was allowed and only the address was wrong: not refused.
-    out << "process_vm_readv=" << (read < 0 && errno == EFAULT ? "ok" : outcome(read > 0))
-        << '\n';
+    out << "process_vm_readv=" << (read < 0 && errno == EFAULT ? "ok" : outcome(read > 0)) << '\n';
     out << "ptrace=" << outcome(::ptrace(PTRACE_ATTACH, targets.victim, nullptr, nullptr) == 0)
         << '\n';
     out << "kill=" << outcome(::kill(targets.victim, SIGTERM) == 0) << '\n';

@@ -14,7 +14,7 @@
 namespace cloison::test {
 
 struct AttackTargets {
-    std::filesystem::path ownFile;                                 // its own: must work
+    std::filesystem::path ownFile;                                    // its own: must work
     std::vector<std::pair<std::string, std::filesystem::path>> files; // others': name -> path
     pid_t victim = -1;               // another compartment's worker
     std::uint16_t serverPort = 0;    // its own server: must work

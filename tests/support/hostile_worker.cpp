@@ -22,7 +22,8 @@ int main() {
             targets.files.emplace_back(line.substr(0, equals), line.substr(equals + 1));
         }
         targets.victim = std::atoi(std::getenv("CLOISON_TEST_VICTIM_PID"));
-        targets.serverPort = static_cast<std::uint16_t>(std::atoi(std::getenv("CLOISON_TEST_SERVER_PORT")));
+        targets.serverPort =
+            static_cast<std::uint16_t>(std::atoi(std::getenv("CLOISON_TEST_SERVER_PORT")));
         targets.elsewherePort =
             static_cast<std::uint16_t>(std::atoi(std::getenv("CLOISON_TEST_ELSEWHERE_PORT")));
         std::ofstream(scratch / "attempts") << cloison::test::attempt(targets);
