@@ -1,6 +1,7 @@
 #include "client/worker/RemoteCompartment.h"
 
 #include "client/worker/WorkerChannel.h"
+#include "crypto/Hash.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -103,10 +104,11 @@ void RemoteCompartment::bury(Worker& worker) {
     worker = {};
 }
 
-Result<std::unique_ptr<RemoteCompartment>> RemoteCompartment::start(WorkerSettings settings,
-                                                                    Open open) {
+Result<std::unique_ptr<RemoteCompartment>>
+RemoteCompartment::start(WorkerSettings settings, Open open, storage::Vault* localVault) {
     std::unique_ptr<RemoteCompartment> remote(
         new RemoteCompartment(std::move(settings), std::move(open)));
+    remote->m_localVault = localVault;
     auto worker = remote->spawn();
     if (!worker)
         return worker.error();
@@ -228,6 +230,18 @@ void RemoteCompartment::unverifyDevice(const std::string& jid, std::uint32_t dev
 
 void RemoteCompartment::query(std::string stanza, std::string to, std::string id) {
     command(MessageType::Query, Query{std::move(stanza), std::move(to), std::move(id)});
+}
+
+std::string RemoteCompartment::withVault(std::function<Result<void>(storage::Vault& vault)> task) {
+    xmpp::ServiceEvent done{xmpp::ServiceEvent::Type::VaultTaskDone};
+    done.stanzaId = "cloison-task-" + randomId();
+    if (!m_localVault)
+        done.error = makeError(ErrorCode::Internal, "this compartment's vault is not open here");
+    else if (auto ran = task(*m_localVault); !ran)
+        done.error = ran.error();
+    std::string id = done.stanzaId;
+    emit(std::move(done));
+    return id;
 }
 
 void RemoteCompartment::emit(xmpp::ServiceEvent event) {

@@ -31,23 +31,27 @@ struct WorkerSettings {
     std::chrono::milliseconds maxBackoff{30000};
 };
 
-class RemoteCompartment {
+class RemoteCompartment : public xmpp::Compartment {
 public:
     // Starts the worker and waits until it runs in its sandbox; a compartment that cannot be
     // opened (wrong key, no account, no sandbox) is an error here, and no worker is left.
-    [[nodiscard]] static Result<std::unique_ptr<RemoteCompartment>> start(WorkerSettings settings,
-                                                                          Open open);
-    ~RemoteCompartment(); // stops the worker (Stop, then SIGKILL after 5 s)
+    // `localVault`: this process' own handle on the same vault, for withVault() (SQLite keeps
+    // the two processes' writes apart); none: withVault() reports an error.
+    [[nodiscard]] static Result<std::unique_ptr<RemoteCompartment>>
+    start(WorkerSettings settings, Open open, storage::Vault* localVault = nullptr);
+    ~RemoteCompartment() override; // stops the worker (Stop, then SIGKILL after 5 s)
     RemoteCompartment(const RemoteCompartment&) = delete;
     RemoteCompartment& operator=(const RemoteCompartment&) = delete;
 
-    std::string send(const std::string& to, const std::string& text);
-    std::string sendToRoom(const std::string& text);
+    std::string send(const std::string& to, const std::string& text) override;
+    std::string sendToRoom(const std::string& text) override;
     void verifyDevice(const std::string& jid, std::uint32_t deviceId,
-                      const std::string& fingerprint);
-    void unverifyDevice(const std::string& jid, std::uint32_t deviceId);
-    void query(std::string stanza, std::string to, std::string id);
-    std::optional<xmpp::ServiceEvent> nextEvent(std::chrono::milliseconds wait);
+                      const std::string& fingerprint) override;
+    void unverifyDevice(const std::string& jid, std::uint32_t deviceId) override;
+    void query(std::string stanza, std::string to, std::string id) override;
+    // Runs `task` now, on the calling thread, with this process' handle on the vault.
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task) override;
+    std::optional<xmpp::ServiceEvent> nextEvent(std::chrono::milliseconds wait) override;
 
     pid_t workerPid() const;           // the running worker's (-1 while it restarts)
     std::string sandboxReport() const; // what its sandbox applied (sandbox::Report::describe)
@@ -66,6 +70,7 @@ private:
 
     WorkerSettings m_settings;
     Open m_open;
+    storage::Vault* m_localVault = nullptr;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     Worker m_worker;         // under m_mutex
