@@ -9,8 +9,10 @@
 
 #include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 namespace cloison::worker {
@@ -133,6 +135,9 @@ int runWorker(int fd, const WorkerHooks& hooks) {
         tell(fd, confined.error());
         return kWorkerSandboxFailed;
     }
+    // The log (standard error, shared with the app): which confinement this kernel gave.
+    std::fprintf(stderr, "cloison-compartment[%d]: sandboxed: %s\n", static_cast<int>(::getpid()),
+                 confined.value().describe().c_str());
     if (auto told = writeMessage(fd, MessageType::Started, Started{confined.value().describe()});
         !told)
         return 0; // the app is gone

@@ -20,9 +20,10 @@ Result<std::filesystem::path> workerProgram() {
     std::error_code error;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
     if (!error) {
-        for (const auto& candidate :
-             {self.parent_path() / "cloison-compartment",
-              self.parent_path().parent_path() / "client" / "cloison-compartment"}) {
+        const auto prefix = self.parent_path().parent_path();
+        for (const auto& candidate : {prefix / "libexec" / "cloison" / "cloison-compartment",
+                                      self.parent_path() / "cloison-compartment",
+                                      prefix / "client" / "cloison-compartment"}) {
             if (std::filesystem::is_regular_file(candidate, error))
                 return candidate;
         }
@@ -48,8 +49,11 @@ Result<std::unique_ptr<xmpp::Compartment>> startCompartment(Profile& profile,
         auto program = workerProgram();
         if (!program)
             return program.error();
-        Open open{access.value().vaultPath.string(), std::move(access.value().key),
-                  access.value().id, name, {}};
+        Open open{access.value().vaultPath.string(),
+                  std::move(access.value().key),
+                  access.value().id,
+                  name,
+                  {}};
         auto remote = RemoteCompartment::start({program.value()}, std::move(open), vault.value());
         if (!remote)
             return remote.error();

@@ -15,8 +15,9 @@ namespace cloison::worker {
 // Whether CLOISON_IN_PROCESS=1 asks for compartments to run in this process.
 bool inProcessRequested();
 
-// Where cloison-compartment is: $CLOISON_COMPARTMENT_WORKER, else beside this program, else in
-// the build tree's client/ beside this program's directory. NotFound, saying so, when none is.
+// Where cloison-compartment is: $CLOISON_COMPARTMENT_WORKER, else PREFIX/libexec/cloison (as
+// installed, for PREFIX/bin/this program), else beside this program, else in the build tree's
+// client/. NotFound, saying so, when none is.
 [[nodiscard]] Result<std::filesystem::path> workerProgram();
 
 // Starts compartment `name` (which must have an account) as said above.

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using namespace cloison;
 using namespace cloison::test;
@@ -344,4 +345,34 @@ TEST_CASE("a worker's memory never holds the profile key or another compartment'
     const auto inBob = memoryHolds(workers.at("bob")->workerPid(), needles);
     CHECK(inAlice == std::vector<bool>{true, false, false, false}); // its own key: the scan works
     CHECK(inBob == std::vector<bool>{false, true, false, false});
+}
+
+TEST_CASE("a worker that sends an invalid frame is killed and restarted and the user told") {
+    auto server = serverFor({"alice"});
+    WorkerParty alice("alice", *server);
+    Listener elsewhere;
+    const std::map<std::string, std::string> environment = {
+        {"CLOISON_TEST_TARGETS", ""},
+        {"CLOISON_TEST_VICTIM_PID", std::to_string(::getpid())},
+        {"CLOISON_TEST_SERVER_PORT", std::to_string(server->port())},
+        {"CLOISON_TEST_ELSEWHERE_PORT", std::to_string(elsewhere.port)},
+        {"CLOISON_TEST_SEND_GARBAGE", "1"}};
+    for (const auto& [name, value] : environment)
+        ::setenv(name.c_str(), value.c_str(), 1);
+    alice.start(CLOISON_HOSTILE_WORKER);
+    const pid_t first = alice.remote->workerPid();
+    auto down = alice.await(Type::Offline);
+    REQUIRE(down);
+    CHECK(down->retrying);
+    CHECK_THAT(down->error.message, Catch::Contains("sent an invalid frame") &&
+                                        Catch::Contains("was stopped") &&
+                                        Catch::Contains("restarted"));
+    // The killed worker is gone (reaped); one started in its place (which sends no garbage)
+    // runs the compartment.
+    CHECK(::kill(first, 0) != 0);
+    ::unsetenv("CLOISON_TEST_SEND_GARBAGE");
+    CHECK(alice.await(Type::Ready));
+    CHECK(alice.remote->workerPid() != first);
+    for (const auto& [name, value] : environment)
+        ::unsetenv(name.c_str());
 }
