@@ -58,6 +58,10 @@ sandbox::Policy policyFor(const Open& open, const storage::Vault& vault,
     if (!open.scratchDir.empty())
         policy.readWrite.push_back(open.scratchDir);
     policy.tcpPorts.push_back(settings.port);
+#if defined(CLOISON_SANITIZER_RUNTIME)
+    // LeakSanitizer reads the worker's own maps and threads at exit.
+    policy.readOnly.push_back("/proc/self");
+#endif
     return policy;
 }
 
