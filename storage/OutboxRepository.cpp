@@ -3,8 +3,10 @@
 namespace cloison::storage {
 
 Result<std::int64_t> OutboxRepository::add(const OutboxEntry& entry) {
-    auto stmt = m_vault.db().cached("INSERT INTO outbox (stanza_id, conversation, is_room, body,"
-                                    " stanza, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    // OR IGNORE: a message handed over twice (its sender did not hear that it was queued, and
+    // asked again) is queued once.
+    auto stmt = m_vault.db().cached("INSERT OR IGNORE INTO outbox (stanza_id, conversation,"
+                                    " is_room, body, stanza, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     Statement& insert = *stmt.value();
@@ -17,7 +19,7 @@ Result<std::int64_t> OutboxRepository::add(const OutboxEntry& entry) {
     insert.bind(6, entry.createdAt);
     if (auto done = insert.run(); !done)
         return done.error();
-    return m_vault.db().lastInsertRowId();
+    return m_vault.db().changes() == 0 ? 0 : m_vault.db().lastInsertRowId();
 }
 
 Result<void> OutboxRepository::setStanza(const std::string& stanzaId, const std::string& stanza) {

@@ -24,6 +24,8 @@ class OutboxRepository {
 public:
     explicit OutboxRepository(Vault& vault) : m_vault(vault) {}
 
+    // The entry's sequence number; 0 when one with its stanza id is queued already (nothing
+    // changes: the message is not queued twice).
     [[nodiscard]] Result<std::int64_t> add(const OutboxEntry& entry);
     [[nodiscard]] Result<void> setStanza(const std::string& stanzaId, const std::string& stanza);
     // Given up on: the sender was told it could not be sent.

@@ -18,7 +18,10 @@ constexpr const char* kCipherSettings = "PRAGMA cipher_page_size = 4096;";
 constexpr const char* kConnectionSettings = "PRAGMA secure_delete = ON;"
                                             "PRAGMA temp_store = MEMORY;"
                                             "PRAGMA foreign_keys = ON;"
-                                            "PRAGMA synchronous = NORMAL;";
+                                            "PRAGMA synchronous = NORMAL;"
+                                            // A compartment's worker process and its app
+                                            // both write to it: one waits for the other.
+                                            "PRAGMA busy_timeout = 5000;";
 
 Result<void> applyRawKey(Database& db, const SecretBytes& key) {
     if (key.size() != 32)

@@ -725,6 +725,7 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
     case Type::LogHeadRefused: // for auditors; tried again at the next interval
         break;
     case Type::QueryAnswered: // the app asks no queries
+    case Type::MessageQueued: // in the outbox: shown as pending until delivered, as before
         break;
     case Type::VaultTaskDone:
         onVaultTaskDone(event);

@@ -2,7 +2,7 @@
 
 namespace cloison::ui {
 
-ServiceBridge::ServiceBridge(std::unique_ptr<xmpp::CompartmentService> service, QObject* parent)
+ServiceBridge::ServiceBridge(std::unique_ptr<xmpp::Compartment> service, QObject* parent)
     : QObject(parent), m_service(std::move(service)) {
     m_timer.setInterval(kPollMs);
     connect(&m_timer, &QTimer::timeout, this, &ServiceBridge::drain);

@@ -18,7 +18,7 @@ public:
     static constexpr int kPollMs = 50;
     static constexpr int kMaxEventsPerPoll = 64; // then yield to the event loop
 
-    explicit ServiceBridge(std::unique_ptr<xmpp::CompartmentService> service,
+    explicit ServiceBridge(std::unique_ptr<xmpp::Compartment> service,
                            QObject* parent = nullptr);
     ~ServiceBridge() override; // disconnects and joins the compartment's thread
 
@@ -35,7 +35,7 @@ signals:
 
 private:
     void drain();
-    std::unique_ptr<xmpp::CompartmentService> m_service;
+    std::unique_ptr<xmpp::Compartment> m_service;
     QTimer m_timer;
 };
 

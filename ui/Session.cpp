@@ -4,7 +4,7 @@
 #include "client/linkguard/LinkPolicyStore.h"
 #include "client/omemo/Stanzas.h"
 #include "client/provisioning/Decoy.h"
-#include "client/provisioning/ServiceSetup.h"
+#include "client/worker/StartCompartment.h"
 #include "client/xmpp/AccountStore.h"
 #include "storage/OmemoStore.h"
 #include "storage/VerifiedDeviceRepository.h"
@@ -94,16 +94,7 @@ Result<CompartmentSnapshot> Session::open(const std::string& name) {
 
     if (!snap.value().hasAccount || !provisioning::mayConnect(snap.value().info))
         return snap;
-    auto account = xmpp::loadAccount(*vault.value());
-    if (!account)
-        return account.error();
-    auto options =
-        provisioning::serviceOptions(*vault.value(), snap.value().info.id, account.value());
-    if (!options)
-        return options.error();
-    auto service =
-        xmpp::CompartmentService::start(*vault.value(), account.value().settings,
-                                        std::move(account.value().password), options.value());
+    auto service = worker::startCompartment(*m_profile, name);
     if (!service)
         return service.error();
     m_bridges[name] = std::make_unique<ServiceBridge>(std::move(service).value());

@@ -52,7 +52,11 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationVersion(QStringLiteral(CLOISON_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Cloison, compartmented secure messaging"));
+    parser.setApplicationDescription(QStringLiteral(
+        "Cloison, compartmented secure messaging\n\n"
+        "Each unlocked compartment runs in a sandboxed worker process of its own\n"
+        "(cloison-compartment). CLOISON_IN_PROCESS=1 runs them in this process instead\n"
+        "(debugging); CLOISON_COMPARTMENT_WORKER names the worker program."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("profile folder"),

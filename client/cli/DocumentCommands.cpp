@@ -67,7 +67,7 @@ Result<int> runSendFile(Profile& profile, const std::string& compartment,
     if (options.toRoom && running.value().room.empty())
         return makeError(ErrorCode::InvalidArgument,
                          "this compartment has no room (set one with compartment add --room-jid)");
-    xmpp::CompartmentService& service = *running.value().service;
+    xmpp::Compartment& service = *running.value().service;
     // The slot is asked for once the account is online; the link is sent once OMEMO is ready.
     const auto deadline = Clock::now() + std::chrono::seconds(options.timeoutSeconds);
     bool ready = false;

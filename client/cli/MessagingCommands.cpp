@@ -7,7 +7,7 @@
 #include "client/documents/DocumentTransfer.h"
 #include "client/linkguard/Json.h"
 #include "client/provisioning/Decoy.h"
-#include "client/provisioning/ServiceSetup.h"
+#include "client/worker/StartCompartment.h"
 #include "client/xmpp/AccountStore.h"
 #include "crypto/TlsPin.h"
 #include "storage/DocumentRepository.h"
@@ -49,19 +49,10 @@ Result<Running> startService(Profile& profile, const std::string& compartment) {
     auto account = xmpp::loadAccount(*vault.value());
     if (!account)
         return account.error();
-    auto compartmentId = profile.compartmentId(compartment);
-    if (!compartmentId)
-        return compartmentId.error();
-    auto options =
-        provisioning::serviceOptions(*vault.value(), compartmentId.value(), account.value());
-    if (!options)
-        return options.error();
     auto policy = documents::documentPolicy(*vault.value());
     if (!policy)
         return policy.error();
-    auto service =
-        xmpp::CompartmentService::start(*vault.value(), account.value().settings,
-                                        std::move(account.value().password), options.value());
+    auto service = worker::startCompartment(profile, compartment);
     if (!service)
         return service.error();
     return Running{std::move(service).value(), account.value().room, account.value().settings,

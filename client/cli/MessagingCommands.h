@@ -34,7 +34,7 @@ struct MessagingOptions {
 
 // A compartment connected for one command.
 struct Running {
-    std::unique_ptr<xmpp::CompartmentService> service;
+    std::unique_ptr<xmpp::Compartment> service; // in its worker process, or in this one
     std::string room;
     xmpp::AccountSettings account; // its server, pin and whether it is an insecure loopback
     std::filesystem::path documentsDir;

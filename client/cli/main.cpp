@@ -209,6 +209,12 @@ standard input is one, else from $CLOISON_PASSPHRASE ($CLOISON_NEW_PASSPHRASE fo
 Every command that unlocks also accepts the duress passphrase, and then sees only the decoys;
 what would change key slots (passwd, fido, duress) is refused with exit code 13.
 
+The commands that connect (send, listen, send-file, devices) run the compartment in a
+sandboxed worker process of its own (cloison-compartment: it holds that compartment's key
+only, and cannot open other files, start programs, read other processes or connect anywhere
+but its server). $CLOISON_IN_PROCESS=1 runs it in this process instead (debugging);
+$CLOISON_COMPARTMENT_WORKER names the worker program when it is not installed beside this one.
+
 Exit codes:
   0 success           4 data corrupted or modified
   1 other failure     5 not found (profile or compartment)

@@ -135,7 +135,7 @@ std::string uploadFileName(const std::filesystem::path& file) {
     return randomId().substr(0, 16) + (plain ? "." + extension : std::string());
 }
 
-Result<UploadSlot> requestUploadSlot(xmpp::CompartmentService& service, const std::string& domain,
+Result<UploadSlot> requestUploadSlot(xmpp::Compartment& service, const std::string& domain,
                                      const std::string& fileName, std::uint64_t size,
                                      std::chrono::seconds timeout,
                                      std::deque<xmpp::ServiceEvent>& other) {

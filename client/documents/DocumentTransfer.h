@@ -53,7 +53,7 @@ constexpr std::uint64_t ciphertextSize(std::uint64_t size) {
 // advertises, and asks it for a slot for `size` bytes. Events that are not the answers are
 // kept, in order, in `other` for the caller. PolicyRefused: too large or refused; NotFound: the
 // server offers no upload service; TimedOut.
-[[nodiscard]] Result<UploadSlot> requestUploadSlot(xmpp::CompartmentService& service,
+[[nodiscard]] Result<UploadSlot> requestUploadSlot(xmpp::Compartment& service,
                                                    const std::string& domain,
                                                    const std::string& fileName, std::uint64_t size,
                                                    std::chrono::seconds timeout,

@@ -694,6 +694,26 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
     return openCompartmentVault(id, name, key.value());
 }
 
+Result<Profile::CompartmentAccess> Profile::compartmentAccess(const std::string& name) {
+    auto vault = compartmentVault(name);
+    if (!vault)
+        return vault.error();
+    auto record = storage::ProfileRepository(*m_profileVault).compartmentNamed(name);
+    if (!record || !record.value())
+        return record ? makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"")
+                      : record.error();
+    if (record.value()->sealed)
+        return makeError(ErrorCode::PolicyRefused,
+                         "compartment \"" + name + "\" is sealed: it runs in this process only");
+    const std::string& id = record.value()->id;
+    auto key = unwrapKey(subkey(kCompartmentWrapKey), record.value()->wrappedKey,
+                         compartmentKeyBinding(id));
+    if (!key)
+        return makeError(ErrorCode::Corrupted,
+                         "the stored key of compartment \"" + name + "\" is damaged");
+    return CompartmentAccess{id, compartmentPath(id), std::move(key.value())};
+}
+
 Result<storage::Vault*> Profile::openCompartmentVault(const std::string& id,
                                                       const std::string& name,
                                                       const SecretBytes& key) {

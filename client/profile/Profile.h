@@ -118,6 +118,16 @@ public:
     // Opened on first use and kept open until lock(); the pointer is invalid after lock() or
     // removeCompartment() of that compartment.
     [[nodiscard]] Result<storage::Vault*> compartmentVault(const std::string& name);
+    // What a compartment's worker process is handed (issue 11): its vault's path and key, and
+    // its id; never the profile key. The vault is opened here first, with the checks
+    // compartmentVault() makes. A sealed compartment is refused (PolicyRefused): its key comes
+    // from its own security key touch, and it runs in process.
+    struct CompartmentAccess {
+        std::string id;
+        std::filesystem::path vaultPath;
+        SecretBytes key;
+    };
+    [[nodiscard]] Result<CompartmentAccess> compartmentAccess(const std::string& name);
 
     // Seals a compartment behind its own FIDO credential on the key in `fido` (its own
     // hmac-secret and salt): from then on unlocking the profile does not open it, and

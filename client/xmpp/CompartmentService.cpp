@@ -687,6 +687,10 @@ struct CompartmentService::Worker {
                 emit(std::move(event));
                 continue;
             }
+            ServiceEvent queued{ServiceEvent::Type::MessageQueued};
+            queued.conversation = omemo::bareJid(command.to);
+            queued.stanzaId = command.stanzaId;
+            emit(std::move(queued));
             if (!one.output)
                 continue; // kept for encryptWaiting() once announced: not awaited yet
             if (one.stanzaMade)
@@ -708,9 +712,12 @@ struct CompartmentService::Worker {
                                    command.text,
                                    std::nullopt,
                                    nowMs()};
-        if (auto added = outbox.add(entry); !added)
+        auto added = outbox.add(entry);
+        if (!added)
             return added.error();
-        if (!connection->online() || !announced)
+        // Already queued (handed over again after a worker restart): it goes out as the
+        // outbox's other entries do, once.
+        if (added.value() == 0 || !connection->online() || !announced)
             return {};
         auto encrypted =
             entry.isRoom ? engine->sendRoomMessage(entry.conversation, entry.body, entry.stanzaId)
@@ -831,18 +838,25 @@ CompartmentService::~CompartmentService() {
     m_worker->connection.reset();
 }
 
-std::string CompartmentService::send(const std::string& to, const std::string& text) {
-    return queue(to, text, false);
+std::string CompartmentService::send(const std::string& to, const std::string& text,
+                                     std::string stanzaId) {
+    return queue(to, text, false, std::move(stanzaId));
 }
 
-std::string CompartmentService::sendToRoom(const std::string& text) {
-    return queue(m_worker->options.room, text, true);
+std::string CompartmentService::sendToRoom(const std::string& text, std::string stanzaId) {
+    return queue(m_worker->options.room, text, true, std::move(stanzaId));
 }
 
-std::string CompartmentService::queue(const std::string& to, const std::string& text, bool isRoom) {
-    std::string id = "cloison-" + randomId();
-    m_worker->post({to, text, id, isRoom});
-    return id;
+std::string CompartmentService::queue(const std::string& to, const std::string& text, bool isRoom,
+                                      std::string stanzaId) {
+    if (stanzaId.empty())
+        stanzaId = newStanzaId();
+    m_worker->post({to, text, stanzaId, isRoom});
+    return stanzaId;
+}
+
+std::string newStanzaId() {
+    return "cloison-" + randomId();
 }
 
 void CompartmentService::verifyDevice(const std::string& jid, std::uint32_t deviceId,

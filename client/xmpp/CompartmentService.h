@@ -95,6 +95,8 @@ struct ServiceEvent {
         DeviceTrustRefused, // they changed nothing: error says why (from, device as asked)
         QueryAnswered,      // the answer to query() stanzaId, serialised in text; or error
         VaultTaskDone,      // withVault() task stanzaId ran: error when it failed
+        MessageQueued,      // message stanzaId is in the vault's outbox: it survives a crash
+        // Append only, and name the new last one in client/worker/WorkerProtocol.cpp.
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}
     Type type;
@@ -114,46 +116,71 @@ struct ServiceEvent {
     bool retrying = false;
 };
 
-class CompartmentService {
+// A running compartment as its app or cloison-cli sees it, wherever it runs: in this process
+// (CompartmentService) or in a worker process of its own (worker::RemoteCompartment).
+class Compartment {
+public:
+    virtual ~Compartment() = default;
+    // Queues a message; returns its stanza id, which MessageDelivered names later.
+    virtual std::string send(const std::string& to, const std::string& text) = 0;
+    // The same, to every member of the compartment's room (ServiceOptions::room).
+    virtual std::string sendToRoom(const std::string& text) = 0;
+    // Manual trust: records that the person compared device `deviceId` of `jid` and read
+    // `fingerprint` (omemo::verifyDevice), or withdraws that (omemo::unverifyDevice), with its
+    // key event; DeviceTrustChanged or DeviceTrustRefused follows. Needs the key-event log
+    // (ServiceOptions::compartmentId).
+    virtual void verifyDevice(const std::string& jid, std::uint32_t deviceId,
+                              const std::string& fingerprint) = 0;
+    virtual void unverifyDevice(const std::string& jid, std::uint32_t deviceId) = 0;
+    // Sends one IQ request (type get or set, addressed with `to`, with the id `id`) that the
+    // caller built, such as an XEP-0363 upload slot request; its answer comes back as
+    // QueryAnswered with stanzaId == id (the answer in text), or with an error when the
+    // connection is not up. Only an answer from the address asked is taken as the answer.
+    virtual void query(std::string stanza, std::string to, std::string id) = 0;
+    // Runs `task` with the compartment's vault, in turn with the compartment's own writes (a
+    // document received by the caller is recorded this way); VaultTaskDone says how it went.
+    virtual std::string withVault(std::function<Result<void>(storage::Vault& vault)> task) = 0;
+    // The next event, waiting up to `wait`.
+    virtual std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait) = 0;
+};
+
+class CompartmentService : public Compartment {
 public:
     // The vault belongs to the service's thread from here until the service is destroyed.
     [[nodiscard]] static Result<std::unique_ptr<CompartmentService>> start(storage::Vault& vault,
                                                                            AccountSettings account,
                                                                            SecretBytes password,
                                                                            ServiceOptions options);
-    ~CompartmentService(); // disconnects and joins the thread
+    ~CompartmentService() override; // disconnects and joins the thread
     CompartmentService(const CompartmentService&) = delete;
     CompartmentService& operator=(const CompartmentService&) = delete;
 
-    // Queues a message; returns its stanza id, which MessageDelivered names later.
-    std::string send(const std::string& to, const std::string& text);
-    // The same, to every member of the compartment's room (ServiceOptions::room).
-    std::string sendToRoom(const std::string& text);
-    // Manual trust: records that the person compared device `deviceId` of `jid` and read
-    // `fingerprint` (omemo::verifyDevice), or withdraws that (omemo::unverifyDevice), with its
-    // key event; DeviceTrustChanged or DeviceTrustRefused follows. Needs the key-event log
-    // (ServiceOptions::compartmentId).
+    // `stanzaId` when given (a worker process is handed the id its app chose), else a new one.
+    std::string send(const std::string& to, const std::string& text, std::string stanzaId);
+    std::string sendToRoom(const std::string& text, std::string stanzaId);
+    std::string send(const std::string& to, const std::string& text) override {
+        return send(to, text, {});
+    }
+    std::string sendToRoom(const std::string& text) override { return sendToRoom(text, {}); }
     void verifyDevice(const std::string& jid, std::uint32_t deviceId,
-                      const std::string& fingerprint);
-    void unverifyDevice(const std::string& jid, std::uint32_t deviceId);
-    // Sends one IQ request (type get or set, addressed with `to`, with the id `id`) that the
-    // caller built, such as an XEP-0363 upload slot request; its answer comes back as
-    // QueryAnswered with stanzaId == id (the answer in text), or with an error when the
-    // connection is not up. Only an answer from the address asked is taken as the answer.
-    void query(std::string stanza, std::string to, std::string id);
-    // Runs `task` on the network thread, which owns the vault while the service runs (a
-    // document received by the caller is recorded this way); VaultTaskDone says how it went.
-    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task);
-    // The next event, waiting up to `wait`.
-    std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait);
+                      const std::string& fingerprint) override;
+    void unverifyDevice(const std::string& jid, std::uint32_t deviceId) override;
+    void query(std::string stanza, std::string to, std::string id) override;
+    // Runs `task` on the network thread, which owns the vault while the service runs.
+    std::string withVault(std::function<Result<void>(storage::Vault& vault)> task) override;
+    std::optional<ServiceEvent> nextEvent(std::chrono::milliseconds wait) override;
 
 private:
     struct Worker;
     explicit CompartmentService(std::unique_ptr<Worker> worker);
-    std::string queue(const std::string& to, const std::string& text, bool isRoom);
+    std::string queue(const std::string& to, const std::string& text, bool isRoom,
+                      std::string stanzaId);
     std::unique_ptr<Worker> m_worker;
     std::thread m_thread;
 };
+
+// A new random id for a message of ours ("cloison-" and 32 hex digits).
+std::string newStanzaId();
 
 // The notice the roster owner sends a member's account when it has published a new roster:
 // a headline message (not archived, not stored offline) that only makes a running compartment

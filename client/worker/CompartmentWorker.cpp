@@ -1,0 +1,191 @@
+#include "client/worker/CompartmentWorker.h"
+
+#include "client/provisioning/ServiceSetup.h"
+#include "client/sandbox/Sandbox.h"
+#include "client/worker/WorkerChannel.h"
+#include "client/xmpp/AccountStore.h"
+#include "storage/DocumentRepository.h"
+#include "storage/Schemas.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+namespace cloison::worker {
+
+namespace {
+
+void tell(int fd, Error error) {
+    (void)writeMessage(fd, MessageType::Failed, Failed{std::move(error)});
+}
+
+// The sandbox allows no DNS (no UDP, no resolver files): the server's name is resolved once,
+// before it is entered. A server that moves is reached again when the worker restarts.
+Result<std::string> resolve(const xmpp::AccountSettings& settings) {
+    const std::string host =
+        settings.host.empty() ? settings.jid.substr(settings.jid.find('@') + 1) : settings.host;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr)
+        return makeError(ErrorCode::Unreachable, "the server " + host + " could not be found");
+    char numeric[NI_MAXHOST] = {};
+    const int named = ::getnameinfo(found->ai_addr, found->ai_addrlen, numeric, sizeof numeric,
+                                    nullptr, 0, NI_NUMERICHOST);
+    ::freeaddrinfo(found);
+    if (named != 0)
+        return makeError(ErrorCode::Unreachable, "the server " + host + " could not be found");
+    return std::string(numeric);
+}
+
+// What the sandbox leaves writable: the vault with SQLite's WAL files beside it (all open by
+// now, so they exist), the compartment's documents and the scratch directory.
+sandbox::Policy policyFor(const Open& open, const storage::Vault& vault,
+                          const xmpp::AccountSettings& settings) {
+    sandbox::Policy policy;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        const std::filesystem::path file = open.vaultPath + suffix;
+        std::error_code ignored;
+        if (std::filesystem::exists(file, ignored))
+            policy.readWrite.push_back(file);
+    }
+    policy.readWrite.push_back(storage::documentsDirOf(vault));
+    if (!open.scratchDir.empty())
+        policy.readWrite.push_back(open.scratchDir);
+    policy.tcpPorts.push_back(settings.port);
+#if defined(CLOISON_SANITIZER_RUNTIME)
+    // LeakSanitizer reads the worker's own maps and threads at exit.
+    policy.readOnly.push_back("/proc/self");
+#endif
+    return policy;
+}
+
+// False for a frame the app has no business sending now (a second Open, a worker's message).
+bool dispatch(xmpp::CompartmentService& service, const Decoded& decoded) {
+    switch (decoded.type) {
+    case MessageType::Send: {
+        const auto& send = std::get<Send>(decoded.message);
+        service.send(send.to, send.text, send.stanzaId);
+        break;
+    }
+    case MessageType::SendToRoom:
+        service.sendToRoom(std::get<Send>(decoded.message).text,
+                           std::get<Send>(decoded.message).stanzaId);
+        break;
+    case MessageType::VerifyDevice: {
+        const auto& change = std::get<DeviceChange>(decoded.message);
+        service.verifyDevice(change.jid, change.deviceId, change.fingerprint);
+        break;
+    }
+    case MessageType::UnverifyDevice: {
+        const auto& change = std::get<DeviceChange>(decoded.message);
+        service.unverifyDevice(change.jid, change.deviceId);
+        break;
+    }
+    case MessageType::Query: {
+        const auto& query = std::get<Query>(decoded.message);
+        service.query(query.stanza, query.to, query.id);
+        break;
+    }
+    default:
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runWorker(int fd, const WorkerHooks& hooks) {
+    auto first = readMessage(fd);
+    if (!first || first.value().type != MessageType::Open) {
+        tell(fd, first ? makeError(ErrorCode::InvalidArgument, "the first frame must be Open")
+                       : first.error());
+        return kWorkerOpenFailed;
+    }
+    const Open& open = std::get<Open>(first.value().message);
+    auto vault = storage::Vault::open(open.vaultPath, open.vaultKey, storage::compartmentSchema());
+    if (!vault) {
+        tell(fd, vault.error());
+        return kWorkerOpenFailed;
+    }
+    auto account = xmpp::loadAccount(*vault.value());
+    if (!account) {
+        tell(fd, account.error());
+        return kWorkerOpenFailed;
+    }
+    auto options =
+        provisioning::serviceOptions(*vault.value(), open.compartmentId, account.value());
+    if (!options) {
+        tell(fd, options.error());
+        return kWorkerOpenFailed;
+    }
+    auto address = resolve(account.value().settings);
+    if (!address) {
+        tell(fd, address.error());
+        return kWorkerOpenFailed;
+    }
+    xmpp::AccountSettings settings = account.value().settings;
+    settings.host = address.value();
+    std::error_code ignored;
+    std::filesystem::create_directories(storage::documentsDirOf(*vault.value()), ignored);
+
+    auto confined = sandbox::enter(policyFor(open, *vault.value(), settings));
+    if (!confined) {
+        tell(fd, confined.error());
+        return kWorkerSandboxFailed;
+    }
+    // The log (standard error, shared with the app): which confinement this kernel gave.
+    std::fprintf(stderr, "cloison-compartment[%d]: sandboxed: %s\n", static_cast<int>(::getpid()),
+                 confined.value().describe().c_str());
+    if (auto told = writeMessage(fd, MessageType::Started, Started{confined.value().describe()});
+        !told)
+        return 0; // the app is gone
+    if (hooks.insideSandbox)
+        hooks.insideSandbox(open);
+
+    auto service = xmpp::CompartmentService::start(
+        *vault.value(), settings, std::move(account.value().password), std::move(options).value());
+    if (!service) {
+        tell(fd, service.error());
+        return kWorkerOpenFailed;
+    }
+    std::atomic<bool> stopping{false};
+    std::thread relay([&] {
+        while (!stopping) {
+            auto event = service.value()->nextEvent(std::chrono::milliseconds(200));
+            if (event && !writeMessage(fd, MessageType::Event, *event)) {
+                // The app is gone, or an event could not be framed (a bug): either way both
+                // ends learn it now, and the app restarts the worker rather than miss events.
+                ::shutdown(fd, SHUT_RDWR);
+                return;
+            }
+        }
+    });
+    int exitCode = 0;
+    for (;;) {
+        auto decoded = readMessage(fd);
+        if (!decoded) {
+            // NotFound: the app closed the connection, it is going away.
+            if (decoded.error().code != ErrorCode::NotFound)
+                exitCode = kWorkerBadFrame;
+            break;
+        }
+        if (decoded.value().type == MessageType::Stop)
+            break;
+        if (!dispatch(*service.value(), decoded.value())) {
+            exitCode = kWorkerBadFrame;
+            break;
+        }
+    }
+    stopping = true;
+    relay.join();
+    service.value().reset(); // disconnects cleanly
+    return exitCode;
+}
+
+} // namespace cloison::worker
