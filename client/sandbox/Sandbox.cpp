@@ -371,16 +371,17 @@ Result<void> applySeccomp() {
     // passes its flags in memory a filter cannot read: left to the default ENOSYS, on which
     // glibc creates threads with clone.
 #if defined(CLOISON_SANITIZER_RUNTIME)
-    if (auto added = addRule(filter.get(), SCMP_ACT_ALLOW, "clone"); !added)
-        return added;
+    // LeakSanitizer's helper shares the memory (CLONE_VM) but is no thread; a fork never does.
+    constexpr scmp_datum_t kSameProcess = CLONE_VM;
 #else
-    const scmp_arg_cmp thread{0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD};
-    const scmp_arg_cmp process{0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0};
+    constexpr scmp_datum_t kSameProcess = CLONE_THREAD;
+#endif
+    const scmp_arg_cmp thread{0, SCMP_CMP_MASKED_EQ, kSameProcess, kSameProcess};
+    const scmp_arg_cmp process{0, SCMP_CMP_MASKED_EQ, kSameProcess, 0};
     if (auto added = addRule(filter.get(), SCMP_ACT_ALLOW, "clone", 1, &thread); !added)
         return added;
     if (auto added = addRule(filter.get(), SCMP_ACT_ERRNO(EPERM), "clone", 1, &process); !added)
         return added;
-#endif
     // Sockets: TCP over IPv4 and IPv6 only (no Unix, netlink, packet, raw or UDP sockets).
     for (int family : {AF_INET, AF_INET6}) {
         const scmp_arg_cmp stream[] = {{0, SCMP_CMP_EQ, static_cast<scmp_datum_t>(family), 0},
