@@ -13,3 +13,15 @@
             std::abort();                                                                          \
         }                                                                                          \
     } while (0)
+
+// Defines LLVMFuzzerInitialize so that, run with CLOISON_FUZZ_WRITE_SEEDS=DIR, the target
+// writes its seed corpus into DIR with `writer` (a function taking the directory as a const
+// char*) and exits instead of fuzzing: seeds made by the real writers, never by hand.
+#define FUZZ_SEEDS_WRITTEN_BY(writer)                                                              \
+    extern "C" int LLVMFuzzerInitialize(int*, char***) {                                           \
+        if (const char* seedDir = std::getenv("CLOISON_FUZZ_WRITE_SEEDS")) {                       \
+            writer(seedDir);                                                                       \
+            std::exit(0);                                                                          \
+        }                                                                                          \
+        return 0;                                                                                  \
+    }

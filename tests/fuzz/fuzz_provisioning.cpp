@@ -231,13 +231,7 @@ void writeSeeds(const std::string& dir) {
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    if (const char* dir = std::getenv("CLOISON_FUZZ_WRITE_SEEDS")) {
-        writeSeeds(dir);
-        std::exit(0);
-    }
-    return 0;
-}
+FUZZ_SEEDS_WRITTEN_BY(writeSeeds)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0 || size > 64 * 1024)

@@ -21,6 +21,58 @@ namespace cloison::test {
 
 inline constexpr auto kWait = std::chrono::seconds(20);
 
+// A Prosody with these accounts, each with the password USER-password (as Party uses).
+inline std::unique_ptr<ProsodyServer> serverFor(std::initializer_list<const char*> users) {
+    ProsodyOptions options;
+    for (const char* user : users)
+        options.accounts.emplace_back(user, std::string(user) + "-password");
+    return ProsodyServer::start(options);
+}
+
+// Waits for an event of this type from `compartment`, keeping every event seen on the way.
+inline std::optional<xmpp::ServiceEvent> awaitEvent(xmpp::Compartment& compartment,
+                                                    std::vector<xmpp::ServiceEvent>& seen,
+                                                    xmpp::ServiceEvent::Type type,
+                                                    std::chrono::milliseconds wait = kWait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto event = compartment.nextEvent(std::chrono::milliseconds(100));
+        if (!event)
+            continue;
+        seen.push_back(*event);
+        if (event->type == type)
+            return event;
+    }
+    return std::nullopt;
+}
+
+// Events seen, for a failure message: types, peers, ids and errors, never message text.
+inline std::string describeEvents(const std::vector<xmpp::ServiceEvent>& seen) {
+    std::string out;
+    for (const auto& event : seen)
+        out += std::to_string(static_cast<int>(event.type)) + " from=" + event.from +
+               " id=" + event.stanzaId +
+               (event.error.message.empty() ? "" : " error=" + event.error.message) + "\n";
+    return out;
+}
+
+// The texts of the messages received among `seen`, then awaited until there are `count`.
+inline std::vector<std::string> receivedTexts(xmpp::Compartment& compartment,
+                                              std::vector<xmpp::ServiceEvent>& seen,
+                                              std::size_t count) {
+    std::vector<std::string> texts;
+    for (const auto& event : seen)
+        if (event.type == xmpp::ServiceEvent::Type::MessageReceived)
+            texts.push_back(event.text);
+    while (texts.size() < count) {
+        auto event = awaitEvent(compartment, seen, xmpp::ServiceEvent::Type::MessageReceived);
+        if (!event)
+            break;
+        texts.push_back(event->text);
+    }
+    return texts;
+}
+
 struct Party {
     std::string user;
     std::string jid;
@@ -81,41 +133,11 @@ struct Party {
     // Waits for an event of this type, keeping every event seen on the way.
     std::optional<xmpp::ServiceEvent> await(xmpp::ServiceEvent::Type type,
                                             std::chrono::milliseconds wait = kWait) {
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto event = service->nextEvent(std::chrono::milliseconds(100));
-            if (!event)
-                continue;
-            seen.push_back(*event);
-            if (event->type == type)
-                return event;
-        }
-        return std::nullopt;
+        return awaitEvent(*service, seen, type, wait);
     }
-
-    // What this party has seen, for a failure message: event types, peers and errors, never
-    // message text.
-    std::string describeSeen() const {
-        std::string out;
-        for (const auto& event : seen)
-            out += std::to_string(static_cast<int>(event.type)) + " from=" + event.from +
-                   " id=" + event.stanzaId +
-                   (event.error.message.empty() ? "" : " error=" + event.error.message) + "\n";
-        return out;
-    }
-
+    std::string describeSeen() const { return describeEvents(seen); }
     std::vector<std::string> received(std::size_t count) {
-        std::vector<std::string> texts;
-        for (const auto& event : seen)
-            if (event.type == xmpp::ServiceEvent::Type::MessageReceived)
-                texts.push_back(event.text);
-        while (texts.size() < count) {
-            auto event = await(xmpp::ServiceEvent::Type::MessageReceived);
-            if (!event)
-                break;
-            texts.push_back(event->text);
-        }
-        return texts;
+        return receivedTexts(*service, seen, count);
     }
 };
 

@@ -8,6 +8,7 @@
 #include "storage/Schemas.h"
 #include "tests/support/Attacks.h"
 #include "tests/support/ProsodyServer.h"
+#include "tests/support/ServiceParty.h"
 #include "tests/support/TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -29,8 +30,6 @@ using namespace cloison::test;
 using Type = xmpp::ServiceEvent::Type;
 
 namespace {
-
-constexpr auto kWait = std::chrono::seconds(20);
 
 // One compartment run by a worker: its vault (with a known key), its account on the server.
 struct WorkerParty {
@@ -68,25 +67,7 @@ struct WorkerParty {
     }
 
     std::optional<xmpp::ServiceEvent> await(Type type, std::chrono::milliseconds wait = kWait) {
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto event = remote->nextEvent(std::chrono::milliseconds(100));
-            if (!event)
-                continue;
-            seen.push_back(*event);
-            if (event->type == type)
-                return event;
-        }
-        return std::nullopt;
-    }
-
-    // What this party has seen, for a failure message: event types, ids and errors, never text.
-    std::string describeSeen() const {
-        std::string out;
-        for (const auto& event : seen)
-            out += std::to_string(static_cast<int>(event.type)) + " id=" + event.stanzaId +
-                   (event.error.message.empty() ? "" : " error=" + event.error.message) + "\n";
-        return out;
+        return awaitEvent(*remote, seen, type, wait);
     }
 
     // Waits for the server's acknowledgement of message `id`.
@@ -97,31 +78,14 @@ struct WorkerParty {
             if (event && event->stanzaId == id)
                 return true;
         }
-        WARN("no delivery of " << id << " among:\n" << describeSeen());
+        WARN("no delivery of " << id << " among:\n" << describeEvents(seen));
         return false;
     }
 
     std::vector<std::string> received(std::size_t count) {
-        std::vector<std::string> texts;
-        for (const auto& event : seen)
-            if (event.type == Type::MessageReceived)
-                texts.push_back(event.text);
-        while (texts.size() < count) {
-            auto event = await(Type::MessageReceived);
-            if (!event)
-                break;
-            texts.push_back(event->text);
-        }
-        return texts;
+        return receivedTexts(*remote, seen, count);
     }
 };
-
-std::unique_ptr<ProsodyServer> serverFor(std::initializer_list<const char*> users) {
-    ProsodyOptions options;
-    for (const char* user : users)
-        options.accounts.emplace_back(user, std::string(user) + "-password");
-    return ProsodyServer::start(options);
-}
 
 } // namespace
 
@@ -323,13 +287,9 @@ TEST_CASE("a worker's memory never holds the profile key or another compartment'
         access.emplace(user, std::move(granted).value());
     }
     // A conversation each way, so that sessions and message keys are in use.
-    const auto awaitType = [](worker::RemoteCompartment& remote, Type type) {
-        const auto deadline = std::chrono::steady_clock::now() + kWait;
-        while (std::chrono::steady_clock::now() < deadline)
-            if (auto event = remote.nextEvent(std::chrono::milliseconds(100));
-                event && event->type == type)
-                return true;
-        return false;
+    std::vector<xmpp::ServiceEvent> seen;
+    const auto awaitType = [&seen](worker::RemoteCompartment& remote, Type type) {
+        return awaitEvent(remote, seen, type).has_value();
     };
     REQUIRE(awaitType(*workers.at("alice"), Type::Ready));
     REQUIRE(awaitType(*workers.at("bob"), Type::Ready));

@@ -33,13 +33,6 @@ using Type = xmpp::ServiceEvent::Type;
 
 namespace {
 
-std::unique_ptr<ProsodyServer> serverFor(std::initializer_list<const char*> users) {
-    ProsodyOptions options;
-    for (const char* user : users)
-        options.accounts.emplace_back(user, std::string(user) + "-password");
-    return ProsodyServer::start(options);
-}
-
 std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
