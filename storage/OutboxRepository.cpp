@@ -5,8 +5,9 @@ namespace cloison::storage {
 Result<std::int64_t> OutboxRepository::add(const OutboxEntry& entry) {
     // OR IGNORE: a message handed over twice (its sender did not hear that it was queued, and
     // asked again) is queued once.
-    auto stmt = m_vault.db().cached("INSERT OR IGNORE INTO outbox (stanza_id, conversation,"
-                                    " is_room, body, stanza, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    auto stmt =
+        m_vault.db().cached("INSERT OR IGNORE INTO outbox (stanza_id, conversation,"
+                            " is_room, body, stanza, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     Statement& insert = *stmt.value();

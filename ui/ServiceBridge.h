@@ -18,8 +18,7 @@ public:
     static constexpr int kPollMs = 50;
     static constexpr int kMaxEventsPerPoll = 64; // then yield to the event loop
 
-    explicit ServiceBridge(std::unique_ptr<xmpp::Compartment> service,
-                           QObject* parent = nullptr);
+    explicit ServiceBridge(std::unique_ptr<xmpp::Compartment> service, QObject* parent = nullptr);
     ~ServiceBridge() override; // disconnects and joins the compartment's thread
 
     std::string send(const std::string& to, const std::string& text);
