@@ -1,8 +1,10 @@
 // The confinement a compartment's worker process puts itself in before it touches the network
 // or any untrusted byte (issue 11): no new privileges, not dumpable, Landlock rules on the
-// filesystem (and, where the kernel has them, on TCP connections, signals and abstract
-// sockets), and a seccomp allowlist without exec, ptrace or socket families other than IPv4
-// and IPv6. It is irreversible and applies to every thread the process has or will have.
+// filesystem (and, where the kernel has them, no TCP connect or bind at all, no signals or
+// abstract sockets out of the sandbox), and a seccomp allowlist without exec, ptrace or
+// socket families other than IPv4 and IPv6, under which connect() is never run (it answers
+// EINPROGRESS): the process uses only a connection made before it entered. It is irreversible
+// and applies to every thread the process starts afterwards.
 //
 // Landlock is detected at run time: an older kernel gets what it supports (the report says
 // which ABI and which rules applied), a kernel without it gets the rest. Seccomp is not
@@ -24,14 +26,12 @@ struct Policy {
     std::vector<std::filesystem::path> readWrite;
     // Files and directories it may only read (CA certificates, for instance).
     std::vector<std::filesystem::path> readOnly;
-    // The only TCP ports it may connect to (Landlock ABI 4 and later); empty: none at all.
-    std::vector<std::uint16_t> tcpPorts;
 };
 
 struct Report {
     int landlockAbi = 0;          // 0: the kernel has no Landlock (or it is disabled)
     bool filesystem = false;      // Landlock rules on files
-    bool tcp = false;             // Landlock rules on TCP connect and bind
+    bool tcp = false;             // Landlock refuses every TCP connect and bind
     bool scoped = false;          // no signals or abstract sockets out of the sandbox
     bool seccomp = false;         // the syscall allowlist is loaded
     std::string describe() const; // one line for the log: what applied

@@ -8,12 +8,17 @@
 #include "storage/Schemas.h"
 
 #include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <thread>
+#include <utility>
 
 namespace cloison::worker {
 
@@ -43,10 +48,37 @@ Result<std::string> resolve(const xmpp::AccountSettings& settings) {
     return std::string(numeric);
 }
 
+// The worker's one connection, made before the sandbox, which runs no connect() at all: code
+// in the worker can reach no address, not even another host on its server's port. Nothing is
+// read from it yet. -1 when the server cannot be reached (the service then reports it offline,
+// and the worker ends so that its app starts a new one, with back-off).
+int connectTo(const std::string& address, std::uint16_t port) {
+    addrinfo hints{};
+    hints.ai_flags = AI_NUMERICHOST;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(address.c_str(), std::to_string(port).c_str(), &hints, &found) != 0)
+        return -1;
+    const int fd =
+        ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+    bool connected =
+        fd >= 0 && (::connect(fd, found->ai_addr, found->ai_addrlen) == 0 || errno == EINPROGRESS);
+    ::freeaddrinfo(found);
+    if (connected) {
+        pollfd wait{fd, POLLOUT, 0};
+        int error = 0;
+        socklen_t size = sizeof error;
+        connected = ::poll(&wait, 1, 10000) == 1 &&
+                    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0;
+    }
+    if (!connected && fd >= 0)
+        ::close(fd);
+    return connected ? fd : -1;
+}
+
 // What the sandbox leaves writable: the vault with SQLite's WAL files beside it (all open by
 // now, so they exist), the compartment's documents and the scratch directory.
-sandbox::Policy policyFor(const Open& open, const storage::Vault& vault,
-                          const xmpp::AccountSettings& settings) {
+sandbox::Policy policyFor(const Open& open, const storage::Vault& vault) {
     sandbox::Policy policy;
     for (const char* suffix : {"", "-wal", "-shm"}) {
         const std::filesystem::path file = open.vaultPath + suffix;
@@ -57,7 +89,6 @@ sandbox::Policy policyFor(const Open& open, const storage::Vault& vault,
     policy.readWrite.push_back(storage::documentsDirOf(vault));
     if (!open.scratchDir.empty())
         policy.readWrite.push_back(open.scratchDir);
-    policy.tcpPorts.push_back(settings.port);
 #if defined(CLOISON_SANITIZER_RUNTIME)
     // LeakSanitizer reads the worker's own maps and threads at exit.
     policy.readOnly.push_back("/proc/self");
@@ -134,7 +165,12 @@ int runWorker(int fd, const WorkerHooks& hooks) {
     std::error_code ignored;
     std::filesystem::create_directories(storage::documentsDirOf(*vault.value()), ignored);
 
-    auto confined = sandbox::enter(policyFor(open, *vault.value(), settings));
+    std::shared_ptr<int> socket(new int(connectTo(settings.host, settings.port)), [](int* fd) {
+        if (*fd >= 0)
+            ::close(*fd);
+        delete fd;
+    });
+    auto confined = sandbox::enter(policyFor(open, *vault.value()));
     if (!confined) {
         tell(fd, confined.error());
         return kWorkerSandboxFailed;
@@ -148,6 +184,9 @@ int runWorker(int fd, const WorkerHooks& hooks) {
     if (hooks.insideSandbox)
         hooks.insideSandbox(open);
 
+    options.value().connectedSocket = [socket] {
+        return std::exchange(*socket, -1);
+    };
     auto service = xmpp::CompartmentService::start(
         *vault.value(), settings, std::move(account.value().password), std::move(options).value());
     if (!service) {
@@ -161,6 +200,12 @@ int runWorker(int fd, const WorkerHooks& hooks) {
             if (event && !writeMessage(fd, MessageType::Event, *event)) {
                 // The app is gone, or an event could not be framed (a bug): either way both
                 // ends learn it now, and the app restarts the worker rather than miss events.
+                ::shutdown(fd, SHUT_RDWR);
+                return;
+            }
+            // Its one connection is lost and it cannot make another: it ends, and its app
+            // starts a new worker (with back-off), which connects before its sandbox.
+            if (event && event->type == xmpp::ServiceEvent::Type::Offline && event->retrying) {
                 ::shutdown(fd, SHUT_RDWR);
                 return;
             }

@@ -798,12 +798,11 @@ Result<std::unique_ptr<CompartmentService>> CompartmentService::start(storage::V
                                                                       ServiceOptions options) {
     auto worker = std::make_unique<Worker>(vault, account, std::move(options));
     Worker* w = worker.get();
-    auto connection = XmppConnection::create(std::move(account), std::move(password),
-                                             {[w] { w->onOnline(); },
-                                              [w](std::string_view stanza) { w->onStanza(stanza); },
-                                              [w](const Error& why, bool retryable) {
-                                                  w->onOffline(why, retryable);
-                                              }});
+    auto connection = XmppConnection::create(
+        std::move(account), std::move(password),
+        {[w] { w->onOnline(); }, [w](std::string_view stanza) { w->onStanza(stanza); },
+         [w](const Error& why, bool retryable) { w->onOffline(why, retryable); },
+         w->options.connectedSocket});
     if (!connection)
         return connection.error();
     worker->connection = std::move(connection).value();

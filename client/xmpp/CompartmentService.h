@@ -70,6 +70,9 @@ struct ServiceOptions {
     int keepaliveSeconds = 60;
     int maxBackoffSeconds = 60;
     int ackTimeoutSeconds = 30; // a server that leaves our ping unanswered this long is dropped
+    // A sandboxed worker's socket, connected before it entered the sandbox (see
+    // ConnectionCallbacks::connectedSocket); unset: the connection connects itself.
+    std::function<int()> connectedSocket = {};
 };
 
 struct ServiceEvent {

@@ -82,6 +82,17 @@ struct XmppConnection::Native {
     static int onSocket(xmpp_conn_t* conn, void* socket) {
         XmppConnection* self = t_running;
         const int fd = *static_cast<int*>(socket);
+        // libstrophe calls this between socket() and connect(): the connected socket takes the
+        // new one's place under its number, and the connect() that follows is never run.
+        if (self && self->m_callbacks.connectedSocket) {
+            const int connected = self->m_callbacks.connectedSocket();
+            if (connected < 0)
+                return -1;
+            const bool moved = ::dup2(connected, fd) == fd;
+            ::close(connected);
+            if (!moved)
+                return -1;
+        }
         const int on = 1;
         // Nagle costs tens of milliseconds per round trip on small stanzas.
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);

@@ -36,6 +36,9 @@ struct ConnectionCallbacks {
     std::function<void(std::string_view stanza)> stanza;
     // The connection is gone: why, and whether trying again can help.
     std::function<void(const Error& why, bool retryable)> offline;
+    // When set: a socket already connected to the server, taken in place of the one libstrophe
+    // would connect itself (a sandboxed worker's, whose connect() is never run); -1: none left.
+    std::function<int()> connectedSocket = {};
 };
 
 class XmppConnection {
