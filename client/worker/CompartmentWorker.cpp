@@ -165,10 +165,10 @@ int runWorker(int fd, const WorkerHooks& hooks) {
     std::error_code ignored;
     std::filesystem::create_directories(storage::documentsDirOf(*vault.value()), ignored);
 
-    std::shared_ptr<int> socket(new int(connectTo(settings.host, settings.port)), [](int* fd) {
-        if (*fd >= 0)
-            ::close(*fd);
-        delete fd;
+    std::shared_ptr<int> socket(new int(connectTo(settings.host, settings.port)), [](int* owned) {
+        if (*owned >= 0)
+            ::close(*owned);
+        delete owned;
     });
     auto confined = sandbox::enter(policyFor(open, *vault.value()));
     if (!confined) {
