@@ -158,7 +158,10 @@ Result<storage::Vault*> Profile::openSealedCompartment(const std::string& name, 
     if (!key)
         return makeError(ErrorCode::Corrupted,
                          "the sealed key of compartment \"" + name + "\" is damaged");
-    return openCompartmentVault(id, name, key.value());
+    auto opened = openCompartmentVault(id, name, key.value());
+    if (opened)
+        m_sealedKeys[id] = std::move(key.value());
+    return opened;
 }
 
 } // namespace cloison

@@ -501,6 +501,7 @@ void Profile::lock() {
         (void)rememberLogHead(id, *vault);
     }
     m_openCompartments.clear();
+    m_sealedKeys.clear();
     m_profileVault.reset();
     m_profileKey.wipe();
     m_passphraseCheck.clear();
@@ -649,6 +650,7 @@ Result<void> Profile::removeCompartment(const std::string& name) {
         return makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"");
     const std::string id = record.value()->id;
     m_openCompartments.erase(id);
+    m_sealedKeys.erase(id);
     if (record.value()->decoy)
         if (auto forgotten = forgetDecoy(id); !forgotten)
             return forgotten;
@@ -695,17 +697,22 @@ Result<storage::Vault*> Profile::compartmentVault(const std::string& name) {
 }
 
 Result<Profile::CompartmentAccess> Profile::compartmentAccess(const std::string& name) {
-    auto vault = compartmentVault(name);
+    auto vault = compartmentVault(name); // refuses a sealed one not opened by its touch
     if (!vault)
         return vault.error();
     auto record = storage::ProfileRepository(*m_profileVault).compartmentNamed(name);
     if (!record || !record.value())
         return record ? makeError(ErrorCode::NotFound, "no compartment named \"" + name + "\"")
                       : record.error();
-    if (record.value()->sealed)
-        return makeError(ErrorCode::PolicyRefused,
-                         "compartment \"" + name + "\" is sealed: it runs in this process only");
     const std::string& id = record.value()->id;
+    if (record.value()->sealed) {
+        auto kept = m_sealedKeys.find(id);
+        if (kept == m_sealedKeys.end())
+            return makeError(ErrorCode::PolicyRefused,
+                             "compartment \"" + name +
+                                 "\" is sealed: it opens only with its own security key touch");
+        return CompartmentAccess{id, compartmentPath(id), kept->second.copy()};
+    }
     auto key = unwrapKey(subkey(kCompartmentWrapKey), record.value()->wrappedKey,
                          compartmentKeyBinding(id));
     if (!key)

@@ -120,8 +120,8 @@ public:
     [[nodiscard]] Result<storage::Vault*> compartmentVault(const std::string& name);
     // What a compartment's worker process is handed (issue 11): its vault's path and key, and
     // its id; never the profile key. The vault is opened here first, with the checks
-    // compartmentVault() makes. A sealed compartment is refused (PolicyRefused): its key comes
-    // from its own security key touch, and it runs in process.
+    // compartmentVault() makes; a sealed compartment only once openSealedCompartment() has
+    // opened it (else PolicyRefused, as compartmentVault()).
     struct CompartmentAccess {
         std::string id;
         std::filesystem::path vaultPath;
@@ -221,6 +221,9 @@ private:
     Bytes m_passphraseCheck; // keyed hash of the passphrase last proven, to confirm enrolments
     std::unique_ptr<storage::Vault> m_profileVault;
     std::map<std::string, std::unique_ptr<storage::Vault>> m_openCompartments; // by id
+    // By id: the keys of sealed compartments opened by their touch, kept until lock() for
+    // compartmentAccess(): the touch cannot be asked for again when a worker restarts.
+    std::map<std::string, SecretBytes> m_sealedKeys;
 };
 
 } // namespace cloison

@@ -39,13 +39,10 @@ Result<std::unique_ptr<xmpp::Compartment>> startCompartment(Profile& profile,
     auto vault = profile.compartmentVault(name);
     if (!vault)
         return vault.error();
-    // PolicyRefused: sealed, its key stays here.
-    auto access = inProcessRequested() ? Result<Profile::CompartmentAccess>(makeError(
-                                             ErrorCode::PolicyRefused, "in process, as asked"))
-                                       : profile.compartmentAccess(name);
-    if (!access && access.error().code != ErrorCode::PolicyRefused)
-        return access.error();
-    if (access) {
+    if (!inProcessRequested()) {
+        auto access = profile.compartmentAccess(name);
+        if (!access)
+            return access.error();
         auto program = workerProgram();
         if (!program)
             return program.error();

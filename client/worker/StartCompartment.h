@@ -1,7 +1,7 @@
 // Starting a compartment of an unlocked profile, for the app and cloison-cli alike: in a
 // sandboxed worker process of its own (cloison-compartment) by default, or in this process when
-// asked explicitly (CLOISON_IN_PROCESS=1: for debugging) or when it is sealed (its key comes
-// from its own security key touch and stays here).
+// asked explicitly (CLOISON_IN_PROCESS=1: for debugging). A sealed compartment must have been
+// opened by its touch first (Profile::openSealedCompartment), as for compartmentVault().
 #pragma once
 
 #include "client/profile/Profile.h"

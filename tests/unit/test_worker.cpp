@@ -1,10 +1,13 @@
 // Compartments in worker processes of their own (cloison-compartment, issue 11), through a real
 // Prosody on loopback: they talk as in-process compartments do, survive a worker's death
 // without losing a message, and a worker's code cannot reach another compartment.
+#include "client/profile/FidoSlots.h"
 #include "client/profile/Profile.h"
 #include "client/profile/ProfileHeader.h"
 #include "client/worker/RemoteCompartment.h"
+#include "client/worker/StartCompartment.h"
 #include "client/xmpp/AccountStore.h"
+#include "crypto/fido/SoftAuthenticator.h"
 #include "storage/Schemas.h"
 #include "tests/support/Attacks.h"
 #include "tests/support/ProsodyServer.h"
@@ -258,6 +261,66 @@ SecretBytes profileKeyOf(const std::filesystem::path& dir, const SecretBytes& pa
 }
 
 } // namespace
+
+TEST_CASE("a sealed compartment opened by its own touch runs in a worker of its own") {
+    ::setenv("CLOISON_COMPARTMENT_WORKER", CLOISON_WORKER, 1);
+    ::unsetenv("CLOISON_IN_PROCESS");
+    auto server = serverFor({"alice", "bob"});
+    TempDir dir;
+    REQUIRE(fido::SoftAuthenticator::create(dir / "seal-key", {}));
+    auto sealKey =
+        FidoAuthenticator::open({AuthenticatorChoice::Kind::Software, (dir / "seal-key").string()});
+    REQUIRE(sealKey);
+    FidoAccess touch{sealKey.value().get(), {}};
+    const SecretBytes passphrase = SecretBytes::fromString("correct horse battery staple");
+    {
+        auto profile = Profile::create(dir / "profile", passphrase, Argon2idParams::light());
+        REQUIRE(profile);
+        REQUIRE(profile.value()->addCompartment("finance"));
+        auto vault = profile.value()->compartmentVault("finance");
+        REQUIRE(vault);
+        xmpp::StoredAccount account;
+        account.settings = {"alice@localhost", server->host(), server->port(),
+                            server->spkiSha256Hex()};
+        account.password = SecretBytes::fromString("alice-password");
+        REQUIRE(xmpp::saveAccount(*vault.value(), account));
+        REQUIRE(profile.value()->sealCompartment("finance", touch, FidoVerification::Presence));
+    }
+    auto profile = Profile::unlock(dir / "profile", passphrase);
+    REQUIRE(profile);
+    // Not touched open yet: no key to hand to a worker, and no compartment started in process.
+    CHECK(profile.value()->compartmentAccess("finance").error().code == ErrorCode::PolicyRefused);
+    CHECK(worker::startCompartment(*profile.value(), "finance").error().code ==
+          ErrorCode::PolicyRefused);
+
+    REQUIRE(profile.value()->openSealedCompartment("finance", touch));
+    auto started = worker::startCompartment(*profile.value(), "finance");
+    INFO((started ? std::string() : started.error().message));
+    REQUIRE(started);
+    auto* remote = dynamic_cast<worker::RemoteCompartment*>(started.value().get());
+    REQUIRE(remote != nullptr);
+    CHECK_THAT(remote->sandboxReport(), Catch::Contains("seccomp allowlist"));
+
+    WorkerParty bob("bob", *server);
+    bob.start();
+    std::vector<xmpp::ServiceEvent> seen;
+    REQUIRE(awaitEvent(*remote, seen, Type::Ready));
+    REQUIRE(bob.await(Type::Ready));
+    remote->send(bob.jid, "from the sealed compartment");
+    CHECK(bob.received(1) == std::vector<std::string>{"from the sealed compartment"});
+    bob.remote->send("alice@localhost", "back to it");
+    CHECK(receivedTexts(*remote, seen, 1) == std::vector<std::string>{"back to it"});
+
+    // A restarted worker gets the key again without another touch, until the profile locks.
+    const pid_t first = remote->workerPid();
+    REQUIRE(::kill(first, SIGKILL) == 0);
+    REQUIRE(awaitEvent(*remote, seen, Type::Offline));
+    REQUIRE(awaitEvent(*remote, seen, Type::Ready));
+    CHECK(remote->workerPid() != first);
+    started.value().reset();
+    profile.value()->lock();
+    CHECK_FALSE(profile.value()->compartmentAccess("finance"));
+}
 
 TEST_CASE("a worker's memory never holds the profile key or another compartment's key") {
     if (::geteuid() != 0) {
