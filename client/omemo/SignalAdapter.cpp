@@ -235,11 +235,12 @@ Result<SignalBuffer> SignalAdapter::decrypt(const std::string& jid, std::uint32_
                                                         m_context.get());
             rc != 0)
             return failure("prekey message", rc);
-        usedPreKey = pre_key_signal_message_has_pre_key_id(message.get()) != 0;
+        const std::uint64_t taken = m_store.preKeysTaken();
         if (int rc = session_cipher_decrypt_pre_key_signal_message(cipher.get(), message.get(),
                                                                    nullptr, plaintext.out());
             rc != 0)
             return brokenSessionOr(failure("key decryption", rc), rc);
+        usedPreKey = m_store.preKeysTaken() != taken;
     } else {
         SignalRef<signal_message> message;
         if (int rc = signal_message_deserialize(message.out(), data.data(), data.size(),

@@ -110,7 +110,10 @@ int containsPreKey(std::uint32_t id, void* userData) {
 
 int removePreKey(std::uint32_t id, void* userData) {
     SignalStore& s = self(userData);
-    return failed(s, s.store().markPreKeyUsed(id)) ? SG_ERR_UNKNOWN : 0;
+    if (failed(s, s.store().markPreKeyUsed(id)))
+        return SG_ERR_UNKNOWN;
+    s.countPreKeyTaken();
+    return 0;
 }
 
 // Signed prekey store.

@@ -25,6 +25,10 @@ public:
     const std::string& lastError() const { return m_lastError; }
     void clearError() { m_lastError.clear(); }
     void setError(std::string message) { m_lastError = std::move(message); }
+    // How many of our one-time prekeys libsignal has taken so far: a PreKey message names one
+    // each time it is repeated, but only the first that starts a session takes it.
+    std::uint64_t preKeysTaken() const { return m_preKeysTaken; }
+    void countPreKeyTaken() { ++m_preKeysTaken; }
 
 private:
     explicit SignalStore(storage::OmemoStore& store) : m_store(store) {}
@@ -32,6 +36,7 @@ private:
     storage::OmemoStore& m_store;
     signal_protocol_store_context* m_context = nullptr;
     std::string m_lastError;
+    std::uint64_t m_preKeysTaken = 0;
 };
 
 } // namespace cloison::omemo
