@@ -40,6 +40,17 @@ DecodedCodePoint decodeUtf8(std::string_view text, std::size_t offset) {
     return {value, length};
 }
 
+bool isValidUtf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const DecodedCodePoint decoded = decodeUtf8(text, i);
+        // An invalid byte is the only thing decoded as U+FFFD of length 1 (a real one is 3).
+        if (decoded.codePoint == kReplacementCharacter && decoded.length == 1)
+            return false;
+        i += decoded.length;
+    }
+    return true;
+}
+
 void appendUtf8(std::string& out, char32_t c) {
     if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
         c = kReplacementCharacter;

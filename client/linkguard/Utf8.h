@@ -1,5 +1,5 @@
-// UTF-8 decoding and encoding for the link guard, which must read hostile text: invalid bytes
-// decode to U+FFFD and never stop the scan.
+// UTF-8 decoding and encoding for hostile text (the link guard, received messages, worker
+// frames): invalid bytes decode to U+FFFD and never stop a scan.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +17,9 @@ struct DecodedCodePoint {
 
 // Decodes the code point that starts at `offset` (which must be < text.size()).
 DecodedCodePoint decodeUtf8(std::string_view text, std::size_t offset);
+// Strict UTF-8 throughout: no stray or missing continuation bytes, overlong forms, surrogates,
+// or code points above U+10FFFF.
+bool isValidUtf8(std::string_view text);
 void appendUtf8(std::string& out, char32_t codePoint);
 std::u32string toUtf32(std::string_view text);
 std::string toUtf8(std::u32string_view text);

@@ -1,5 +1,6 @@
 #include "client/omemo/OmemoEngine.h"
 
+#include "client/linkguard/Utf8.h"
 #include "crypto/AesGcm.h"
 #include "crypto/Hash.h"
 
@@ -120,40 +121,6 @@ std::optional<std::int64_t> parseStamp(std::string_view stamp) {
     tm.tm_sec = second;
     const std::int64_t seconds = static_cast<std::int64_t>(timegm(&tm)) - offsetSeconds;
     return seconds * 1000 + millis;
-}
-
-// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool validUtf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        std::uint32_t min = 0, cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            length = 2, min = 0x80, cp = c & 0x1fu;
-        } else if ((c & 0xf0) == 0xe0) {
-            length = 3, min = 0x800, cp = c & 0x0fu;
-        } else if ((c & 0xf8) == 0xf0) {
-            length = 4, min = 0x10000, cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > text.size())
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (next & 0x3fu);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += length;
-    }
-    return true;
 }
 
 // The message inside <forwarded>, if there is exactly the expected shape.
@@ -1299,7 +1266,7 @@ Output OmemoEngine::decrypt(const std::string& from, const std::string& conversa
         sodium_memzero(plain.value().data(), plain.value().size());
         // Text is stored and shown as is; bytes that are not text are an error of the sender's
         // client or an attempt on ours, and are not stored.
-        if (!validUtf8(text)) {
+        if (!linkguard::isValidUtf8(text)) {
             sodium_memzero(text.data(), text.size());
             text.clear();
             return makeError(ErrorCode::InvalidArgument, "the message text is not valid UTF-8");

@@ -29,15 +29,7 @@ template <typename E> bool inRange(E value) {
 }
 
 bool isText(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const linkguard::DecodedCodePoint decoded = linkguard::decodeUtf8(text, i);
-        // decodeUtf8 turns an invalid byte into one U+FFFD of length 1; a real one is 3 bytes.
-        if (decoded.codePoint == 0 ||
-            (decoded.codePoint == linkguard::kReplacementCharacter && decoded.length == 1))
-            return false;
-        i += decoded.length;
-    }
-    return true;
+    return linkguard::isValidUtf8(text) && text.find('\0') == std::string_view::npos;
 }
 
 // Counts (out == nullptr) or writes a frame, so that encode() can refuse an oversize message

@@ -1,6 +1,7 @@
 // Verdicts of the link guard, table-driven: the attacks of issue 9 and the links that must not
 // raise a false alarm.
 #include "client/linkguard/LinkGuard.h"
+#include "client/linkguard/Utf8.h"
 #include "tests/support/LinkGuardFixture.h"
 
 #include <catch2/catch.hpp>
@@ -265,4 +266,14 @@ TEST_CASE("link guard: checkText checks every link in a message") {
     CHECK(checks[0].url == "https://onedrive-en-marche.fr/doc");
     CHECK(checks[1].verdict == Verdict::Trusted);
     CHECK(checks[1].url == "www.en-marche.fr");
+}
+
+TEST_CASE("strict UTF-8: every malformed sequence is refused and real text is not") {
+    CHECK(isValidUtf8(""));
+    CHECK(isValidUtf8("plain ascii"));
+    CHECK(isValidUtf8("\xc3\xa9t\xc3\xa9 \xe2\x80\xae \xf0\x9f\x94\x92"));
+    CHECK(isValidUtf8("\xef\xbf\xbd")); // U+FFFD itself is text
+    for (const char* bad : {"\x80", "a\xbf", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+                            "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe2\x82", "\xff"})
+        CHECK_FALSE(isValidUtf8(bad));
 }
