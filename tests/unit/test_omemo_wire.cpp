@@ -262,7 +262,7 @@ TEST_CASE("what Cloison publishes and sends has the structure profanity's stanza
                           sent.attributes.end());
     // profanity sends no XEP-0359 origin-id; we do, for dedupe. The fake server stamps its
     // stanza-id on delivery, as Prosody does. profanity asks for a delivery receipt (XEP-0184)
-    // only when its receipts.request preference is on, which it was not for these samples.
+    // only of a contact whose capabilities (XEP-0115) announce receipts: none did here.
     const std::initializer_list<std::string> extras{
         "/message{}/encryption{urn:xmpp:eme:0}", "/message{}/active{",
         "/message{}/origin-id{urn:xmpp:sid:0}", "/message{}/stanza-id{urn:xmpp:sid:0}",
