@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
 
 using namespace cloison;
 using namespace cloison::test;
@@ -448,55 +449,102 @@ TEST_CASE("a refused message and copies from a carbon or the archive get no rece
     }
 }
 
-TEST_CASE("a receipt counts only from the recipient for an id sent to it") {
+namespace {
+
+// How many ReceivedByPeer events alice's engine reports for this stanza.
+std::size_t confirmations(SentToBob& s, const std::string& stanza) {
+    omemo::Output output = must(s.alice.engine->handleStanza(stanza));
+    return eventsOf(FakeDevice{"", nullptr, output.events, {}}, EventType::ReceivedByPeer).size();
+}
+
+std::string receiptFrom(const std::string& from, const std::string& inside,
+                        const std::string& attributes = {}) {
+    return "<message from='" + from + "' to='alice@example.org/laptop'" + attributes + ">" +
+           inside + "</message>";
+}
+
+std::string received(const std::string& id) {
+    return "<received xmlns='urn:xmpp:receipts' id='" + id + "'/>";
+}
+
+const std::string kBobPhone = "bob@example.org/phone";
+
+// The receipt `make` writes for alice's message is ignored: no event, nothing recorded; and
+// bob's own receipt still counts afterwards, once.
+void ignoredThenRealCounts(const std::function<std::string(const std::string& id)>& make) {
     SentToBob s;
-    auto feed = [&](const std::string& stanza) {
-        omemo::Output output = must(s.alice.engine->handleStanza(stanza));
-        return eventsOf(FakeDevice{"", nullptr, output.events, {}}, EventType::ReceivedByPeer)
-            .size();
-    };
-    auto receipt = [](const std::string& from, const std::string& inside,
-                      const std::string& attributes = {}) {
-        return "<message from='" + from + "' to='alice@example.org/laptop'" + attributes + ">" +
-               inside + "</message>";
-    };
-    auto received = [](const std::string& id) {
-        return "<received xmlns='urn:xmpp:receipts' id='" + id + "'/>";
-    };
-    const std::string bob = "bob@example.org/phone";
-    struct Case {
-        const char* what;
-        std::string stanza;
-    };
-    const std::vector<Case> ignored{
-        {"from a third account", receipt("mallory@example.org/x", received(s.id))},
-        {"from the recipient's server", receipt("example.org", received(s.id))},
-        {"for an unknown id", receipt(bob, received("msg-unknown"))},
-        {"without an id", receipt(bob, "<received xmlns='urn:xmpp:receipts'/>")},
-        {"with an empty id", receipt(bob, received(""))},
-        {"with an id over 128 bytes", receipt(bob, received(s.id + std::string(200, 'x')))},
-        {"with two received elements", receipt(bob, received(s.id) + received(s.id))},
-        {"inside an error stanza", receipt(bob, received(s.id), " type='error'")},
-        {"as a groupchat message", receipt(bob, received(s.id), " type='groupchat'")},
-        {"in a carbon copy",
-         "<message from='alice@example.org' to='alice@example.org/laptop' type='chat'>"
-         "<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" +
-             receipt(bob, received(s.id)) + "</forwarded></received></message>"},
-        {"in a room's archive result",
-         "<message from='room@conference.example.org' to='alice@example.org/laptop'>"
-         "<result xmlns='urn:xmpp:mam:2' queryid='q1' id='a1'><forwarded "
-         "xmlns='urn:xmpp:forward:0'>" +
-             receipt(bob, received(s.id)) + "</forwarded></result></message>"},
-    };
-    for (const Case& c : ignored) {
-        INFO(c.what);
-        CHECK(feed(c.stanza) == 0);
-        CHECK_FALSE(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
-    }
-    // Then the recipient's own receipt still counts, once.
-    CHECK(feed(receipt(bob, received(s.id))) == 1);
+    CHECK(confirmations(s, make(s.id)) == 0);
+    CHECK_FALSE(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
+    CHECK(confirmations(s, receiptFrom(kBobPhone, received(s.id))) == 1);
     CHECK(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
-    CHECK(feed(receipt(bob, received(s.id))) == 0);
+    CHECK(confirmations(s, receiptFrom(kBobPhone, received(s.id))) == 0);
+}
+
+} // namespace
+
+TEST_CASE("a receipt from a third account is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom("mallory@example.org/x", received(id)); });
+}
+
+TEST_CASE("a receipt from the recipient's server is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom("example.org", received(id)); });
+}
+
+TEST_CASE("a receipt for an id never sent to its sender is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string&) { return receiptFrom(kBobPhone, received("msg-unknown")); });
+}
+
+TEST_CASE("a receipt without an id is ignored") {
+    ignoredThenRealCounts([](const std::string&) {
+        return receiptFrom(kBobPhone, "<received xmlns='urn:xmpp:receipts'/>");
+    });
+}
+
+TEST_CASE("a receipt with an empty id is ignored") {
+    ignoredThenRealCounts([](const std::string&) { return receiptFrom(kBobPhone, received("")); });
+}
+
+TEST_CASE("a receipt with an id over 128 bytes is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id + std::string(200, 'x')));
+    });
+}
+
+TEST_CASE("a stanza with two received elements is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom(kBobPhone, received(id) + received(id)); });
+}
+
+TEST_CASE("a receipt inside an error stanza is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id), " type='error'");
+    });
+}
+
+TEST_CASE("a receipt in a groupchat message is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id), " type='groupchat'");
+    });
+}
+
+TEST_CASE("a receipt in a carbon copy is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return "<message from='alice@example.org' to='alice@example.org/laptop' type='chat'>"
+               "<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" +
+               receiptFrom(kBobPhone, received(id)) + "</forwarded></received></message>";
+    });
+}
+
+TEST_CASE("a receipt in an archive result we did not ask for is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return "<message from='room@conference.example.org' to='alice@example.org/laptop'>"
+               "<result xmlns='urn:xmpp:mam:2' queryid='q1' id='a1'><forwarded "
+               "xmlns='urn:xmpp:forward:0'>" +
+               receiptFrom(kBobPhone, received(id)) + "</forwarded></result></message>";
+    });
 }
 
 TEST_CASE("room messages ask for no receipt and a receipt naming one is ignored") {
