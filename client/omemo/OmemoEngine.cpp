@@ -841,8 +841,8 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
             messageId = *existing.value();
             return {};
         }
-        storage::NewMessage row{peer, m_jid, now() * 1000,      text, stanzaId,
-                                {},   0,     !message.groupchat};
+        storage::NewMessage row{peer, m_jid, now() * 1000, text, stanzaId};
+        row.receiptRequested = !message.groupchat;
         auto stored = m_messages.append(row);
         if (!stored)
             return stored.error();
