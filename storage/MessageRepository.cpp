@@ -7,7 +7,7 @@ namespace cloison::storage {
 Result<void> MessageRepository::insert(const NewMessage& message) {
     auto stmt = m_vault.db().cached(
         "INSERT INTO messages (conversation, sender, sent_at, body, stanza_id, server_id,"
-        " sender_device) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        " sender_device, receipt_requested) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt)
         return stmt.error();
     Statement& insert = *stmt.value();
@@ -22,6 +22,7 @@ Result<void> MessageRepository::insert(const NewMessage& message) {
     else
         insert.bind(6, message.serverId);
     insert.bind(7, static_cast<std::int64_t>(message.senderDevice));
+    insert.bind(8, static_cast<std::int64_t>(message.receiptRequested ? 1 : 0));
     return insert.run();
 }
 
@@ -44,7 +45,8 @@ Result<void> MessageRepository::appendBatch(std::span<const NewMessage> messages
 Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view conversation,
                                                              int limit) {
     auto stmt = m_vault.db().cached(
-        "SELECT id, conversation, sender, sent_at, body, sender_device FROM messages"
+        "SELECT id, conversation, sender, sent_at, body, sender_device, stanza_id,"
+        " received_by_peer_at IS NOT NULL FROM messages"
         " WHERE conversation = ? ORDER BY id DESC LIMIT ?");
     if (!stmt)
         return stmt.error();
@@ -53,7 +55,8 @@ Result<std::vector<StoredMessage>> MessageRepository::latest(std::string_view co
     auto out = query.allRows([](const Statement& row) {
         return StoredMessage{row.columnInt64(0), row.columnText(1),
                              row.columnText(2),  row.columnInt64(3),
-                             row.columnText(4),  static_cast<std::uint32_t>(row.columnInt64(5))};
+                             row.columnText(4),  static_cast<std::uint32_t>(row.columnInt64(5)),
+                             row.columnText(6),  row.columnInt64(7) != 0};
     });
     if (out)
         std::reverse(out.value().begin(), out.value().end());
@@ -99,6 +102,21 @@ Result<std::optional<std::int64_t>> MessageRepository::findByStanzaId(std::strin
     Statement& query = *stmt.value();
     query.bind(1, conversation).bind(2, sender).bind(3, stanzaId);
     return query.optionalRow([](const Statement& row) { return row.columnInt64(0); });
+}
+
+Result<bool> MessageRepository::markReceivedByPeer(std::string_view conversation,
+                                                   std::string_view sender,
+                                                   std::string_view stanzaId, std::int64_t atMs) {
+    auto stmt = m_vault.db().cached(
+        "UPDATE messages SET received_by_peer_at = ? WHERE conversation = ? AND sender = ?"
+        " AND stanza_id = ? AND receipt_requested = 1 AND received_by_peer_at IS NULL");
+    if (!stmt)
+        return stmt.error();
+    Statement& update = *stmt.value();
+    update.bind(1, atMs).bind(2, conversation).bind(3, sender).bind(4, stanzaId);
+    if (auto ran = update.run(); !ran)
+        return ran.error();
+    return m_vault.db().changes() > 0;
 }
 
 Result<std::optional<std::string>> MessageRepository::archiveCursor(std::string_view archive) {

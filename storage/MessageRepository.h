@@ -18,6 +18,7 @@ struct NewMessage {
     std::string stanzaId{};         // the sender's id (origin-id or id attribute); empty: none
     std::string serverId{};         // the archive's id for it; empty: none
     std::uint32_t senderDevice = 0; // the OMEMO device that wrote it; 0: unknown or ours
+    bool receiptRequested = false;  // ours, sent asking the recipient for a delivery receipt
 };
 
 struct StoredMessage {
@@ -27,6 +28,8 @@ struct StoredMessage {
     std::int64_t sentAt = 0;
     std::string body;
     std::uint32_t senderDevice = 0;
+    std::string stanzaId{};
+    bool receivedByPeer = false; // ours, and its recipient sent a delivery receipt for it
 };
 
 class MessageRepository {
@@ -52,6 +55,12 @@ public:
     [[nodiscard]] Result<std::optional<std::int64_t>> findByStanzaId(std::string_view conversation,
                                                                      std::string_view sender,
                                                                      std::string_view stanzaId);
+    // Records the recipient's delivery receipt for our message `stanzaId` to `conversation`,
+    // when we sent it as `sender` asking for one. False when no such message waits for one
+    // (unknown, not ours, never asked, or confirmed already).
+    [[nodiscard]] Result<bool> markReceivedByPeer(std::string_view conversation,
+                                                  std::string_view sender,
+                                                  std::string_view stanzaId, std::int64_t atMs);
     // The newest id processed from an archive (our account's or a room's), if any.
     [[nodiscard]] Result<std::optional<std::string>> archiveCursor(std::string_view archive);
     [[nodiscard]] Result<void> setArchiveCursor(std::string_view archive, std::string_view lastId);

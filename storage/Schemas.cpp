@@ -186,6 +186,14 @@ Result<void> compartmentSenderDevice(Database& db) {
     return db.exec("ALTER TABLE messages ADD COLUMN sender_device INTEGER NOT NULL DEFAULT 0;");
 }
 
+// XEP-0184 delivery receipts: a message of ours sent with a receipt request, and when its
+// recipient confirmed having it. A receipt counts only for a row that asked for one, so the
+// (conversation, stanza id) of each such row is the durable record of what we sent to whom.
+Result<void> compartmentReceipts(Database& db) {
+    return db.exec("ALTER TABLE messages ADD COLUMN receipt_requested INTEGER NOT NULL DEFAULT 0;"
+                   "ALTER TABLE messages ADD COLUMN received_by_peer_at INTEGER;");
+}
+
 constexpr std::array kProfileMigrations{
     Migration{1, "compartments and settings", &profileV1},
     Migration{2, "sealed compartments", &profileV2},
@@ -202,6 +210,7 @@ constexpr std::array kCompartmentMigrations{
     Migration{8, "devices verified by hand", &compartmentVerifiedDevices},
     Migration{9, "documents", &compartmentDocuments},
     Migration{10, "the sender's device of each message", &compartmentSenderDevice},
+    Migration{11, "delivery receipts", &compartmentReceipts},
 };
 
 } // namespace

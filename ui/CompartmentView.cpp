@@ -93,7 +93,10 @@ CompartmentView::CompartmentView(const CompartmentSnapshot& snapshot, ServiceBri
             shown.timeMs = message.sentAt;
             shown.body = message.body;
             shown.outgoing = message.sender == m_jid;
-            shown.delivery = shown.outgoing ? Delivery::Stored : Delivery::Received;
+            shown.delivery = !shown.outgoing          ? Delivery::Received
+                             : message.receivedByPeer ? Delivery::ReceivedByPeer
+                                                      : Delivery::Stored;
+            shown.stanzaId = message.stanzaId;
             shown.device = message.senderDevice;
             // As trusted as its device is now (the snapshot's devices carry today's trust);
             // a device no longer listed, or a message from before devices were recorded,
@@ -747,11 +750,20 @@ void CompartmentView::onEvent(const xmpp::ServiceEvent& event) {
     case Type::MessageUndeliverable:
         for (auto& [conversation, messages] : m_history)
             for (auto& message : messages)
-                if (message.outgoing && message.stanzaId == event.stanzaId) {
+                // A receipt may overtake the server's acknowledgement: it says more.
+                if (message.outgoing && message.stanzaId == event.stanzaId &&
+                    message.delivery != Delivery::ReceivedByPeer) {
                     message.delivery = event.type == Type::MessageDelivered ? Delivery::Delivered
                                                                             : Delivery::Failed;
                     message.error = event.error.message;
                 }
+        render();
+        break;
+    case Type::MessageReceivedByPeer:
+        if (auto found = m_history.find(event.from); found != m_history.end())
+            for (auto& message : found->second)
+                if (message.outgoing && message.stanzaId == event.stanzaId)
+                    message.delivery = Delivery::ReceivedByPeer;
         render();
         break;
     }
@@ -785,6 +797,9 @@ QString CompartmentView::headerLine(const Message& message) const {
         break;
     case Delivery::Delivered:
         line += QStringLiteral("  ") + tr("[✓ on the server]");
+        break;
+    case Delivery::ReceivedByPeer:
+        line += QStringLiteral("  ") + tr("[✓✓ received by the recipient's device]");
         break;
     case Delivery::Failed:
         line += QStringLiteral("  ") + tr("[✗ not sent: %1]").arg(fromStd(message.error));

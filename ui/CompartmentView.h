@@ -32,7 +32,8 @@ namespace cloison::ui {
 class CompartmentView : public QWidget {
     Q_OBJECT
 public:
-    enum class Delivery { Received, Stored, Sending, Delivered, Failed };
+    // ReceivedByPeer: the recipient's delivery receipt (XEP-0184) came back; one-to-one only.
+    enum class Delivery { Received, Stored, Sending, Delivered, ReceivedByPeer, Failed };
     struct Message {
         std::string sender;
         std::int64_t timeMs = 0;

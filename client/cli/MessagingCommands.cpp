@@ -141,12 +141,22 @@ Result<int> sendAndAwaitDelivery(Running& running, const MessagingOptions& optio
                                           : running.service->send(options.to, text);
     const auto deadline = Clock::now() + std::chrono::seconds(options.timeoutSeconds);
     Error last{ErrorCode::Unreachable, "the server did not acknowledge the message in time"};
+    bool delivered = false;
+    bool receipt = false; // it may overtake the server's acknowledgement
     while (Clock::now() < deadline) {
         auto event = running.service->nextEvent(std::chrono::milliseconds(200));
         if (!event)
             continue;
+        if (event->type == ServiceEvent::Type::MessageReceivedByPeer && event->stanzaId == id)
+            receipt = true;
         if (event->type == ServiceEvent::Type::MessageDelivered && event->stanzaId == id) {
             out << "sent " << id << '\n';
+            if (!options.waitReceipt)
+                return 0;
+            delivered = true;
+        }
+        if (delivered && receipt) {
+            out << "received " << id << '\n';
             return 0;
         }
         if (event->type == ServiceEvent::Type::MessageUndeliverable && event->stanzaId == id)
@@ -156,6 +166,11 @@ Result<int> sendAndAwaitDelivery(Running& running, const MessagingOptions& optio
             if (!event->retrying)
                 return exitForNetwork(last, std::cerr);
         }
+    }
+    if (delivered) {
+        std::cerr << "cloison-cli: the server has the message, but " << options.to
+                  << " sent no delivery receipt within " << options.timeoutSeconds << " seconds\n";
+        return kExitNoReceipt;
     }
     last.message += "; the message stays in the outbox and goes out the next time this "
                     "compartment connects";

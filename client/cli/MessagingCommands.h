@@ -28,6 +28,7 @@ struct MessagingOptions {
     bool toRoom = false;
     std::optional<long> count;
     long timeoutSeconds = 30;
+    bool waitReceipt = false; // send --to: wait for the recipient's delivery receipt too
     // send-file, save
     std::string file;
 };
@@ -43,7 +44,9 @@ struct Running {
 [[nodiscard]] Result<Running> startService(Profile& profile, const std::string& compartment);
 // Says `error` on `err` and returns the exit code of a network failure (15, 16 or 17).
 int exitForNetwork(const Error& error, std::ostream& err);
-// Sends `text` to --to or --room and waits for the server to have it: prints "sent ID".
+// Sends `text` to --to or --room and waits for the server to have it: prints "sent ID". With
+// waitReceipt, then waits for the recipient's delivery receipt: prints "received ID", else
+// returns kExitNoReceipt once the timeout has passed.
 [[nodiscard]] Result<int> sendAndAwaitDelivery(Running& running, const MessagingOptions& options,
                                                const std::string& text, std::ostream& out);
 
@@ -51,6 +54,7 @@ int exitForNetwork(const Error& error, std::ostream& err);
 constexpr int kExitUnreachable = 15;
 constexpr int kExitServerKeyMismatch = 16;
 constexpr int kExitLoginRefused = 17;
+constexpr int kExitNoReceipt = 23; // send --wait-receipt: the server has it, no receipt came
 
 // Whether `compartment add` was given account options.
 bool hasAccountOptions(const MessagingOptions& options);

@@ -40,12 +40,15 @@ Commands:
                            key (SubjectPublicKeyInfo), checked before anything is sent;
                            --insecure-loopback skips it and is accepted only for 127.0.0.1;
                            --trust says whose devices count as trusted (default manual)
-  send --compartment NAME (--to JID | --room) [--timeout S] TEXT
+  send --compartment NAME (--to JID [--wait-receipt] | --room) [--timeout S] TEXT
                            send TEXT, end-to-end encrypted (OMEMO) to every device of JID and
                            our own other devices; it is written to the compartment's outbox
                            first and prints "sent ID" once the server has it (waits up to S
                            seconds, default 30; otherwise it stays in the outbox for the next
-                           connection and the exit code says why)
+                           connection and the exit code says why). A message to JID asks for
+                           a delivery receipt (XEP-0184); --wait-receipt then also waits, within
+                           the same S seconds, for JID's device to confirm it has stored the
+                           message: prints "received ID", or exits with code 23
   listen --compartment NAME [--count N] [--timeout S]
                            connect and print each message received as one JSON object per
                            line: from, conversation (the peer or the room), device, trusted,
@@ -235,6 +238,8 @@ Exit codes:
   18 (import) the invite is not for this profile (sealed to or signed for another member)
   19 (import) the invite has expired (ask the admin for a new one)
   21 (devices) the fingerprint typed is not the device's: nothing was verified
+  23 (send --wait-receipt) the server has the message, but no delivery receipt came from
+     the recipient within the timeout (it may still come: the app shows it)
 )";
 
 // The codes specific to one kind of error come from cli::exitCodeFor.
@@ -440,6 +445,8 @@ int runMessaging(const Options& options, const std::string& command) {
             return usageError("expected 'send --compartment NAME (--to JID | --room) TEXT'");
         if (messaging.to.empty() == !messaging.toRoom)
             return usageError("'send' needs exactly one of --to JID and --room");
+        if (messaging.waitReceipt && messaging.toRoom)
+            return usageError("--wait-receipt is for --to JID: room messages get no receipts");
         text = options.words[1];
     } else if (options.words.size() != 1) {
         return usageError("'listen' takes no arguments");
@@ -634,6 +641,8 @@ int main(int argc, char** argv) {
             options.messaging.insecureLoopback = true;
         } else if (arg == "--room") {
             options.messaging.toRoom = true;
+        } else if (arg == "--wait-receipt") {
+            options.messaging.waitReceipt = true;
         } else if (arg == "--with-pin") {
             options.fido.withPin = true;
         } else if (arg == "--keep-passphrase-slot") {
@@ -649,6 +658,8 @@ int main(int argc, char** argv) {
     if (options.words.empty())
         return usageError("no command given");
     const std::string& command = options.words.front();
+    if (options.messaging.waitReceipt && command != "send")
+        return usageError("--wait-receipt is an option of 'send'");
     const bool takesNoArguments =
         command == "init" || command == "compartments" || command == "passwd";
     if (takesNoArguments && options.words.size() != 1)

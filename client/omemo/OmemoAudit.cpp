@@ -49,6 +49,7 @@ Result<void> recordKeyEvents(audit::KeyEventLog& log, const std::vector<Event>& 
         case EventType::Duplicate:
         case EventType::CatchUpFinished:
         case EventType::Announced:
+        case EventType::ReceivedByPeer:
             continue;
         }
         if (!recorded)

@@ -808,7 +808,8 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
             messageId = *existing.value();
             return {};
         }
-        storage::NewMessage row{peer, m_jid, now() * 1000, text, stanzaId, {}};
+        storage::NewMessage row{peer, m_jid, now() * 1000, text, stanzaId};
+        row.receiptRequested = !message.groupchat;
         auto stored = m_messages.append(row);
         if (!stored)
             return stored.error();
@@ -825,6 +826,10 @@ Result<Output> OmemoEngine::encryptNow(const Outgoing& message) {
         }
     }
     stanza.add(xml::Element("origin-id", kStanzaIdNs)).set("id", stanzaId);
+    // Outside <encrypted>, as Conversations and profanity put it. A room has no single
+    // recipient whose receipt would mean anything.
+    if (!message.groupchat)
+        stanza.add(xml::Element("request", kReceiptsNs));
     out.stanzas.push_back(xml::serialize(stanza));
     Event sent{EventType::MessageSent, peer, 0, {}, {}, messageId};
     sent.stanzaId = stanzaId;
@@ -955,6 +960,7 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
     };
     const xml::Element* element = message.child("encrypted", kOmemoNs);
     if (element == nullptr) {
+        acceptReceipt(out, message, from, inbound);
         advanceCursor(out, inbound);
         return out;
     }
@@ -1007,6 +1013,16 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
     const std::string stanzaId = senderStanzaId(message);
     if (!stanzaId.empty() && !validStanzaId(stanzaId))
         return reject(sid, "a stanza id longer than 128 bytes or with control characters");
+    // A live one-to-one message that asks for a receipt (XEP-0184) gets one, to the full JID
+    // that sent it and naming its id attribute, once it is stored. Not a room's, a carbon's or
+    // the archive's: those are copies, and their sender was answered by the device it reached.
+    const std::string sender(fromAttribute.value_or(""));
+    const std::string id(message.attribute("id").value_or(""));
+    const bool receiptWanted =
+        inbound.via == Inbound::Via::Direct && !groupchat && from != m_jid &&
+        message.child("request", kReceiptsNs) != nullptr &&
+        message.attribute("type") != std::optional<std::string_view>("error") &&
+        sender.find('/') != std::string::npos && validStanzaId(id);
     // Dedupe before decrypting: a second copy would otherwise fail in the ratchet as a replay
     // and look like an attack.
     if (!stanzaId.empty()) {
@@ -1020,11 +1036,46 @@ Output OmemoEngine::processMessage(const xml::Element& message, const Inbound& i
             duplicate.conversation = conversation;
             out.events.push_back(std::move(duplicate));
             advanceCursor(out, inbound);
+            // Stored already: the receipt again covers one that was lost on the way.
+            if (receiptWanted)
+                out.stanzas.push_back(xml::serialize(receiptMessage(sender, nextId(), id)));
             return out;
         }
     }
     out.append(decrypt(from, conversation, encrypted.value(), stanzaId, inbound));
+    // Only once the message is committed: a sender told of a message we refused, or lost in a
+    // crash, would believe it arrived.
+    const bool stored = std::any_of(out.events.begin(), out.events.end(), [](const Event& event) {
+        return event.type == EventType::MessageReceived;
+    });
+    if (receiptWanted && stored)
+        out.stanzas.push_back(xml::serialize(receiptMessage(sender, nextId(), id)));
     return out;
+}
+
+// A delivery receipt counts only when it comes live (or from our own archive) from the bare
+// JID we sent that message to, names one id, and that id is a message of ours to that JID
+// that asked for a receipt. Anything else is ignored: no event, nothing stored.
+void OmemoEngine::acceptReceipt(Output& out, const xml::Element& message, const std::string& from,
+                                const Inbound& inbound) {
+    const auto receipts = message.childrenNamed("received", kReceiptsNs);
+    if (receipts.size() != 1 || from.empty() || from == m_jid)
+        return;
+    const bool live = inbound.via == Inbound::Via::Direct ||
+                      (inbound.via == Inbound::Via::Archive && inbound.archive == m_jid);
+    const auto type = message.attribute("type").value_or("normal");
+    if (!live || type == "error" || type == "groupchat")
+        return;
+    const std::string id(receipts.front()->attribute("id").value_or(""));
+    if (!validStanzaId(id))
+        return;
+    auto marked = m_messages.markReceivedByPeer(from, m_jid, id, now() * 1000);
+    if (!marked || !marked.value())
+        return;
+    Event received{EventType::ReceivedByPeer, from, 0, {}, {}};
+    received.stanzaId = id;
+    received.conversation = from;
+    out.events.push_back(std::move(received));
 }
 
 Output OmemoEngine::catchUp() {

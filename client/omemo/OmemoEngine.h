@@ -47,6 +47,9 @@ enum class EventType {
     // no longer hold, or on a session we do not have: a new session was started from its
     // bundle and an empty key-transport message sent, so that its next messages can be read.
     SessionReset,
+    // peer confirmed with a delivery receipt (XEP-0184) that it has our message stanzaId; the
+    // vault records it. Only the first receipt for a message we sent peer asking for one.
+    ReceivedByPeer,
 };
 
 struct Event {
@@ -193,6 +196,8 @@ private:
     Result<Output> handleMessage(const xml::Element& message);
     Result<Output> handleArchived(const xml::Element& message, const xml::Element& result);
     Output processMessage(const xml::Element& message, const Inbound& inbound);
+    void acceptReceipt(Output& out, const xml::Element& message, const std::string& from,
+                       const Inbound& inbound);
     void advanceCursor(Output& out, const Inbound& inbound);
     void queryArchive(Output& out, const std::string& archive, const std::string& queryId,
                       const std::string& after);

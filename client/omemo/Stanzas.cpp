@@ -147,6 +147,15 @@ Element encryptedMessage(const std::string& to, const std::string& id,
     return message;
 }
 
+Element receiptMessage(const std::string& to, const std::string& id,
+                       const std::string& receivedId) {
+    Element message("message");
+    message.set("to", to).set("id", id);
+    message.add(Element("received", kReceiptsNs)).set("id", receivedId);
+    message.add(Element("store", "urn:xmpp:hints"));
+    return message;
+}
+
 Result<std::vector<std::uint32_t>> parseDeviceList(const Element& list) {
     if (list.name != "list" || list.ns != kOmemoNs)
         return invalid("expected <list xmlns='" + std::string(kOmemoNs) + "'>");

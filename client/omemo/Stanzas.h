@@ -18,6 +18,7 @@ inline constexpr const char* kDeviceListNode = "eu.siacs.conversations.axolotl.d
 inline constexpr const char* kBundleNodePrefix = "eu.siacs.conversations.axolotl.bundles:";
 inline constexpr const char* kPubsubNs = "http://jabber.org/protocol/pubsub";
 inline constexpr const char* kPubsubEventNs = "http://jabber.org/protocol/pubsub#event";
+inline constexpr const char* kReceiptsNs = "urn:xmpp:receipts"; // XEP-0184
 inline constexpr const char* kFallbackBody =
     "You received a message encrypted with OMEMO but your client doesn't support OMEMO.";
 inline constexpr std::size_t kMaxDevices = 1000;
@@ -53,6 +54,11 @@ xml::Element deviceListFetch(const std::string& jid, const std::string& id);
 xml::Element bundleFetch(const std::string& jid, std::uint32_t deviceId, const std::string& id);
 xml::Element encryptedMessage(const std::string& to, const std::string& id,
                               const EncryptedElement& encrypted);
+// The delivery receipt (XEP-0184) for message `receivedId`, to the full JID that sent it; kept
+// offline and archived by the server (a store hint: it has no body) so that a sender who is
+// away still learns of it.
+xml::Element receiptMessage(const std::string& to, const std::string& id,
+                            const std::string& receivedId);
 
 // Parsers: InvalidArgument saying what is wrong.
 [[nodiscard]] Result<std::vector<std::uint32_t>> parseDeviceList(const xml::Element& list);

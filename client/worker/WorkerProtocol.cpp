@@ -14,7 +14,7 @@ Error corrupted(const std::string& what) {
 // The last value of each enum a frame carries: a value appended to one of them must be
 // appended here too, or frames holding it are refused as out of range.
 constexpr auto lastValue(xmpp::ServiceEvent::Type) {
-    return xmpp::ServiceEvent::Type::MessageQueued;
+    return xmpp::ServiceEvent::Type::MessageReceivedByPeer;
 }
 constexpr auto lastValue(omemo::DeviceTrust) {
     return omemo::DeviceTrust::Blind;

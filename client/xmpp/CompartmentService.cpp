@@ -213,6 +213,15 @@ struct CompartmentService::Worker {
             case omemo::EventType::MessageSent:
                 sentMessage = true;
                 break;
+            case omemo::EventType::ReceivedByPeer: {
+                ServiceEvent out{ServiceEvent::Type::MessageReceivedByPeer};
+                out.conversation = event.conversation;
+                out.from = event.peer;
+                out.stanzaId = event.stanzaId;
+                out.timeMs = nowMs();
+                emit(std::move(out));
+                break;
+            }
             case omemo::EventType::Announced:
                 // Peers can find this device now and the room's members are known: what the
                 // outbox holds unencrypted goes out.

@@ -99,6 +99,9 @@ struct ServiceEvent {
         QueryAnswered,      // the answer to query() stanzaId, serialised in text; or error
         VaultTaskDone,      // withVault() task stanzaId ran: error when it failed
         MessageQueued,      // message stanzaId is in the vault's outbox: it survives a crash
+        // `from` (a bare JID) confirmed with a delivery receipt (XEP-0184) that it has our
+        // message stanzaId; the vault records it. Once per message, for one-to-one messages only.
+        MessageReceivedByPeer,
         // Append only, and name the new last one in client/worker/WorkerProtocol.cpp.
     };
     explicit ServiceEvent(Type eventType) : type(eventType) {}

@@ -33,6 +33,16 @@ struct OmemoPeer {
     }
 };
 
+// Alice and bob, one device each, connected to one fake server and announced.
+struct Pair {
+    OmemoPeer alice{"alice@example.org"};
+    OmemoPeer bob{"bob@example.org"};
+    FakeXmppServer server;
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    Pair() { server.run(); }
+};
+
 // The value of a result, or a test failure that says why.
 template <typename T> T must(Result<T> result) {
     if (!result)

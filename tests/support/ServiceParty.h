@@ -141,6 +141,14 @@ struct Party {
     }
 };
 
+// Connects each party and waits until each has announced its device (Ready).
+inline void connectReady(const ProsodyServer& server, std::initializer_list<Party*> parties) {
+    for (Party* party : parties)
+        party->connect(server);
+    for (Party* party : parties)
+        REQUIRE(party->await(xmpp::ServiceEvent::Type::Ready));
+}
+
 // Sends one message and waits until the server has it; false when it is refused (the peer has
 // no reachable device) or not acknowledged in time.
 inline bool sendAndConfirm(Party& from, const std::string& to, const std::string& text,

@@ -2,8 +2,7 @@
 // until destroyed: what `cloison-admin canary watch` must notice.
 #pragma once
 
-#include "client/xmpp/XmppConnection.h"
-#include "tests/support/ProsodyServer.h"
+#include "tests/support/RawConnection.h"
 
 #include <catch2/catch.hpp>
 
@@ -14,20 +13,8 @@ namespace cloison::test {
 
 class Thief {
 public:
-    Thief(const ProsodyServer& server, const std::string& jid, const std::string& password) {
-        auto created = xmpp::XmppConnection::create(
-            {jid, server.host(), server.port(), server.spkiSha256Hex(), false, "stolen"},
-            SecretBytes::fromString(password),
-            {[this] { m_online = true; }, [](std::string_view) {},
-             [this](const Error&, bool) {
-                 m_online = false;
-             }});
-        REQUIRE(created);
-        m_connection = std::move(created).value();
-        REQUIRE(m_connection->connect());
-        for (int i = 0; i < 200 && !m_online; ++i)
-            m_connection->runOnce(50);
-        REQUIRE(m_online);
+    Thief(const ProsodyServer& server, const std::string& jid, const std::string& password)
+        : m_connection(rawConnection(server, jid, password, "stolen", m_online)) {
         REQUIRE(m_connection->send("<presence/>"));
         m_pump = std::thread([this] {
             while (!m_stop)
@@ -46,8 +33,8 @@ public:
     Thief& operator=(const Thief&) = delete;
 
 private:
+    std::atomic<bool> m_online{false}; // before the connection, which reports into it
     std::unique_ptr<xmpp::XmppConnection> m_connection;
-    std::atomic<bool> m_online{false};
     std::atomic<bool> m_stop{false};
     std::thread m_pump;
 };

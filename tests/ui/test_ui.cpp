@@ -582,13 +582,17 @@ TEST_CASE("messages both ways: unread counts, a content-free notification, an un
         bob.pump();
         return bob.hasReceived("alice@localhost", "reply from the app");
     }));
-    CHECK(finance->messageView()->toPlainText().contains(QString::fromUtf8("[✓ on the server]")));
+    // Bob's device stored it and said so with a delivery receipt (after the server's
+    // acknowledgement, or before it: the receipt says more and stays).
+    const QString receivedMark = QString::fromUtf8("[✓✓ received by the recipient's device]");
+    CHECK(waitFor([&] { return finance->messageView()->toPlainText().contains(receivedMark); }));
 
-    // Devices and key events, re-read from the vault.
+    // Devices, key events and the receipt, re-read from the vault.
     window.refreshCompartment("finance");
     finance = window.view("finance");
     CHECK(finance->currentConversation() == QStringLiteral("bob@localhost"));
     CHECK(finance->messageView()->toPlainText().contains(QStringLiteral("reply from the app")));
+    CHECK(finance->messageView()->toPlainText().contains(receivedMark));
     CHECK_FALSE(finance->qrCode()->pixmap().isNull());
     REQUIRE(finance->deviceTable()->rowCount() >= 1);
     CHECK(finance->deviceTable()->item(0, 0)->text() == QStringLiteral("bob@localhost"));

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
 
 using namespace cloison;
 using namespace cloison::test;
@@ -342,4 +343,236 @@ TEST_CASE("first-contact PreKey messages decrypt in any order, each once") {
     CHECK(eventsOf(b, EventType::Duplicate).size() == 1);
     CHECK(messageCount(*bob.vault) == 3);
     CHECK(storage::OmemoStore(*bob.vault).preKeyIds().value().size() == 100);
+}
+
+namespace {
+
+bool isReceipt(const std::string& stanza) {
+    auto parsed = xml::parse(stanza);
+    return parsed && parsed.value().child("received", omemo::kReceiptsNs) != nullptr;
+}
+
+std::size_t receiptsIn(const omemo::Output& output) {
+    return static_cast<std::size_t>(
+        std::count_if(output.stanzas.begin(), output.stanzas.end(), isReceipt));
+}
+
+bool receivedByPeer(storage::Vault& vault, const std::string& conversation,
+                    const std::string& stanzaId) {
+    for (const auto& message : storage::MessageRepository(vault).latest(conversation, 100).value())
+        if (message.stanzaId == stanzaId)
+            return message.receivedByPeer;
+    return false;
+}
+
+// Alice has sent bob one message, and nothing has answered it yet.
+struct SentToBob : Pair {
+    std::string id;
+    std::string stanza; // as bob's device gets it
+
+    SentToBob() {
+        server.holdMessages = true;
+        server.submit(a, must(alice.engine->sendMessage("bob@example.org", "hello", "msg-1")));
+        server.run();
+        id = "msg-1";
+        for (auto& [device, copy] : server.held)
+            if (device == &b)
+                stanza = copy;
+        server.held.clear();
+        server.holdMessages = false;
+    }
+};
+
+} // namespace
+
+TEST_CASE("a one-to-one message asks for a receipt and gets one once stored") {
+    SentToBob s;
+    const xml::Element message = xml::parse(s.stanza).value();
+    REQUIRE(message.child("request", omemo::kReceiptsNs) != nullptr); // outside <encrypted>
+    omemo::Output output = must(s.bob.engine->handleStanza(s.stanza));
+    REQUIRE(
+        eventsOf(FakeDevice{"", nullptr, output.events, {}}, EventType::MessageReceived).size() ==
+        1);
+    REQUIRE(receiptsIn(output) == 1);
+    const xml::Element receipt =
+        xml::parse(*std::find_if(output.stanzas.begin(), output.stanzas.end(), isReceipt)).value();
+    CHECK(receipt.attribute("to") == std::optional<std::string_view>("alice@example.org/laptop"));
+    CHECK(receipt.child("received", omemo::kReceiptsNs)->attribute("id") ==
+          std::optional<std::string_view>(s.id));
+    CHECK(receipt.child("store", "urn:xmpp:hints") != nullptr);
+    CHECK_FALSE(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
+    s.server.submit(s.b, std::move(output));
+    s.server.run();
+    auto confirmed = eventsOf(s.a, EventType::ReceivedByPeer);
+    REQUIRE(confirmed.size() == 1);
+    CHECK(confirmed[0].stanzaId == s.id);
+    CHECK(confirmed[0].peer == "bob@example.org");
+    CHECK(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
+
+    // A copy delivered again is a duplicate: answered again (a lost receipt is covered), and
+    // the second receipt changes nothing on alice's side.
+    omemo::Output again = must(s.bob.engine->handleStanza(s.stanza));
+    CHECK(receiptsIn(again) == 1);
+    s.server.submit(s.b, std::move(again));
+    s.server.run();
+    CHECK(eventsOf(s.a, EventType::ReceivedByPeer).size() == 1);
+}
+
+TEST_CASE("a refused message and copies from a carbon or the archive get no receipt") {
+    SentToBob s;
+    const std::string tampered =
+        alter(s.stanza, [](xml::Element& e) { flipBase64Byte(e.children.at(1).text, 0); });
+    omemo::Output refused = must(s.bob.engine->handleStanza(tampered));
+    CHECK(
+        eventsOf(FakeDevice{"", nullptr, refused.events, {}}, EventType::MessageRejected).size() ==
+        1);
+    CHECK(receiptsIn(refused) == 0);
+
+    SECTION("a carbon of it, stored, is not answered") {
+        omemo::Output carbon = must(s.bob.engine->handleStanza(
+            "<message from='bob@example.org' to='bob@example.org/laptop' type='chat'>"
+            "<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" +
+            s.stanza + "</forwarded></received></message>"));
+        CHECK(eventsOf(FakeDevice{"", nullptr, carbon.events, {}}, EventType::MessageReceived)
+                  .size() == 1);
+        CHECK(receiptsIn(carbon) == 0);
+    }
+    SECTION("the archive's copy, stored at catch-up, is not answered") {
+        s.server.submit(s.b, s.bob.engine->catchUp());
+        s.server.run();
+        CHECK(receivedTexts(s.b) == std::vector<std::string>{"hello"});
+        CHECK(std::none_of(s.a.received.begin(), s.a.received.end(), isReceipt));
+        CHECK(eventsOf(s.a, EventType::ReceivedByPeer).empty());
+    }
+    SECTION("the live message itself is") {
+        CHECK(receiptsIn(must(s.bob.engine->handleStanza(s.stanza))) == 1);
+    }
+}
+
+namespace {
+
+// How many ReceivedByPeer events alice's engine reports for this stanza.
+std::size_t confirmations(SentToBob& s, const std::string& stanza) {
+    omemo::Output output = must(s.alice.engine->handleStanza(stanza));
+    return eventsOf(FakeDevice{"", nullptr, output.events, {}}, EventType::ReceivedByPeer).size();
+}
+
+std::string receiptFrom(const std::string& from, const std::string& inside,
+                        const std::string& attributes = {}) {
+    return "<message from='" + from + "' to='alice@example.org/laptop'" + attributes + ">" +
+           inside + "</message>";
+}
+
+std::string received(const std::string& id) {
+    return "<received xmlns='urn:xmpp:receipts' id='" + id + "'/>";
+}
+
+const std::string kBobPhone = "bob@example.org/phone";
+
+// The receipt `make` writes for alice's message is ignored: no event, nothing recorded; and
+// bob's own receipt still counts afterwards, once.
+void ignoredThenRealCounts(const std::function<std::string(const std::string& id)>& make) {
+    SentToBob s;
+    CHECK(confirmations(s, make(s.id)) == 0);
+    CHECK_FALSE(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
+    CHECK(confirmations(s, receiptFrom(kBobPhone, received(s.id))) == 1);
+    CHECK(receivedByPeer(*s.alice.vault, "bob@example.org", s.id));
+    CHECK(confirmations(s, receiptFrom(kBobPhone, received(s.id))) == 0);
+}
+
+} // namespace
+
+TEST_CASE("a receipt from a third account is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom("mallory@example.org/x", received(id)); });
+}
+
+TEST_CASE("a receipt from the recipient's server is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom("example.org", received(id)); });
+}
+
+TEST_CASE("a receipt for an id never sent to its sender is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string&) { return receiptFrom(kBobPhone, received("msg-unknown")); });
+}
+
+TEST_CASE("a receipt without an id is ignored") {
+    ignoredThenRealCounts([](const std::string&) {
+        return receiptFrom(kBobPhone, "<received xmlns='urn:xmpp:receipts'/>");
+    });
+}
+
+TEST_CASE("a receipt with an empty id is ignored") {
+    ignoredThenRealCounts([](const std::string&) { return receiptFrom(kBobPhone, received("")); });
+}
+
+TEST_CASE("a receipt with an id over 128 bytes is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id + std::string(200, 'x')));
+    });
+}
+
+TEST_CASE("a stanza with two received elements is ignored") {
+    ignoredThenRealCounts(
+        [](const std::string& id) { return receiptFrom(kBobPhone, received(id) + received(id)); });
+}
+
+TEST_CASE("a receipt inside an error stanza is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id), " type='error'");
+    });
+}
+
+TEST_CASE("a receipt in a groupchat message is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return receiptFrom(kBobPhone, received(id), " type='groupchat'");
+    });
+}
+
+TEST_CASE("a receipt in a carbon copy is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return "<message from='alice@example.org' to='alice@example.org/laptop' type='chat'>"
+               "<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>" +
+               receiptFrom(kBobPhone, received(id)) + "</forwarded></received></message>";
+    });
+}
+
+TEST_CASE("a receipt in an archive result we did not ask for is ignored") {
+    ignoredThenRealCounts([](const std::string& id) {
+        return "<message from='room@conference.example.org' to='alice@example.org/laptop'>"
+               "<result xmlns='urn:xmpp:mam:2' queryid='q1' id='a1'><forwarded "
+               "xmlns='urn:xmpp:forward:0'>" +
+               receiptFrom(kBobPhone, received(id)) + "</forwarded></result></message>";
+    });
+}
+
+TEST_CASE("room messages ask for no receipt and a receipt naming one is ignored") {
+    OmemoPeer alice("alice@example.org");
+    OmemoPeer bob("bob@example.org");
+    FakeXmppServer server;
+    const std::string room = "team@conference.example.org";
+    server.rooms[room].members = {"alice@example.org", "bob@example.org"};
+    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
+    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
+    server.run();
+    server.submit(a, must(alice.engine->joinRoom(room, "alice")));
+    server.submit(b, must(bob.engine->joinRoom(room, "bob")));
+    server.run();
+    const std::size_t before = b.received.size();
+    server.submit(a, must(alice.engine->sendRoomMessage(room, "to the room", "room-1")));
+    server.run();
+    REQUIRE(receivedTexts(b) == std::vector<std::string>{"to the room"});
+    for (std::size_t i = before; i < b.received.size(); ++i)
+        CHECK(b.received[i].find(omemo::kReceiptsNs) == std::string::npos);
+    CHECK(std::none_of(a.received.begin(), a.received.end(), isReceipt));
+    for (const std::string& from : {room + "/bob", std::string("bob@example.org/laptop")}) {
+        omemo::Output output = must(alice.engine->handleStanza(
+            "<message from='" + from +
+            "' to='alice@example.org/laptop'><received xmlns='urn:xmpp:receipts' "
+            "id='room-1'/></message>"));
+        CHECK(eventsOf(FakeDevice{"", nullptr, output.events, {}}, EventType::ReceivedByPeer)
+                  .empty());
+    }
+    CHECK_FALSE(receivedByPeer(*alice.vault, room, "room-1"));
 }

@@ -30,15 +30,6 @@ std::string carbon(const std::string& from, const std::string& kind, const std::
     return xml::serialize(outer);
 }
 
-struct Pair {
-    OmemoPeer alice{"alice@example.org"};
-    OmemoPeer bob{"bob@example.org"};
-    FakeXmppServer server;
-    FakeDevice& a = server.connect("alice@example.org/laptop", *alice.engine);
-    FakeDevice& b = server.connect("bob@example.org/laptop", *bob.engine);
-    Pair() { server.run(); }
-};
-
 } // namespace
 
 TEST_CASE("a caller-chosen stanza id is the message id, a resend is stored once on each side") {

@@ -261,12 +261,16 @@ TEST_CASE("what Cloison publishes and sends has the structure profanity's stanza
                                          [](const auto& at) { return at.first == "from"; }),
                           sent.attributes.end());
     // profanity sends no XEP-0359 origin-id; we do, for dedupe. The fake server stamps its
-    // stanza-id on delivery, as Prosody does.
+    // stanza-id on delivery, as Prosody does. profanity asks for a delivery receipt (XEP-0184)
+    // only of a contact whose capabilities (XEP-0115) announce receipts: none did here.
     const std::initializer_list<std::string> extras{
         "/message{}/encryption{urn:xmpp:eme:0}", "/message{}/active{",
-        "/message{}/origin-id{urn:xmpp:sid:0}", "/message{}/stanza-id{urn:xmpp:sid:0}"};
+        "/message{}/origin-id{urn:xmpp:sid:0}", "/message{}/stanza-id{urn:xmpp:sid:0}",
+        "/message{}/request{urn:xmpp:receipts}"};
     CHECK(shape(sent, extras) == shape(sample("encrypted-message-prekey.xml"), extras));
+    CHECK(sent.child("request", omemo::kReceiptsNs) != nullptr);
     server.deliver(b, server.held[0].second);
+    server.run(); // bob's delivery receipt
     server.held.clear();
     server.submit(b, must(bob.engine->sendMessage("alice@localhost", "normal")));
     server.run();

@@ -378,3 +378,52 @@ TEST_CASE("an older roster, or a malformed one, is refused and changes nothing")
     CHECK(certified.list().value() == before);
     CHECK(certified.version().value() == 5u);
 }
+
+TEST_CASE("a delivery receipt marks only a message of ours that asked for one, once") {
+    test::TempDir dir;
+    auto vault = Vault::create(dir / "v.db", SecretBytes::random(32), compartmentSchema());
+    REQUIRE(vault);
+    MessageRepository messages(*vault.value());
+    const std::string bob = "bob@example.org", me = "me@example.org";
+    REQUIRE(messages.append({bob, me, 1, "asked", "id-1", {}, 0, true}));
+    REQUIRE(messages.append({bob, me, 2, "not asked", "id-2", {}, 0, false}));
+    REQUIRE(messages.append({bob, bob, 3, "theirs", "id-3", {}, 7, false}));
+    CHECK_FALSE(messages.markReceivedByPeer("mallory@example.org", me, "id-1", 10).value());
+    CHECK_FALSE(messages.markReceivedByPeer(bob, me, "id-unknown", 10).value());
+    CHECK_FALSE(messages.markReceivedByPeer(bob, me, "id-2", 10).value());
+    CHECK_FALSE(messages.markReceivedByPeer(bob, bob, "id-3", 10).value());
+    CHECK(messages.markReceivedByPeer(bob, me, "id-1", 10).value());
+    CHECK_FALSE(messages.markReceivedByPeer(bob, me, "id-1", 11).value()); // once
+    const auto stored = messages.latest(bob, 10).value();
+    REQUIRE(stored.size() == 3);
+    CHECK(stored[0].stanzaId == "id-1");
+    CHECK(stored[0].receivedByPeer);
+    CHECK_FALSE(stored[1].receivedByPeer);
+    CHECK_FALSE(stored[2].receivedByPeer);
+}
+
+TEST_CASE("compartment schema: messages stored before receipts (v10) migrate unconfirmed") {
+    test::TempDir dir;
+    const SecretBytes key = SecretBytes::random(32);
+    const Schema& latest = compartmentSchema();
+    REQUIRE(latest.latestVersion() == 11);
+    {
+        const Schema v10{"compartment", latest.migrations.first(10)};
+        auto old = Vault::create(dir / "v.db", key, v10);
+        REQUIRE(old);
+        REQUIRE(old.value()->db().exec(
+            "INSERT INTO messages (conversation, sender, sent_at, body, stanza_id) VALUES"
+            " ('bob@example.org', 'me@example.org', 1, 'old', 'id-old')"));
+    }
+    auto vault = Vault::open(dir / "v.db", key, latest);
+    REQUIRE(vault);
+    CHECK(vault.value()->schemaVersion() == 11);
+    MessageRepository messages(*vault.value());
+    // Sent before anyone asked for receipts: none counts for it.
+    CHECK_FALSE(
+        messages.markReceivedByPeer("bob@example.org", "me@example.org", "id-old", 5).value());
+    const auto stored = messages.latest("bob@example.org", 10).value();
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].body == "old");
+    CHECK_FALSE(stored[0].receivedByPeer);
+}

@@ -124,6 +124,8 @@ TEST_CASE("a device the server adds but the admin never certified receives nothi
     CHECK(refused->from == bob.jid);
     CHECK(refused->error.code == ErrorCode::PolicyRefused);
     CHECK(refused->error.message.find("not certified") != std::string::npos);
+    // Refused, so not confirmed: the rogue gets no delivery receipt for it.
+    CHECK_FALSE(rogue.await(Type::MessageReceivedByPeer, std::chrono::seconds(2)));
     // Bob's own certified device does not believe its uncertified sibling either (the
     // rogue's message reaches it as a copy for its account's other devices).
     CHECK(rejectionFrom(bob, r.id));

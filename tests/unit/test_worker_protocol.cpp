@@ -188,7 +188,7 @@ TEST_CASE("every worker to app message round-trips with all its fields") {
 }
 
 TEST_CASE("a ServiceEvent of every type round-trips with its key event") {
-    for (int raw = 0; raw <= static_cast<int>(Type::MessageQueued); ++raw) {
+    for (int raw = 0; raw <= static_cast<int>(Type::MessageReceivedByPeer); ++raw) {
         const auto type = static_cast<Type>(raw);
         INFO("type " << raw);
         const xmpp::ServiceEvent event = fullEvent(type);
@@ -296,7 +296,7 @@ TEST_CASE("a boolean other than 0 or 1 is refused") {
 
 TEST_CASE("an enum value out of range is refused") {
     Bytes frame = plainEventFrame();
-    frame[9] = static_cast<std::uint8_t>(Type::MessageQueued) + 1;
+    frame[9] = static_cast<std::uint8_t>(Type::MessageReceivedByPeer) + 1;
     CHECK(refusal(frame).message.find("ServiceEvent.type") != std::string::npos);
     frame = plainEventFrame();
     frame[8] = 0x80; // a negative value if it were read as signed
@@ -353,7 +353,8 @@ TEST_CASE("encode refuses a message that does not match its type") {
     CHECK(refused(MessageType::Open, DeviceChange{}));
     CHECK(refused(MessageType::Stop, fullOpen()));
     CHECK(refused(static_cast<MessageType>(8), Stop{}));
-    xmpp::ServiceEvent outOfRange(static_cast<Type>(static_cast<int>(Type::MessageQueued) + 1));
+    xmpp::ServiceEvent outOfRange(
+        static_cast<Type>(static_cast<int>(Type::MessageReceivedByPeer) + 1));
     CHECK(refused(MessageType::Event, outOfRange));
 }
 

@@ -11,6 +11,7 @@
 #include "storage/OutboxRepository.h"
 #include "tests/support/Process.h"
 #include "tests/support/ProsodyServer.h"
+#include "tests/support/RawConnection.h"
 #include "tests/support/ServiceParty.h"
 #include "tests/support/TempDir.h"
 
@@ -33,6 +34,36 @@ using Type = xmpp::ServiceEvent::Type;
 
 namespace {
 
+std::string receiptStanza(const std::string& to, const std::string& inside,
+                          const std::string& attributes = {}) {
+    return "<message to='" + to + "' id='" + randomId() + "'" + attributes + ">" + inside +
+           "</message>";
+}
+
+std::string received(const std::string& id) {
+    return "<received xmlns='urn:xmpp:receipts' id='" + id + "'/>";
+}
+
+// Whether alice's vault holds her message `id` as confirmed by its recipient.
+bool receivedByPeer(storage::Vault& vault, const std::string& conversation, const std::string& id) {
+    for (const auto& message : storage::MessageRepository(vault).latest(conversation, 100).value())
+        if (message.stanzaId == id)
+            return message.receivedByPeer;
+    return false;
+}
+
+// Waits for the receipt of message `id`, keeping the other events.
+std::optional<xmpp::ServiceEvent> awaitReceipt(Party& party, const std::string& id,
+                                               std::chrono::milliseconds wait = kWait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto event = party.await(Type::MessageReceivedByPeer, std::chrono::milliseconds(200));
+        if (event && event->stanzaId == id)
+            return event;
+    }
+    return std::nullopt;
+}
+
 std::string readFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -45,10 +76,7 @@ std::string readFile(const std::filesystem::path& path) {
 TEST_CASE("two compartments exchange messages that the server sees only encrypted") {
     auto server = serverFor({"alice", "bob"});
     Party alice("alice"), bob("bob");
-    alice.connect(*server);
-    bob.connect(*server);
-    REQUIRE(alice.await(Type::Ready));
-    REQUIRE(bob.await(Type::Ready));
+    connectReady(*server, {&alice, &bob});
 
     const std::string canary = "canary " + randomId() + " <b>not html</b> \u202Egnp.exe";
     // Ready means bob's device is on the server: the first attempt must go through.
@@ -250,16 +278,18 @@ TEST_CASE("three members of the compartment's room exchange encrypted messages")
     for (const std::string& stanza : archived) {
         CHECK(stanza.find(canary) == std::string::npos);
         CHECK(stanza.find("carol answers") == std::string::npos);
+        // A room message asks for no delivery receipt (a room has no one recipient)...
+        CHECK(stanza.find("urn:xmpp:receipts") == std::string::npos);
     }
+    // ... and none comes back to its senders.
+    CHECK_FALSE(alice.await(Type::MessageReceivedByPeer, std::chrono::seconds(1)));
+    CHECK_FALSE(carol.await(Type::MessageReceivedByPeer, std::chrono::milliseconds(100)));
 }
 
 TEST_CASE("Prosody restarted in the middle of a 1,000-message stream loses and repeats nothing") {
     auto server = serverFor({"alice", "bob"});
     Party alice("alice"), bob("bob");
-    alice.connect(*server);
-    bob.connect(*server);
-    REQUIRE(alice.await(Type::Ready));
-    REQUIRE(bob.await(Type::Ready));
+    connectReady(*server, {&alice, &bob});
     REQUIRE(sendAndConfirm(alice, bob.jid, "hello"));
     REQUIRE(bob.received(1) == std::vector<std::string>{"hello"});
 
@@ -430,4 +460,159 @@ TEST_CASE("the receiving client killed with SIGKILL at random points loses and r
     CHECK(repeated == 0);
     CHECK(unexpected == 0);
     CHECK(copies.size() == sent.size());
+}
+
+TEST_CASE("a delivery receipt comes back once the recipient has stored the message") {
+    auto server = serverFor({"alice", "bob"});
+    Party alice("alice"), bob("bob");
+    connectReady(*server, {&alice, &bob});
+    const std::string id = alice.service->send(bob.jid, "receipt please");
+    auto receipt = awaitReceipt(alice, id);
+    INFO(alice.describeSeen());
+    REQUIRE(receipt);
+    CHECK(receipt->from == bob.jid);
+    CHECK(receipt->conversation == bob.jid);
+    // Bob stored it before he answered.
+    REQUIRE(bob.received(1) == std::vector<std::string>{"receipt please"});
+    CHECK(storage::MessageRepository(*bob.vault).count().value() == 1);
+    CHECK(receivedByPeer(*alice.vault, bob.jid, id));
+    // The request went through the server outside the encrypted element; bob's answer was
+    // archived as the hint asks.
+    bool requested = false, answered = false;
+    for (const std::string& stanza : server->archivedStanzas()) {
+        requested = requested || (stanza.find("urn:xmpp:receipts") != std::string::npos &&
+                                  stanza.find("<request") != std::string::npos);
+        answered = answered || stanza.find("<received") != std::string::npos;
+    }
+    CHECK(requested);
+    CHECK(answered);
+
+    // The state is the vault's: it is there after the compartment is closed and reopened.
+    alice.service.reset();
+    alice.vault = nullptr;
+    alice.profile.reset();
+    alice.profile = Profile::unlock(alice.dir / "profile", SecretBytes::fromString("pw")).value();
+    alice.vault = alice.profile->compartmentVault("chat").value();
+    CHECK(receivedByPeer(*alice.vault, bob.jid, id));
+}
+
+TEST_CASE("a receipt for a message sent while the recipient was offline comes when it is back") {
+    auto server = serverFor({"alice", "bob"});
+    Party alice("alice"), bob("bob");
+    connectReady(*server, {&alice, &bob});
+    bob.service.reset();
+
+    // Alice online throughout: the receipt comes live once bob is back.
+    const std::string first = alice.service->send(bob.jid, "while you were away");
+    REQUIRE(alice.await(Type::MessageDelivered));
+    CHECK_FALSE(awaitReceipt(alice, first, std::chrono::seconds(1)));
+    CHECK_FALSE(receivedByPeer(*alice.vault, bob.jid, first));
+    bob.connect(*server);
+    CHECK(awaitReceipt(alice, first));
+
+    // Alice away too when bob answers: the server keeps the receipt, and it counts when alice
+    // comes back (the id is matched against her vault, not against memory).
+    bob.service.reset();
+    const std::string second = alice.service->send(bob.jid, "both away");
+    auto delivered = alice.await(Type::MessageDelivered);
+    REQUIRE(delivered);
+    alice.service.reset();
+    bob.connect(*server);
+    REQUIRE(bob.received(2).back() == "both away");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // bob's receipt on its way
+    bob.service.reset();
+    CHECK_FALSE(receivedByPeer(*alice.vault, bob.jid, second));
+    alice.seen.clear();
+    alice.connect(*server);
+    INFO(alice.describeSeen());
+    CHECK(awaitReceipt(alice, second));
+    CHECK(receivedByPeer(*alice.vault, bob.jid, second));
+}
+
+TEST_CASE("forged and malformed receipts through the server are ignored and the real one counts") {
+    auto server = serverFor({"alice", "bob", "mallory"});
+    Party alice("alice"), bob("bob");
+    connectReady(*server, {&alice, &bob});
+    bob.service.reset(); // bob's own receipts wait until the forgeries have had their turn
+    const std::string id = alice.service->send(bob.jid, "for bob only");
+    const std::string sentinel = alice.service->send(bob.jid, "second");
+    int delivered = 0;
+    while (delivered < 2 && alice.await(Type::MessageDelivered))
+        ++delivered;
+    REQUIRE(delivered == 2);
+    const std::string to = alice.jid + "/" + alice.resource;
+
+    // Mallory, another account of the same server, names bob's message id.
+    RawClient mallory(*server, "mallory@localhost", "mallory-password");
+    mallory.send(receiptStanza(to, received(id)));
+    mallory.send(receiptStanza(to, received(sentinel)));
+    // Bob's own account, but malformed: no id, an empty one, one too long, two receipts in one
+    // stanza, a receipt inside an error stanza, an id alice never sent.
+    RawClient bobRaw(*server, bob.jid, bob.password);
+    for (const std::string& stanza :
+         {receiptStanza(to, "<received xmlns='urn:xmpp:receipts'/>"),
+          receiptStanza(to, received("")), receiptStanza(to, received(id + std::string(200, 'x'))),
+          receiptStanza(to, received(id) + received(id)),
+          receiptStanza(to, received(id), " type='error'"),
+          receiptStanza(to, received("cloison-never-sent"))})
+        bobRaw.send(stanza);
+    // Then a well-formed one from bob's account for the other message: alice handles a
+    // session's stanzas in order, so once it counts the ones before it were seen and ignored.
+    bobRaw.send(receiptStanza(to, received(sentinel)));
+    auto first = alice.await(Type::MessageReceivedByPeer);
+    INFO(alice.describeSeen());
+    REQUIRE(first);
+    CHECK(first->stanzaId == sentinel);
+    CHECK(first->from == bob.jid);
+    CHECK_FALSE(receivedByPeer(*alice.vault, bob.jid, id));
+
+    // Bob's device comes back, stores the message and confirms it: that one counts.
+    bob.connect(*server);
+    auto real = awaitReceipt(alice, id);
+    REQUIRE(real);
+    CHECK(real->from == bob.jid);
+    CHECK(receivedByPeer(*alice.vault, bob.jid, id));
+}
+
+TEST_CASE("cloison-cli send --wait-receipt waits for the recipient's receipt or exits 23") {
+    auto server = serverFor({"alice", "bob"});
+    Party alice("alice"), bob("bob");
+    xmpp::StoredAccount account;
+    account.settings = {alice.jid, server->host(), server->port(), server->spkiSha256Hex()};
+    account.password = SecretBytes::fromString("alice-password");
+    REQUIRE(xmpp::saveAccount(*alice.vault, account));
+    ProcessOptions environment;
+    environment.environment["CLOISON_PASSPHRASE"] = "pw";
+    auto send = [&](const std::string& text, const std::string& timeout) {
+        return runProcess({CLOISON_CLI, "--profile", (alice.dir / "profile").string(), "send",
+                           "--compartment", "chat", "--to", bob.jid, "--wait-receipt", "--timeout",
+                           timeout, text},
+                          environment);
+    };
+    bob.connect(*server);
+    REQUIRE(bob.await(Type::Ready));
+
+    const ProcessResult confirmed = send("confirm this", "30");
+    INFO(confirmed.err);
+    REQUIRE(confirmed.exitCode == 0);
+    const std::string id = confirmed.out.substr(5, confirmed.out.find('\n') - 5);
+    CHECK(confirmed.out == "sent " + id + "\nreceived " + id + "\n");
+    CHECK(bob.received(1) == std::vector<std::string>{"confirm this"});
+
+    // Bob away: the server has it, no receipt comes within the timeout.
+    bob.service.reset();
+    const ProcessResult waited = send("nobody home", "6");
+    INFO(waited.err);
+    CHECK(waited.exitCode == 23);
+    CHECK(waited.out.starts_with("sent cloison-"));
+    CHECK(waited.out.find("received") == std::string::npos);
+    CHECK(waited.err.find("no delivery receipt") != std::string::npos);
+
+    // Room messages get no receipt: the flag is refused there, before anything is sent.
+    const ProcessResult room =
+        runProcess({CLOISON_CLI, "--profile", (alice.dir / "profile").string(), "send",
+                    "--compartment", "chat", "--room", "--wait-receipt", "x"},
+                   environment);
+    CHECK(room.exitCode == 2);
+    CHECK(room.err.find("--wait-receipt") != std::string::npos);
 }

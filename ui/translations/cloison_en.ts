@@ -27,442 +27,447 @@
 <context>
     <name>cloison::ui::CompartmentView</name>
     <message>
-        <location filename="../CompartmentView.cpp" line="117"/>
+        <location filename="../CompartmentView.cpp" line="130"/>
         <source>This compartment has no account yet: it is offline.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="121"/>
+        <location filename="../CompartmentView.cpp" line="134"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="136"/>
+        <location filename="../CompartmentView.cpp" line="149"/>
         <source>&amp;Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="140"/>
+        <location filename="../CompartmentView.cpp" line="153"/>
         <source>Conversations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="144"/>
+        <location filename="../CompartmentView.cpp" line="157"/>
         <source>Start a conversation: name@server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="145"/>
+        <location filename="../CompartmentView.cpp" line="158"/>
         <source>Address for a new conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="163"/>
+        <location filename="../CompartmentView.cpp" line="176"/>
         <source>Device warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="169"/>
+        <location filename="../CompartmentView.cpp" line="182"/>
         <source>Loading history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="177"/>
+        <location filename="../CompartmentView.cpp" line="190"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="185"/>
+        <location filename="../CompartmentView.cpp" line="198"/>
         <source>Message to send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="186"/>
+        <location filename="../CompartmentView.cpp" line="199"/>
         <source>Write a message (Ctrl+Enter sends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="192"/>
+        <location filename="../CompartmentView.cpp" line="205"/>
         <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="193"/>
+        <location filename="../CompartmentView.cpp" line="206"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="208"/>
+        <location filename="../CompartmentView.cpp" line="221"/>
         <source>&amp;Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="220"/>
+        <location filename="../CompartmentView.cpp" line="233"/>
         <source>QR code of this device&apos;s fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="228"/>
+        <location filename="../CompartmentView.cpp" line="241"/>
         <source>This device (%1, device %2) in this compartment:
 %3
 Others scan the code below, or compare the fingerprint out loud, to verify it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="235"/>
+        <location filename="../CompartmentView.cpp" line="248"/>
         <source>This compartment has no device key yet: it is made the first time the compartment connects.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="241"/>
+        <location filename="../CompartmentView.cpp" line="254"/>
         <source>Contact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="241"/>
+        <location filename="../CompartmentView.cpp" line="254"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="241"/>
+        <location filename="../CompartmentView.cpp" line="254"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="241"/>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="254"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="243"/>
+        <location filename="../CompartmentView.cpp" line="256"/>
         <source>Contacts&apos; devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="300"/>
+        <location filename="../CompartmentView.cpp" line="313"/>
         <source>trusted blindly</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="312"/>
+        <location filename="../CompartmentView.cpp" line="325"/>
         <source>⚠ not verified (not certified by the organisation)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="276"/>
+        <location filename="../CompartmentView.cpp" line="289"/>
         <source>&amp;Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="115"/>
+        <location filename="../CompartmentView.cpp" line="128"/>
         <source>Decoy compartment: bait your admin planted. It never connects to the server, and nothing can be sent from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="270"/>
+        <location filename="../CompartmentView.cpp" line="283"/>
         <source>&amp;Verify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="272"/>
+        <location filename="../CompartmentView.cpp" line="285"/>
         <source>Verify the selected device by comparing fingerprints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="273"/>
+        <location filename="../CompartmentView.cpp" line="286"/>
         <source>&amp;Unverify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="275"/>
+        <location filename="../CompartmentView.cpp" line="288"/>
         <source>Withdraw the verification of the selected device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="277"/>
+        <location filename="../CompartmentView.cpp" line="290"/>
         <source>Refresh devices and key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="294"/>
+        <location filename="../CompartmentView.cpp" line="307"/>
         <source>&amp;Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="302"/>
+        <location filename="../CompartmentView.cpp" line="315"/>
         <source>✓ certified by the organisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="304"/>
+        <location filename="../CompartmentView.cpp" line="317"/>
         <source>✓ verified by hand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="306"/>
+        <location filename="../CompartmentView.cpp" line="319"/>
         <source>⚠ key changed since it was verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="308"/>
+        <location filename="../CompartmentView.cpp" line="321"/>
         <source>⚠ new device, not verified (others of this contact are)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="356"/>
+        <location filename="../CompartmentView.cpp" line="369"/>
         <source>Recording the verification…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="396"/>
+        <location filename="../CompartmentView.cpp" line="409"/>
         <source>The verification of device %1 of %2 is withdrawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="399"/>
+        <location filename="../CompartmentView.cpp" line="412"/>
         <source>Device %1 of %2 is verified: its messages show as trusted, and from now on only the devices of %2 you verified receive your messages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="409"/>
+        <location filename="../CompartmentView.cpp" line="422"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="411"/>
+        <location filename="../CompartmentView.cpp" line="424"/>
         <source>Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="419"/>
+        <location filename="../CompartmentView.cpp" line="432"/>
         <source>&amp;Key events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="442"/>
+        <location filename="../CompartmentView.cpp" line="455"/>
         <source>Documents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="443"/>
+        <location filename="../CompartmentView.cpp" line="456"/>
         <source>&amp;Save…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="444"/>
+        <location filename="../CompartmentView.cpp" line="457"/>
         <source>Save the selected document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="446"/>
+        <location filename="../CompartmentView.cpp" line="459"/>
         <source>Documents stay sealed inside this compartment; Save… writes a plain copy where you choose.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="459"/>
+        <location filename="../CompartmentView.cpp" line="472"/>
         <source>D&amp;ocuments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="464"/>
+        <location filename="../CompartmentView.cpp" line="477"/>
         <source>%1 — %2 bytes — from %3 — %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="477"/>
+        <location filename="../CompartmentView.cpp" line="490"/>
         <source>Save document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="497"/>
+        <location filename="../CompartmentView.cpp" line="510"/>
         <source>Refused a document from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="515"/>
-        <location filename="../CompartmentView.cpp" line="545"/>
+        <location filename="../CompartmentView.cpp" line="528"/>
+        <location filename="../CompartmentView.cpp" line="558"/>
         <source>Refused a document from %1: %2; nothing was saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="550"/>
+        <location filename="../CompartmentView.cpp" line="563"/>
         <source>Document received: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="557"/>
+        <location filename="../CompartmentView.cpp" line="570"/>
         <source>The document was not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="558"/>
+        <location filename="../CompartmentView.cpp" line="571"/>
         <source>Document saved to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="564"/>
+        <location filename="../CompartmentView.cpp" line="577"/>
         <source>Room: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="617"/>
+        <location filename="../CompartmentView.cpp" line="630"/>
         <source>An address looks like name@server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="631"/>
+        <location filename="../CompartmentView.cpp" line="644"/>
         <source>Choose a conversation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="635"/>
+        <location filename="../CompartmentView.cpp" line="648"/>
         <source>This compartment is not connected: nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="657"/>
-        <location filename="../CompartmentView.cpp" line="661"/>
+        <location filename="../CompartmentView.cpp" line="670"/>
+        <location filename="../CompartmentView.cpp" line="674"/>
         <source>Online as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="666"/>
+        <location filename="../CompartmentView.cpp" line="679"/>
         <source>Offline, retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="666"/>
+        <location filename="../CompartmentView.cpp" line="679"/>
         <source>Offline: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="696"/>
+        <location filename="../CompartmentView.cpp" line="709"/>
         <source>The organisation&apos;s device list is up to date (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="704"/>
+        <location filename="../CompartmentView.cpp" line="717"/>
         <source>Retention policy: older messages deleted from this compartment: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="708"/>
+        <location filename="../CompartmentView.cpp" line="721"/>
         <source>The retention purge failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="712"/>
+        <location filename="../CompartmentView.cpp" line="725"/>
         <source>Refused the device list the server offered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="723"/>
+        <location filename="../CompartmentView.cpp" line="737"/>
         <source>Refused a message from %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="724"/>
+        <location filename="../CompartmentView.cpp" line="738"/>
         <source>the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="731"/>
+        <location filename="../CompartmentView.cpp" line="745"/>
         <source>Nothing was changed for device %1 of %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="756"/>
+        <location filename="../CompartmentView.cpp" line="779"/>
         <source>me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="758"/>
+        <location filename="../CompartmentView.cpp" line="781"/>
         <source>device %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="760"/>
+        <location filename="../CompartmentView.cpp" line="783"/>
         <source>[trusted]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="762"/>
+        <location filename="../CompartmentView.cpp" line="785"/>
         <source>[⚠ key changed since verified]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="764"/>
+        <location filename="../CompartmentView.cpp" line="787"/>
         <source>[⚠ new unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="765"/>
+        <location filename="../CompartmentView.cpp" line="788"/>
         <source>[⚠ unverified device]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="770"/>
+        <location filename="../CompartmentView.cpp" line="793"/>
         <source>[sent]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="773"/>
+        <location filename="../CompartmentView.cpp" line="796"/>
         <source>[sending…]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="776"/>
+        <location filename="../CompartmentView.cpp" line="799"/>
         <source>[✓ on the server]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="779"/>
+        <location filename="../CompartmentView.cpp" line="802"/>
+        <source>[✓✓ received by the recipient&apos;s device]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../CompartmentView.cpp" line="805"/>
         <source>[✗ not sent: %1]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="791"/>
+        <location filename="../CompartmentView.cpp" line="817"/>
         <source>No conversation yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="827"/>
+        <location filename="../CompartmentView.cpp" line="853"/>
         <source>⚠ The key of %1 changed since you verified it: it may not be the same person any more. It no longer receives your messages; compare its new fingerprint (Devices tab) before trusting what it says.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="832"/>
+        <location filename="../CompartmentView.cpp" line="858"/>
         <source>⚠ A device you have not verified wrote here: %1, beside devices of the same contact that you verified. It may not be theirs: it does not receive your messages until you compare its fingerprint (Devices tab).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../CompartmentView.cpp" line="840"/>
+        <location filename="../CompartmentView.cpp" line="866"/>
         <source>⚠ Unverified devices wrote here: %1. Nobody has verified their keys; compare fingerprints (Devices tab) before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../CompartmentView.cpp" line="845"/>
+        <location filename="../CompartmentView.cpp" line="871"/>
         <source>⚠ %n suspicious link(s) shown defanged: do not open them.</source>
         <translation><numerusform>⚠ %n suspicious link shown defanged: do not open it.</numerusform><numerusform>⚠ %n suspicious links shown defanged: do not open them.</numerusform></translation>
     </message>
