@@ -538,17 +538,17 @@ Floor measureFloor(const Options& o) {
     std::condition_variable answered;
     Clock::time_point sentAt, wokeAt;
     bool answer = false;
+    bool missed = false; // a wake that never came: the figures would mean nothing
     const int rounds = std::max(o.latency, 200);
     std::thread network([&] {
         for (int i = 0; i < rounds; ++i) {
             pollfd fd{wake, POLLIN, 0};
-            while (poll(&fd, 1, 1000) <= 0) {
-            }
             std::uint64_t n = 0;
-            [[maybe_unused]] auto got = read(wake, &n, sizeof n);
+            const bool woken = poll(&fd, 1, 5000) == 1 && read(wake, &n, sizeof n) == sizeof n;
             {
                 std::lock_guard lock(mutex);
                 wokeAt = Clock::now();
+                missed = missed || !woken;
                 answer = true;
             }
             answered.notify_all();
@@ -569,6 +569,8 @@ Floor measureFloor(const Options& o) {
     }
     network.join();
     close(wake);
+    if (missed)
+        throw std::runtime_error("the network thread was not woken within 5 s");
     f.toNetwork = stats(std::move(to));
     f.fromNetwork = stats(std::move(from));
     return f;
